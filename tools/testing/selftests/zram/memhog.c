@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memhog: touch more anonymous memory than fits, then check every byte.
+ *
+ * usage: memhog MIB [PASSES]
+ *
+ * Each 4 KiB page gets content derived from its index: a header with the
+ * index, then text-like bytes that compress about 2-3:1 like real memory,
+ * with every eighth page zero-filled.  Run inside a memory cgroup smaller
+ * than MIB, the pages go to swap and come back; any byte that differs on
+ * the way back is reported and the exit status is 1.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define PAGE 4096UL
+
+static const char words[] =
+	"the quick brown fox jumps over the lazy dog while zram compresses "
+	"pages of memory into a pool of zspages and swap keeps working ";
+
+static void fill_page(unsigned char *p, uint64_t idx, unsigned int pass)
+{
+	uint64_t seed = idx * 0x9e3779b97f4a7c15ULL + pass;
+	size_t off;
+
+	if (idx % 8 == 7) {
+		memset(p, 0, PAGE);
+		return;
+	}
+	for (off = 0; off < PAGE; off += 64) {
+		size_t wlen = sizeof(words) - 1, start;
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		start = seed % (wlen - 64);
+		memcpy(p + off, words + start, 48);
+		memcpy(p + off + 48, &seed, 8);
+		memcpy(p + off + 56, &idx, 8);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long mib, pages, i, bad = 0;
+	unsigned int pass, passes;
+	unsigned char *mem, expect[PAGE];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: memhog MIB [PASSES]\n");
+		return 2;
+	}
+	mib = strtoul(argv[1], NULL, 0);
+	passes = argc > 2 ? strtoul(argv[2], NULL, 0) : 1;
+	pages = mib * (1024 * 1024 / PAGE);
+	mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		perror("memhog: mmap");
+		return 2;
+	}
+	for (pass = 0; pass < passes; pass++) {
+		for (i = 0; i < pages; i++)
+			fill_page(mem + i * PAGE, i, pass);
+		for (i = 0; i < pages; i++) {
+			fill_page(expect, i, pass);
+			if (memcmp(mem + i * PAGE, expect, PAGE)) {
+				if (bad++ < 10)
+					fprintf(stderr, "memhog: page %lu differs\n", i);
+			}
+		}
+	}
+	printf("memhog: %lu MiB x %u passes, %lu bad pages\n", mib, passes, bad);
+	return bad ? 1 : 0;
+}
