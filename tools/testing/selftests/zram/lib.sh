@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the zram selftests (". ./lib.sh"): KTAP output, checks that say
+# what they expected and what they got, and loading/unloading zram.  Every
+# script loads zram itself and leaves it unloaded, so scripts do not depend
+# on each other or on their order in a VM run.
+
+# busybox sh runs its own applets (mount, dd, stat, rmmod...) in preference
+# to the programs in PATH; run under bash so that the real util-linux,
+# coreutils and kmod tools answer, as on a real system.
+if [ -z "$BASH_VERSION" ] && command -v bash > /dev/null; then
+	exec bash "$0" "$@"
+fi
+
+SYS=/sys/block
+CTL=/sys/class/zram-control
+# shellcheck disable=SC2034 # used by the scripts
+PAGE=4096
+
+ZT_PLANNED=0
+ZT_RUN=0
+ZT_FAILED=0
+
+# --- KTAP ---------------------------------------------------------------
+
+ktap_plan()
+{
+	ZT_PLANNED=$1
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+diag()
+{
+	echo "# $*"
+}
+
+ktap_ok()
+{
+	ZT_RUN=$((ZT_RUN + 1))
+	echo "ok $ZT_RUN - $*"
+}
+
+ktap_fail()
+{
+	ZT_RUN=$((ZT_RUN + 1))
+	ZT_FAILED=$((ZT_FAILED + 1))
+	echo "not ok $ZT_RUN - $*"
+}
+
+# ktap_skip DESC REASON
+ktap_skip()
+{
+	ZT_RUN=$((ZT_RUN + 1))
+	echo "ok $ZT_RUN - $1 # SKIP $2"
+}
+
+# ktap_result STATUS DESC: ok when STATUS is 0.
+ktap_result()
+{
+	local status=$1
+
+	shift
+	if [ "$status" -eq 0 ]; then
+		ktap_ok "$@"
+	else
+		ktap_fail "$@"
+	fi
+}
+
+# Call last.  A test that never ran is as bad as one that failed.
+ktap_finish()
+{
+	if [ "$ZT_RUN" -ne "$ZT_PLANNED" ]; then
+		diag "planned $ZT_PLANNED tests, ran $ZT_RUN"
+		exit 1
+	fi
+	diag "$((ZT_RUN - ZT_FAILED)) passed, $ZT_FAILED failed"
+	[ "$ZT_FAILED" -eq 0 ]
+	exit
+}
+
+# --- Checks: each one is a test -----------------------------------------
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq()
+{
+	if [ "$2" = "$3" ]; then
+		ktap_ok "$1"
+	else
+		diag "expected '$2', got '$3'"
+		ktap_fail "$1"
+	fi
+}
+
+# check_cmp DESC A OP B: integer comparison, OP one of -eq -ne -lt -le -gt -ge.
+check_cmp()
+{
+	if test "$2" "$3" "$4" 2> /dev/null; then
+		ktap_ok "$1"
+	else
+		diag "expected $2 $3 $4"
+		ktap_fail "$1"
+	fi
+}
+
+# check_errno DESC EXPECTED PATH VALUE: write VALUE (plus a newline) to PATH
+# and compare the outcome, "OK" or an errno name such as "EINVAL".
+check_errno()
+{
+	check_eq "$1" "$2" "$(sysfs_io write "$3" "$4")"
+}
+
+# check_run DESC COMMAND...: ok when COMMAND succeeds; its output is kept
+# as diagnostics when it fails, and slow commands say how long they took.
+check_run()
+{
+	local desc=$1 out status start=$SECONDS
+
+	shift
+	out=$("$@" 2>&1)
+	status=$?
+	[ $((SECONDS - start)) -lt 3 ] || diag "took $((SECONDS - start)) s"
+	if [ $status -eq 0 ]; then
+		ktap_ok "$desc"
+	else
+		[ -n "$out" ] && echo "$out" | tail -n 15 | sed 's/^/# /'
+		ktap_fail "$desc"
+	fi
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND until it succeeds or time
+# runs out; the status is COMMAND's last.
+wait_until()
+{
+	local end=$((SECONDS + $1))
+
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
+# --- zram -----------------------------------------------------------------
+
+# True when the zram module modprobe picks is ours (installed in updates/)
+# rather than the kernel's own.
+zram_is_ours()
+{
+	case "$(modinfo -n zram 2>/dev/null)" in
+	*/updates/*) return 0 ;;
+	esac
+	return 1
+}
+
+# zram_load [PARAM=VALUE...]: load zram, with the kernel's zsmalloc.ko
+# beside it when the kernel has one (ours must coexist with it).
+zram_load()
+{
+	modprobe -q zsmalloc 2>/dev/null
+	modprobe zram "$@" || return 1
+	[ -d "$CTL" ]
+}
+
+# Undo whatever a script left behind (swap, mounts) and unload zram.
+zram_unload()
+{
+	local dev
+
+	[ -d /sys/module/zram ] || return 0
+	for dev in /dev/zram*; do
+		[ -b "$dev" ] || continue
+		swapoff "$dev" 2>/dev/null
+		umount "$dev" 2>/dev/null
+	done
+	rmmod zram
+}
+
+# field FILE N: the Nth whitespace-separated field of FILE's first line.
+field()
+{
+	awk -v n="$2" 'NR == 1 { print $n }' "$1"
+}
+
+# mm DEV N / io DEV N: a field of mm_stat / io_stat.  The fields, 1-based:
+# mm_stat: orig_data_size compr_data_size mem_used_total mem_limit
+#          mem_used_max same_pages pages_compacted huge_pages huge_pages_since
+# io_stat: failed_reads failed_writes invalid_io notify_free
+mm()
+{
+	field "$SYS/$1/mm_stat" "$2"
+}
+
+io()
+{
+	field "$SYS/$1/io_stat" "$2"
+}
+
+# meminfo KEY: a /proc/meminfo value in KiB.
+meminfo()
+{
+	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
+}
+
+# make_random MIB: a file of incompressible data in $TMPDIR (a tmpfs),
+# created once per boot; prints its path.
+make_random()
+{
+	local f=${TMPDIR:-/var/tmp}/random.$1M
+
+	[ -s "$f" ] || dd if=/dev/urandom of="$f" bs=1M count="$1" 2>/dev/null
+	echo "$f"
+}

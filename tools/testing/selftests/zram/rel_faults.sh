@@ -1,0 +1,127 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fault injection (debug kernel: failslab, fail_page_alloc).  Allocations
+# fail at 5-10% in the writer and reader only (make-it-fail, task-filter),
+# then one at a time at every point of a request (fail-nth), in the I/O
+# path, in compaction, in disksize, reset and hot_add.  A failed write must
+# reach the writer as an error and be counted in failed_writes; a read must
+# fail or return the right data; a page whose write failed holds its old
+# or its new data; pages nobody rewrote keep theirs.  After reset and
+# unload kmemleak must find nothing.
+cd "$(dirname "$0")" || exit 1
+. ./rel_lib.sh
+
+DEV=zram0
+SIZE=32M
+PAGES=8192
+KEEP=1024		# pages [0, KEEP) are written once and must survive
+TOTAL_FAULTS=0 BYTES=0
+
+ktap_plan 14
+start=$(date +%s)
+
+if ! rel_have_faults || ! rel_have_kmemleak; then
+	for i in $(seq 14); do
+		ktap_skip "fault injection $i" "no failslab/fail_page_alloc/kmemleak (not the debug kernel)"
+	done
+	ktap_finish
+fi
+
+# figure OUTPUT KEY: a key=value field of rel_io's summary line.
+figure()
+{
+	echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p" | tail -n 1
+}
+
+# cycle DESC REL_IO_ARGS...: one rel_io cycle with faults on, as a test.
+cycle()
+{
+	local desc=$1 out rc
+
+	shift
+	out=$(rel_io -F -f $KEEP "$@" cycle /dev/$DEV)
+	rc=$?
+	echo "$out" | tail -n 8
+	LAST_FAILED=$(figure "$out" requests_failed)
+	LAST_FW=$(figure "$out" failed_writes+)
+	TOTAL_FAULTS=$((TOTAL_FAULTS + LAST_FAILED + $(figure "$out" read_requests_failed)))
+	BYTES=$((BYTES + $(figure "$out" bytes_verified)))
+	check_eq "$desc" 0 "$rc"
+}
+
+rel_load 1 || exit 1
+rel_kmemleak_clear
+rel_setup $DEV $SIZE
+check_run "write generation 1 to every page without faults" \
+	rel_io -g 1 write /dev/$DEV
+
+# 1. Any slab allocation of the writer may fail, sleeping ones included.
+rel_faults_on failslab 5 1
+cycle "failslab 5%, 1-page requests: no data lost, every failure reported" \
+	-g 2 -O 1
+rel_faults_off
+check_cmp "failslab: failed writes reached failed_writes ($LAST_FW)" \
+	"$LAST_FW" -gt 0
+
+# 2. Page allocations (zspages), multi-page requests.
+rel_faults_on fail_page_alloc 5 1
+cycle "fail_page_alloc 5%, 16-page requests: no data lost" -g 3 -O 2 -b 16
+rel_faults_off
+
+# 3. Only allocations that may not sleep: a driver that falls back to a
+# sleeping allocation loses nothing and need not fail at all.
+rel_faults_on failslab 10
+rel_faults_on fail_page_alloc 10
+cycle "failslab+fail_page_alloc 10%, no-reclaim only: no data lost" -g 4 -O 3
+rel_faults_off
+
+# 4. Compaction with faults while the writer fails too.  Rewrite the
+# pages first so that half of them become zero pages: holes to compact.
+rel_io -g 5 write /dev/$DEV -f $KEEP >/dev/null
+rel_faults_on failslab 10 1
+rel_faults_on fail_page_alloc 10 1
+rel_io -F -t 15 compact /dev/$DEV > "$TMPDIR/rel-compact.out" &
+compactor=$!
+cycle "faults in compaction and writes at once: no data lost" -g 6 -O 5 -b 4
+wait $compactor
+check_eq "compaction under faults finished" 0 $?
+cat "$TMPDIR/rel-compact.out"
+rel_faults_off
+
+# 5. Every fault point of a request, one at a time.
+rel_faults_on failslab 0 1
+rel_faults_on fail_page_alloc 0 1
+out=$(rel_io -g 7 -f $KEEP -n 64 nth /dev/$DEV)
+rc=$?
+echo "$out" | tail -n 6
+check_eq "fail-nth over writes, reads and compact: no data lost" 0 $rc
+nth_failed=$(figure "$out" failed)
+out=$(rel_io -g 8 -f $KEEP -n 128 -b 8 nth /dev/$DEV)
+rc=$?
+echo "$out" | tail -n 6
+check_eq "fail-nth over 8-page requests: no data lost" 0 $rc
+nth_failed=$((nth_failed + $(figure "$out" failed)))
+TOTAL_FAULTS=$((TOTAL_FAULTS + nth_failed))
+
+check_run "pages written before the faults read back intact" \
+	rel_io -g 1 -n $KEEP verify /dev/$DEV
+
+# 6. Device setup and teardown: disksize, reset and hot_add, fault by fault.
+echo 1 > $SYS/$DEV/reset
+out=$(rel_io setup /dev/$DEV)
+rc=$?
+echo "$out" | tail -n 8
+check_eq "fail-nth over disksize, reset and hot_add: clean errors" 0 $rc
+TOTAL_FAULTS=$((TOTAL_FAULTS + $(figure "$out" failed)))
+rel_faults_off
+
+echo 1 > $SYS/$DEV/reset
+check_run "zram unloads after the faults" rmmod zram
+check_run "kmemleak: nothing leaked" rel_kmemleak_scan
+rel_check_no_reports "no kernel reports"
+
+rel_figure "faults injected (failed requests seen by the tasks): $TOTAL_FAULTS"
+rel_figure "data verified: $((BYTES >> 20)) MiB"
+rel_figure "rel_faults took $(($(date +%s) - start)) s"
+ktap_finish

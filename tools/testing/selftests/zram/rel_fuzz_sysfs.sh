@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hostile sysfs input.  Six devices are put in every state a device can be
+# in: not initialised (zram0), initialised with data (zram1), initialised
+# and empty (zram2, the one whose "reset" is fuzzed), held open (zram3),
+# holding a mounted ext4 (zram4) and an active swap device (zram5).  Then
+# rel_fuzz writes thousands of random and edge-case strings to each of
+# their attributes and to hot_remove, and cycles hot_add/hot_remove; every
+# answer must be success or a documented error.  Afterwards nothing may
+# have changed: the data reads back, the file system is clean, swap works,
+# every device is usable and zram unloads.
+cd "$(dirname "$0")" || exit 1
+. ./rel_lib.sh
+
+SEED=${REL_SEED:-20240611}
+RANDOMS=${REL_FUZZ_RANDOMS:-250}
+MNT=/mnt/rel-fuzz
+
+ktap_plan 11
+start=$(date +%s)
+
+if ! rel_load 6; then
+	ktap_fail "load zram with 6 devices"
+	ktap_finish
+fi
+ktap_ok "load zram with 6 devices"
+
+data=$(rel_make_data 16)
+want=$(rel_sha "$data" 16)
+
+# zram0 stays uninitialised; zram2 is initialised and empty.
+rel_setup zram1 64M && rel_setup zram2 16M && rel_setup zram3 32M &&
+	rel_setup zram4 64M && rel_setup zram5 128M
+for dev in zram1 zram3; do
+	dd if="$data" of=/dev/$dev bs=1M oflag=direct 2>/dev/null
+done
+mkfs.ext4 -q /dev/zram4 && mkdir -p $MNT && mount -o noatime /dev/zram4 $MNT &&
+	cp -a /usr/bin $MNT/ && sync
+files_sha=$(cd $MNT && find bin -type f | sort | xargs sha256sum | sha256sum)
+mkswap /dev/zram5 >/dev/null && swapon /dev/zram5
+exec 7</dev/zram3
+check_run "devices in every state" test "$(swapon --show=NAME --noheadings)" = /dev/zram5
+
+out=$TMPDIR/rel-fuzz.out
+t0=$(date +%s)
+rel_fuzz -s "$SEED" -n "$RANDOMS" -H 30 zram0:uninit zram1:init zram2:fresh \
+	zram3:open zram4:mounted zram5:swap > "$out" 2>&1
+rc=$?
+grep -E 'UNEXPECTED|rel_fuzz:|not fuzzed|no attribute|stopping' "$out" | head -n 60
+grep -vE 'UNEXPECTED|rel_fuzz:|not fuzzed|no attribute|stopping' "$out" |
+	grep -E ' (disksize|reset|comp_algorithm|hot_remove):' | head -n 30
+diag "fuzzing took $(($(date +%s) - t0)) s"
+check_eq "every answer documented (rel_fuzz exit status)" 0 "$rc"
+
+check_eq "zram1 (initialised) data intact" "$want" "$(rel_sha /dev/zram1 16)"
+check_eq "zram3 (open) data intact" "$want" "$(rel_sha /dev/zram3 16)"
+exec 7<&-
+
+now_sha=$(cd $MNT && find bin -type f | sort | xargs sha256sum | sha256sum)
+check_eq "zram4 (mounted) files intact" "$files_sha" "$now_sha"
+umount $MNT
+check_run "zram4 file system clean after umount" e2fsck -fn /dev/zram4
+
+cg=$(rel_cgroup rel-fuzz 32M)
+check_run "zram5 swap works: 96 MiB through a 32 MiB cgroup" \
+	rel_in_cgroup "$cg" memhog 96
+rmdir "$cg"
+swapoff /dev/zram5
+
+# zram0 and zram2 went through thousands of inits and resets.
+ok=0
+echo 8M > $SYS/zram0/disksize &&
+	dd if="$data" of=/dev/zram0 bs=1M count=8 oflag=direct 2>/dev/null &&
+	[ "$(rel_sha /dev/zram0 8)" = "$(rel_sha "$data" 8)" ] &&
+	dd if="$data" of=/dev/zram2 bs=1M count=8 oflag=direct 2>/dev/null &&
+	[ "$(rel_sha /dev/zram2 8)" = "$(rel_sha "$data" 8)" ] || ok=1
+check_eq "zram0 and zram2 usable after fuzzing" 0 "$ok"
+
+for dev in 0 1 2 3 4 5; do
+	echo 1 > $SYS/zram$dev/reset
+done
+check_run "zram unloads (no reference left behind)" rmmod zram
+rel_check_no_reports "no kernel reports"
+
+inputs=$(sed -n 's/^# rel_fuzz: \([0-9]*\) inputs.*/\1/p' "$out")
+bad=$(sed -n 's/^# rel_fuzz: .* \([0-9]*\) unexpected.*/\1/p' "$out")
+rel_figure "sysfs inputs tried: ${inputs:-0} (seed $SEED), unexpected answers: ${bad:-?}"
+rel_figure "kernel reports: $(($(rel_kernel_reports) - REL_REPORTS_AT_START))"
+rel_figure "rel_fuzz_sysfs took $(($(date +%s) - start)) s"
+ktap_finish

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs_io: read or write one attribute and say exactly how the kernel
+ * answered.
+ *
+ * usage: sysfs_io write PATH VALUE     VALUE plus a newline, as echo does
+ *        sysfs_io write-n PATH VALUE   VALUE alone
+ *        sysfs_io read PATH
+ *
+ * A write prints "OK" when the whole value was accepted; a read prints
+ * "OK " and the first line read.  On failure either prints the name of
+ * the errno that open(), write() or read() gave ("EINVAL", "EBUSY", ...).
+ * The exit status is 0 in both cases (2 for a usage error): a shell's
+ * "echo > file" only says that something failed, the tests need to know
+ * what.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int report_errno(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		printf("%s\n", name);
+	else
+		printf("ERRNO%d\n", err);
+	return 0;
+}
+
+static int do_write(const char *path, const char *value, int newline)
+{
+	size_t len = strlen(value);
+	char *buf = malloc(len + 2);
+	ssize_t ret;
+	int fd;
+
+	if (!buf)
+		return 2;
+	memcpy(buf, value, len);
+	if (newline)
+		buf[len++] = '\n';
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return report_errno(errno);
+	ret = write(fd, buf, len);
+	if (ret < 0)
+		report_errno(errno);
+	else if ((size_t)ret != len)
+		printf("SHORT %zd\n", ret);
+	else
+		printf("OK\n");
+	close(fd);
+	free(buf);
+	return 0;
+}
+
+static int do_read(const char *path)
+{
+	char buf[4096];
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return report_errno(errno);
+	ret = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (ret < 0)
+		return report_errno(errno);
+	buf[ret] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("OK %s\n", buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "write"))
+		return do_write(argv[2], argv[3], 1);
+	if (argc == 4 && !strcmp(argv[1], "write-n"))
+		return do_write(argv[2], argv[3], 0);
+	if (argc == 3 && !strcmp(argv[1], "read"))
+		return do_read(argv[2]);
+	fprintf(stderr, "usage: sysfs_io write|write-n PATH VALUE | read PATH\n");
+	return 2;
+}

@@ -1,0 +1,174 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The configuration attributes of /sys/block/zram0 and the exact error code
+# each bad input gets: disksize (bytes and K/M/G suffixes, -EBUSY once set),
+# initstate, comp_algorithm, max_comp_streams, mem_limit, mem_used_max,
+# compact, idle and reset, before and after the device is initialised.
+# The statistics files have their own script, zram_stats.sh.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+
+# alg_current: the algorithm comp_algorithm shows in brackets.
+alg_current()
+{
+	sed -n 's/.*\[\([^]]*\)\].*/\1/p' "$Z/comp_algorithm"
+}
+
+# alg_present ALG: the crypto API has ALG, loading its module if needed.
+alg_present()
+{
+	modprobe -q "crypto-$1" 2>/dev/null
+	grep -q "^name *: $1\$" /proc/crypto
+}
+
+# set_disksize VALUE: reset, then write VALUE; prints "RESULT DISKSIZE".
+set_disksize()
+{
+	echo 1 > "$Z/reset"
+	echo "$(sysfs_io write "$Z/disksize" "$1") $(cat "$Z/disksize")"
+}
+
+ktap_plan 54
+
+check_run "modprobe zram" zram_load num_devices=1 || ktap_finish
+
+# --- The uninitialised device -------------------------------------------
+
+check_eq "initstate is 0 before disksize is set" 0 "$(cat "$Z/initstate")"
+check_eq "disksize reads 0 before it is set" 0 "$(cat "$Z/disksize")"
+
+# Access modes as in Linux 6.1: RO statistics, WO triggers, RW settings.
+expected="disksize=644 initstate=444 reset=200 comp_algorithm=644"
+expected="$expected max_comp_streams=644 mem_limit=200 mem_used_max=200"
+expected="$expected compact=200 idle=200 mm_stat=444 io_stat=444"
+expected="$expected debug_stat=444"
+got=
+for pair in $expected; do
+	got="$got ${pair%=*}=$(stat -c %a "$Z/${pair%=*}" 2>/dev/null)"
+done
+check_eq "attribute access modes match Linux 6.1" " $expected" "$got"
+
+check_eq "reading write-only mem_limit fails with EACCES" EACCES \
+	"$(sysfs_io read "$Z/mem_limit")"
+check_errno "writing read-only initstate fails with EACCES" EACCES \
+	"$Z/initstate" 1
+check_errno "compact before init: EINVAL" EINVAL "$Z/compact" 1
+check_errno "idle before init: EINVAL" EINVAL "$Z/idle" all
+check_errno "mem_used_max=0 before init is accepted" OK "$Z/mem_used_max" 0
+check_errno "reset of an uninitialised device is accepted" OK "$Z/reset" 1
+
+# --- disksize: bad input ----------------------------------------------------
+
+check_errno "disksize 'abc': EINVAL" EINVAL "$Z/disksize" abc
+check_errno "disksize 0: EINVAL" EINVAL "$Z/disksize" 0
+check_errno "disksize '': EINVAL" EINVAL "$Z/disksize" ""
+check_eq "disksize 1T (metadata does not fit in RAM): ENOMEM, still uninitialised" \
+	"ENOMEM 0 0" \
+	"$(sysfs_io write "$Z/disksize" 1T) $(cat "$Z/initstate") $(cat "$Z/disksize")"
+
+# --- comp_algorithm -----------------------------------------------------------
+
+check_eq "comp_algorithm shows exactly one algorithm in brackets" 1 \
+	"$(grep -o '\[[^]]*\]' "$Z/comp_algorithm" | wc -l)"
+if zram_is_ours; then
+	check_eq "default algorithm is lzo" lzo "$(alg_current)"
+else
+	diag "kernel's zram: default algorithm $(alg_current)"
+	ktap_skip "default algorithm is lzo" "the kernel's zram uses its Kconfig default"
+fi
+check_eq "comp_algorithm lists lzo and lzo-rle" "lzo lzo-rle" \
+	"$(tr -d '[]' < "$Z/comp_algorithm" | tr ' ' '\n' | grep -x -e lzo -e lzo-rle | sort | xargs)"
+before=$(alg_current)
+check_eq "comp_algorithm 'nosuchalg': EINVAL, selection unchanged" \
+	"EINVAL $before" "$(sysfs_io write "$Z/comp_algorithm" nosuchalg) $(alg_current)"
+for alg in lzo-rle lz4 zstd deflate; do
+	if alg_present "$alg"; then
+		check_eq "comp_algorithm $alg is accepted and selected" "OK $alg" \
+			"$(sysfs_io write "$Z/comp_algorithm" $alg) $(alg_current)"
+	else
+		ktap_skip "comp_algorithm $alg is accepted and selected" \
+			"$alg is not in this kernel"
+	fi
+done
+check_eq "comp_algorithm lzo without a trailing newline is accepted" "OK lzo" \
+	"$(sysfs_io write-n "$Z/comp_algorithm" lzo) $(alg_current)"
+
+# --- max_comp_streams: one stream per online CPU, writes are accepted ------
+
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+check_eq "max_comp_streams reads the number of online CPUs" "$cpus" \
+	"$(cat "$Z/max_comp_streams")"
+check_eq "max_comp_streams 8 is accepted and ignored" "OK $cpus" \
+	"$(sysfs_io write "$Z/max_comp_streams" 8) $(cat "$Z/max_comp_streams")"
+
+# --- mem_limit (shown as mm_stat field 4), settable before init -------------
+
+check_eq "mem_limit 64M" "OK 67108864" \
+	"$(sysfs_io write "$Z/mem_limit" 64M) $(mm zram0 4)"
+check_eq "mem_limit 101K is rounded up to whole pages" "OK 106496" \
+	"$(sysfs_io write "$Z/mem_limit" 101K) $(mm zram0 4)"
+check_eq "mem_limit 1G" "OK 1073741824" \
+	"$(sysfs_io write "$Z/mem_limit" 1G) $(mm zram0 4)"
+check_eq "mem_limit in bytes" "OK 8388608" \
+	"$(sysfs_io write "$Z/mem_limit" 8388608) $(mm zram0 4)"
+check_eq "mem_limit 'abc': EINVAL, limit unchanged" "EINVAL 8388608" \
+	"$(sysfs_io write "$Z/mem_limit" abc) $(mm zram0 4)"
+check_eq "mem_limit 0 removes the limit" "OK 0" \
+	"$(sysfs_io write "$Z/mem_limit" 0) $(mm zram0 4)"
+
+# --- disksize: units ----------------------------------------------------------
+
+check_eq "disksize in bytes" "OK 1048576" "$(set_disksize 1048576)"
+check_eq "disksize 256K" "OK 262144" "$(set_disksize 256K)"
+check_eq "disksize 1G" "OK 1073741824" "$(set_disksize 1G)"
+check_eq "disksize is rounded up to whole pages" "OK 1003520" \
+	"$(set_disksize 1000000)"
+# Run the live device with an algorithm other than the default, to see
+# that reset keeps the selection.
+used=lzo-rle
+alg_present lz4 && used=lz4
+check_eq "disksize 64m (lower-case suffix), device on $used" "OK 67108864" \
+	"$(echo 1 > "$Z/reset"; echo $used > "$Z/comp_algorithm"; set_disksize 64m)"
+check_eq "initstate is 1 once disksize is set" 1 "$(cat "$Z/initstate")"
+check_eq "the block device has the size set" 67108864 \
+	"$(blockdev --getsize64 /dev/zram0)"
+
+# --- The initialised device ---------------------------------------------------
+
+check_eq "disksize again after init: EBUSY, size unchanged" "EBUSY 67108864" \
+	"$(sysfs_io write "$Z/disksize" 32M) $(cat "$Z/disksize")"
+check_eq "comp_algorithm lzo after init: EBUSY, still $used" "EBUSY $used" \
+	"$(sysfs_io write "$Z/comp_algorithm" lzo) $(alg_current)"
+check_errno "comp_algorithm 'nosuchalg' after init: EINVAL" EINVAL \
+	"$Z/comp_algorithm" nosuchalg
+check_eq "mem_limit can be changed on a live device" "OK 33554432" \
+	"$(sysfs_io write "$Z/mem_limit" 32M) $(mm zram0 4)"
+check_errno "compact after init is accepted" OK "$Z/compact" 1
+check_errno "idle all after init is accepted" OK "$Z/idle" all
+check_errno "idle 'bogus': EINVAL" EINVAL "$Z/idle" bogus
+check_errno "mem_used_max 0 is accepted" OK "$Z/mem_used_max" 0
+check_errno "mem_used_max 5: EINVAL" EINVAL "$Z/mem_used_max" 5
+check_errno "mem_used_max 'abc': EINVAL" EINVAL "$Z/mem_used_max" abc
+
+# --- reset --------------------------------------------------------------------
+
+check_errno "reset 0: EINVAL" EINVAL "$Z/reset" 0
+check_errno "reset 'abc': EINVAL" EINVAL "$Z/reset" abc
+exec 3< /dev/zram0
+check_eq "reset while the device is open: EBUSY, device untouched" \
+	"EBUSY 1 67108864" \
+	"$(sysfs_io write "$Z/reset" 1) $(cat "$Z/initstate") $(cat "$Z/disksize")"
+exec 3<&-
+mkfs.ext4 -q /dev/zram0 && mkdir -p /mnt/zram0 && mount /dev/zram0 /mnt/zram0
+check_eq "reset while mounted: EBUSY, device untouched" "EBUSY 1" \
+	"$(sysfs_io write "$Z/reset" 1) $(cat "$Z/initstate")"
+umount /mnt/zram0
+check_eq "reset: disksize 0, initstate 0, mem_limit 0, algorithm kept" \
+	"OK 0 0 0 $used" \
+	"$(sysfs_io write "$Z/reset" 1) $(cat "$Z/disksize") $(cat "$Z/initstate") $(mm zram0 4) $(alg_current)"
+
+check_run "rmmod zram" zram_unload
+ktap_finish

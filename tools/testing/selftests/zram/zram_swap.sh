@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# zram as swap: mkswap and swapon on a zram device, then a program (memhog)
+# that needs four times the memory its cgroup v2 memory.max grants.  Its
+# pages go to zram and come back, and it checks every byte of them.  The
+# kernel's swap counters and zram's own move together; exit and swapoff
+# free the slots again (notify_free), and a device in use as swap can be
+# neither reset nor unloaded.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+CG=/sys/fs/cgroup/zt-swap
+HOG_MIB=96
+LIMIT_MIB=32
+
+vmstat()
+{
+	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
+}
+
+# run_hog MIB PASSES: memhog inside the memory-limited cgroup.
+run_hog()
+{
+	sh -c "echo \$\$ > $CG/cgroup.procs && exec memhog $1 $2"
+}
+
+cleanup()
+{
+	rmdir $CG 2> /dev/null
+	zram_unload 2> /dev/null
+}
+
+ktap_plan 17
+
+check_run "modprobe zram" zram_load || ktap_finish
+echo 512M > "$Z/disksize"
+check_run "mkswap /dev/zram0" mkswap /dev/zram0
+check_run "swapon /dev/zram0" swapon -p 100 /dev/zram0
+check_eq "the swap area is active with the device's size" "/dev/zram0 512M" \
+	"$(swapon --show=NAME,SIZE --noheadings | awk '{ print $1, $2 }')"
+
+echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+mkdir -p $CG
+echo ${LIMIT_MIB}M > $CG/memory.max
+mapping=/sys/module/zram/parameters/zsmalloc_mapping
+[ -r $mapping ] && diag "zsmalloc mapping: $(cat $mapping)"
+
+out0=$(vmstat pswpout) in0=$(vmstat pswpin)
+wr0=$(field "$Z/stat" 7) rd0=$(field "$Z/stat" 3)
+free0=$(io zram0 4)
+orig0=$(mm zram0 1)
+check_run "memhog $HOG_MIB MiB in a ${LIMIT_MIB} MiB cgroup: data intact" \
+	run_hog $HOG_MIB 1
+out=$(($(vmstat pswpout) - out0)) in=$(($(vmstat pswpin) - in0))
+diag "pswpout $out pswpin $in, mm_stat $(cat "$Z/mm_stat")"
+check_cmp "pages were swapped out: pswpout >= $((HOG_MIB - LIMIT_MIB)) MiB" \
+	"$out" -ge $(((HOG_MIB - LIMIT_MIB) << 8))
+check_cmp "and swapped back in: pswpin >= $((HOG_MIB - LIMIT_MIB)) MiB" \
+	"$in" -ge $(((HOG_MIB - LIMIT_MIB) << 8))
+check_eq "zram wrote exactly the swapped-out pages (8 sectors each)" \
+	$((out * 8)) $(($(field "$Z/stat" 7) - wr0))
+check_eq "zram read exactly the swapped-in pages" \
+	$((in * 8)) $(($(field "$Z/stat" 3) - rd0))
+check_cmp "memhog's exit freed swap slots (notify_free)" \
+	$(($(io zram0 4) - free0)) -ge $(((HOG_MIB - LIMIT_MIB) << 8))
+check_cmp "no I/O failed" "$(io zram0 1)$(io zram0 2)" -eq 0
+
+check_errno "reset of the active swap device: EBUSY" EBUSY "$Z/reset" 1
+rmmod zram 2> /dev/null
+check_eq "rmmod with active swap is refused" yes \
+	"$([ -d /sys/module/zram ] && echo yes)"
+
+check_run "swapoff /dev/zram0" swapoff /dev/zram0
+check_eq "after swapoff zram holds only what mkswap wrote" "$orig0" "$(mm zram0 1)"
+check_errno "reset after swapoff" OK "$Z/reset" 1
+
+rmdir $CG
+check_run "rmmod zram" zram_unload
+ktap_finish

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page compressors for zram.
+ *
+ * "lzo" calls lib/lzo directly: no crypto transform or module needed.  Any
+ * other name is looked up in the crypto API, so a
+ * kernel's lzo-rle, lz4, lz4hc, zstd, deflate, 842 or any out-of-tree
+ * compression module can be used.
+ *
+ * Every online CPU owns a stream: an output buffer plus the backend's working
+ * memory.  A writer takes its CPU's stream under a local lock, which keeps it
+ * on that CPU without sleeping, so all CPUs compress at once and no stream
+ * is ever shared.  CPU hotplug callbacks allocate a stream before a CPU comes
+ * up and free it after the CPU is gone.
+ */
+#define pr_fmt(fmt) "zram: " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/lzo.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "zcomp.h"
+
+/* Output room for one page: incompressible data comes out a little longer. */
+#define ZCOMP_BUFFER_SIZE	(2 * PAGE_SIZE)
+
+/* The native backend's name; it needs no crypto module. */
+#define ZCOMP_LZO_NAME		"lzo"
+
+/*
+ * A family of compressors.  @init and @fini set up and release a stream's
+ * private state; @compress writes into the stream's buffer; @decompress
+ * gets the stream's private state.
+ */
+struct zcomp_backend {
+	int (*init)(struct zcomp_strm *strm, const char *name);
+	void (*fini)(struct zcomp_strm *strm);
+	int (*compress)(struct zcomp_strm *strm, const void *src,
+			unsigned int *dst_len);
+	int (*decompress)(void *private, const void *src,
+			  unsigned int src_len, void *dst);
+};
+
+static int zcomp_lzo_init(struct zcomp_strm *strm, const char *name)
+{
+	strm->private = kvmalloc(LZO1X_MEM_COMPRESS, GFP_KERNEL);
+	return strm->private ? 0 : -ENOMEM;
+}
+
+static void zcomp_lzo_fini(struct zcomp_strm *strm)
+{
+	kvfree(strm->private);
+}
+
+static int zcomp_lzo_compress(struct zcomp_strm *strm, const void *src,
+			      unsigned int *dst_len)
+{
+	size_t out_len = ZCOMP_BUFFER_SIZE;
+
+	if (lzo1x_1_compress(src, PAGE_SIZE, strm->buffer, &out_len,
+			     strm->private) != LZO_E_OK)
+		return -EINVAL;
+	*dst_len = out_len;
+	return 0;
+}
+
+static int zcomp_lzo_decompress(void *private, const void *src,
+				unsigned int src_len, void *dst)
+{
+	size_t out_len = PAGE_SIZE;
+
+	if (lzo1x_decompress_safe(src, src_len, dst, &out_len) != LZO_E_OK ||
+	    out_len != PAGE_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+static const struct zcomp_backend zcomp_lzo = {
+	.init		= zcomp_lzo_init,
+	.fini		= zcomp_lzo_fini,
+	.compress	= zcomp_lzo_compress,
+	.decompress	= zcomp_lzo_decompress,
+};
+
+static int zcomp_crypto_init(struct zcomp_strm *strm, const char *name)
+{
+	struct crypto_comp *tfm = crypto_alloc_comp(name, 0, 0);
+
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	strm->private = tfm;
+	return 0;
+}
+
+static void zcomp_crypto_fini(struct zcomp_strm *strm)
+{
+	crypto_free_comp(strm->private);
+}
+
+static int zcomp_crypto_compress(struct zcomp_strm *strm, const void *src,
+				 unsigned int *dst_len)
+{
+	unsigned int out_len = ZCOMP_BUFFER_SIZE;
+	int ret;
+
+	ret = crypto_comp_compress(strm->private, src, PAGE_SIZE, strm->buffer,
+				   &out_len);
+	if (ret)
+		return ret;
+	*dst_len = out_len;
+	return 0;
+}
+
+static int zcomp_crypto_decompress(void *private, const void *src,
+				   unsigned int src_len, void *dst)
+{
+	unsigned int out_len = PAGE_SIZE;
+	int ret;
+
+	ret = crypto_comp_decompress(private, src, src_len, dst, &out_len);
+	if (ret)
+		return ret;
+	return out_len == PAGE_SIZE ? 0 : -EINVAL;
+}
+
+static const struct zcomp_backend zcomp_crypto = {
+	.init		= zcomp_crypto_init,
+	.fini		= zcomp_crypto_fini,
+	.compress	= zcomp_crypto_compress,
+	.decompress	= zcomp_crypto_decompress,
+};
+
+/*
+ * The names comp_algorithm lists.  The list is fixed when the module is
+ * built; any other crypto compressor can still be selected by name.
+ */
+static const struct {
+	const char *name;
+	bool built;
+} zcomp_listed[] = {
+	{ ZCOMP_LZO_NAME,	true },
+	{ "lzo-rle",		IS_ENABLED(CONFIG_CRYPTO_LZO) },
+	{ "lz4",		IS_ENABLED(CONFIG_CRYPTO_LZ4) },
+	{ "lz4hc",		IS_ENABLED(CONFIG_CRYPTO_LZ4HC) },
+	{ "842",		IS_ENABLED(CONFIG_CRYPTO_842) },
+	{ "zstd",		IS_ENABLED(CONFIG_CRYPTO_ZSTD) },
+	{ "deflate",		IS_ENABLED(CONFIG_CRYPTO_DEFLATE) },
+};
+
+/* Set up by zcomp_init(): the dynamic hotplug state all instances join. */
+static enum cpuhp_state zcomp_cpuhp_state;
+
+static bool zcomp_is_lzo(const char *name)
+{
+	return !strcmp(name, ZCOMP_LZO_NAME);
+}
+
+/*
+ * May load a crypto module, so never call it with the CPU hotplug lock held:
+ * a stream's setup then finds the module already there.
+ */
+bool zcomp_available(const char *name)
+{
+	if (!*name)
+		return false;
+	return zcomp_is_lzo(name) || crypto_has_comp(name, 0, 0);
+}
+
+ssize_t zcomp_available_show(const char *current_name, char *buf)
+{
+	bool current_listed = false;
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zcomp_listed); i++) {
+		bool is_current;
+
+		if (!zcomp_listed[i].built)
+			continue;
+		is_current = !strcmp(zcomp_listed[i].name, current_name);
+		current_listed |= is_current;
+		len += sysfs_emit_at(buf, len, is_current ? "[%s] " : "%s ",
+				     zcomp_listed[i].name);
+	}
+	if (!current_listed)
+		len += sysfs_emit_at(buf, len, "[%s] ", current_name);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static void zcomp_strm_free(struct zcomp *comp, struct zcomp_strm *strm)
+{
+	if (!strm->buffer)
+		return;
+	comp->backend->fini(strm);
+	kfree(strm->buffer);
+	strm->buffer = NULL;
+	strm->private = NULL;
+}
+
+static int zcomp_cpu_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	struct zcomp *comp = hlist_entry(node, struct zcomp, node);
+	struct zcomp_strm *strm = per_cpu_ptr(comp->stream, cpu);
+	int ret;
+
+	strm->buffer = kmalloc_node(ZCOMP_BUFFER_SIZE, GFP_KERNEL,
+				    cpu_to_node(cpu));
+	if (!strm->buffer)
+		return -ENOMEM;
+	ret = comp->backend->init(strm, comp->name);
+	if (ret) {
+		kfree(strm->buffer);
+		strm->buffer = NULL;
+		pr_err("cannot set up a %s stream for CPU %u: %d\n",
+		       comp->name, cpu, ret);
+	}
+	return ret;
+}
+
+static int zcomp_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct zcomp *comp = hlist_entry(node, struct zcomp, node);
+
+	zcomp_strm_free(comp, per_cpu_ptr(comp->stream, cpu));
+	return 0;
+}
+
+struct zcomp *zcomp_create(const char *name)
+{
+	struct zcomp *comp;
+	int cpu, ret;
+
+	if (strlen(name) >= sizeof(comp->name) || !zcomp_available(name))
+		return ERR_PTR(-EINVAL);
+
+	comp = kzalloc(sizeof(*comp), GFP_KERNEL);
+	if (!comp)
+		return ERR_PTR(-ENOMEM);
+	strscpy(comp->name, name, sizeof(comp->name));
+	comp->backend = zcomp_is_lzo(name) ? &zcomp_lzo : &zcomp_crypto;
+
+	comp->stream = alloc_percpu(struct zcomp_strm);
+	if (!comp->stream) {
+		ret = -ENOMEM;
+		goto free_comp;
+	}
+	for_each_possible_cpu(cpu)
+		local_lock_init(&per_cpu_ptr(comp->stream, cpu)->lock);
+
+	/* Sets up the stream of every online CPU, or none of them. */
+	ret = cpuhp_state_add_instance(zcomp_cpuhp_state, &comp->node);
+	if (ret)
+		goto free_streams;
+	return comp;
+
+free_streams:
+	free_percpu(comp->stream);
+free_comp:
+	kfree(comp);
+	return ERR_PTR(ret);
+}
+
+void zcomp_destroy(struct zcomp *comp)
+{
+	cpuhp_state_remove_instance(zcomp_cpuhp_state, &comp->node);
+	free_percpu(comp->stream);
+	kfree(comp);
+}
+
+/* Pins the caller to its CPU until zcomp_stream_put(): do not sleep. */
+struct zcomp_strm *zcomp_stream_get(struct zcomp *comp)
+{
+	local_lock(&comp->stream->lock);
+	return this_cpu_ptr(comp->stream);
+}
+
+void zcomp_stream_put(struct zcomp *comp)
+{
+	local_unlock(&comp->stream->lock);
+}
+
+/* Compresses one page into strm->buffer; *dst_len may exceed PAGE_SIZE. */
+int zcomp_compress(struct zcomp *comp, struct zcomp_strm *strm,
+		   const void *src, unsigned int *dst_len)
+{
+	return comp->backend->compress(strm, src, dst_len);
+}
+
+/*
+ * Expands @src_len bytes at @src into the page at @dst with @strm, which
+ * the caller holds (lzo does not use it; taking it anyway keeps one lock
+ * order for readers and writers: stream first, then the zsmalloc object).
+ */
+int zcomp_decompress(struct zcomp *comp, struct zcomp_strm *strm,
+		     const void *src, unsigned int src_len, void *dst)
+{
+	return comp->backend->decompress(strm->private, src, src_len, dst);
+}
+
+int zcomp_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "block/zram:prepare",
+				      zcomp_cpu_prepare, zcomp_cpu_dead);
+	if (ret < 0)
+		return ret;
+	zcomp_cpuhp_state = ret;
+	return 0;
+}
+
+void zcomp_exit(void)
+{
+	cpuhp_remove_multi_state(zcomp_cpuhp_state);
+}

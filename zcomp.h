@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Compression backends for zram: lzo straight through lib/lzo, everything
+ * else through the crypto API, each with one stream per online CPU.
+ */
+#ifndef _ZCOMP_H_
+#define _ZCOMP_H_
+
+#include <linux/crypto.h>
+#include <linux/local_lock.h>
+#include <linux/types.h>
+
+struct zcomp_backend;
+
+/*
+ * One CPU's compression state.  @lock (a local lock: it pins the task to the
+ * CPU) protects the rest while a page is compressed.  @buffer receives the
+ * compressed output and is two pages long because incompressible input can
+ * grow.  @private is the backend's working memory (lzo) or transform (crypto).
+ */
+struct zcomp_strm {
+	local_lock_t lock;
+	void *buffer;
+	void *private;
+};
+
+/*
+ * A compressor instance, one per initialised zram device.  @stream holds a
+ * zcomp_strm per possible CPU; CPU hotplug (through @node) fills and empties
+ * the streams of CPUs as they come and go.  @name is the algorithm.
+ */
+struct zcomp {
+	struct zcomp_strm __percpu *stream;
+	const struct zcomp_backend *backend;
+	struct hlist_node node;
+	char name[CRYPTO_MAX_ALG_NAME];
+};
+
+int zcomp_init(void);
+void zcomp_exit(void);
+
+bool zcomp_available(const char *name);
+ssize_t zcomp_available_show(const char *current_name, char *buf);
+
+struct zcomp *zcomp_create(const char *name);
+void zcomp_destroy(struct zcomp *comp);
+
+struct zcomp_strm *zcomp_stream_get(struct zcomp *comp);
+void zcomp_stream_put(struct zcomp *comp);
+
+int zcomp_compress(struct zcomp *comp, struct zcomp_strm *strm,
+		   const void *src, unsigned int *dst_len);
+int zcomp_decompress(struct zcomp *comp, struct zcomp_strm *strm,
+		     const void *src, unsigned int src_len, void *dst);
+
+#endif /* _ZCOMP_H_ */

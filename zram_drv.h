@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zram: compressed RAM block devices.
+ *
+ * Shared definitions of the driver's files: zram_drv.c (devices and module),
+ * zram_io.c (the I/O path), zram_sysfs.c (attributes) and zram_debugfs.c.
+ */
+#ifndef _ZRAM_DRV_H_
+#define _ZRAM_DRV_H_
+
+#include <linux/atomic.h>
+#include <linux/bit_spinlock.h>
+#include <linux/blkdev.h>
+#include <linux/crypto.h>
+#include <linux/ktime.h>
+#include <linux/rwsem.h>
+#include <linux/zsmalloc.h>
+
+#include "zcomp.h"
+
+#define SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
+#define SECTORS_PER_PAGE	BIT(SECTORS_PER_PAGE_SHIFT)
+
+/* One logical block per page: every request covers whole slots. */
+#define ZRAM_LOGICAL_BLOCK_SIZE	PAGE_SIZE
+#define ZRAM_SECTORS_PER_LOGICAL_BLOCK	(ZRAM_LOGICAL_BLOCK_SIZE >> SECTOR_SHIFT)
+
+/*
+ * zram_slot.flags: the low ZRAM_SIZE_BITS hold the size of the stored
+ * object (PAGE_SIZE included); the bits of enum zram_slot_flag follow.
+ */
+#define ZRAM_SIZE_BITS		(PAGE_SHIFT + 1)
+#define ZRAM_SIZE_MASK		((1UL << ZRAM_SIZE_BITS) - 1)
+
+enum zram_slot_flag {
+	ZRAM_LOCK = ZRAM_SIZE_BITS,	/* bit spinlock of the slot */
+	ZRAM_SAME,	/* every word of the page is slot->handle */
+	ZRAM_HUGE,	/* stored uncompressed: it did not compress */
+	ZRAM_IDLE,	/* not accessed since marked through "idle" */
+	__NR_ZRAM_SLOT_FLAGS,
+};
+
+/*
+ * The state of one page of the device.  @handle is the zsmalloc object, or
+ * the fill word of a ZRAM_SAME page, or 0 for a page never written (reads
+ * as zeroes).  @flags packs the object size and the zram_slot_flag bits.
+ * @ac_time is when the page was last read or written (boot-time clock).
+ *
+ * Everything is protected by the ZRAM_LOCK bit of @flags, a bit spinlock:
+ * holders must not sleep.  Resetting the device needs no slot lock because
+ * it runs with no openers and init_lock held for writing.
+ */
+struct zram_slot {
+	unsigned long handle;
+	unsigned long flags;
+	ktime_t ac_time;
+};
+
+/*
+ * Device counters.  All atomic: updated from the I/O path of every CPU
+ * without other locking; zeroed on reset.  Page counts unless named _size.
+ */
+struct zram_stats {
+	atomic64_t compr_data_size;	/* bytes held by stored objects */
+	atomic64_t pages_stored;	/* slots holding data (same incl.) */
+	atomic64_t same_pages;		/* slots with a fill word */
+	atomic64_t huge_pages;		/* slots stored uncompressed */
+	atomic64_t huge_pages_since;	/* huge stores since initialisation */
+	atomic_long_t max_used_pages;	/* high-water mark of the pool */
+	atomic64_t num_reads;		/* page reads, failed or not */
+	atomic64_t num_writes;		/* page writes, failed or not */
+	atomic64_t failed_reads;
+	atomic64_t failed_writes;	/* includes mem_limit refusals */
+	atomic64_t invalid_io;		/* misaligned or out-of-range bios */
+	atomic64_t notify_free;		/* slots freed by discard or swap */
+	atomic64_t miss_free;		/* swap frees skipped: slot busy */
+	atomic64_t writestall;		/* stores that had to sleep for memory */
+};
+
+/*
+ * One zram device.
+ *
+ * @init_lock (rwsem) protects the device's configuration: taken for writing
+ * to initialise (disksize) and reset, and for reading by attributes that
+ * look at the pool or table.  While @disksize is 0 the device is not
+ * initialised and @table, @mem_pool and @comp are NULL.  Once initialised
+ * they stay until a reset, which cannot happen while the disk is open, so
+ * the I/O path uses them without init_lock.
+ *
+ * @claim, protected by the disk's open_mutex, is set while a reset or a
+ * removal is in progress and makes opens fail with -EBUSY.
+ *
+ * @limit_pages (0: no limit) may change at any time; read it once.
+ */
+struct zram {
+	struct zram_slot *table;
+	struct zs_pool *mem_pool;
+	struct zcomp *comp;
+	struct gendisk *disk;
+	struct rw_semaphore init_lock;
+	u64 disksize;
+	unsigned long nr_pages;
+	size_t huge_class_size;
+	unsigned long limit_pages;
+	char compressor[CRYPTO_MAX_ALG_NAME];
+	struct zram_stats stats;
+	bool claim;
+	int id;
+	struct dentry *debugfs_dir;
+};
+
+static inline bool zram_initialized(struct zram *zram)
+{
+	return zram->disksize != 0;
+}
+
+static inline struct zram *dev_to_zram(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+static inline struct zram_slot *zram_slot(struct zram *zram,
+					  unsigned long index)
+{
+	return &zram->table[index];
+}
+
+static inline void zram_slot_lock(struct zram *zram, unsigned long index)
+{
+	bit_spin_lock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+}
+
+static inline bool zram_slot_trylock(struct zram *zram, unsigned long index)
+{
+	return bit_spin_trylock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+}
+
+static inline void zram_slot_unlock(struct zram *zram, unsigned long index)
+{
+	bit_spin_unlock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+}
+
+static inline bool zram_slot_test(struct zram *zram, unsigned long index,
+				  enum zram_slot_flag flag)
+{
+	return test_bit(flag, &zram_slot(zram, index)->flags);
+}
+
+static inline void zram_slot_set(struct zram *zram, unsigned long index,
+				 enum zram_slot_flag flag)
+{
+	set_bit(flag, &zram_slot(zram, index)->flags);
+}
+
+static inline void zram_slot_clear(struct zram *zram, unsigned long index,
+				   enum zram_slot_flag flag)
+{
+	clear_bit(flag, &zram_slot(zram, index)->flags);
+}
+
+static inline unsigned int zram_slot_size(struct zram *zram,
+					  unsigned long index)
+{
+	return zram_slot(zram, index)->flags & ZRAM_SIZE_MASK;
+}
+
+static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
+				      unsigned int size)
+{
+	struct zram_slot *slot = zram_slot(zram, index);
+
+	slot->flags = (slot->flags & ~ZRAM_SIZE_MASK) | size;
+}
+
+/* Holds data: a zsmalloc object or a fill word. */
+static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
+{
+	return zram_slot(zram, index)->handle ||
+	       zram_slot_test(zram, index, ZRAM_SAME);
+}
+
+/* zram_drv.c */
+int zram_init_device(struct zram *zram, u64 disksize);
+int zram_reset_unused(struct zram *zram);
+
+/* zram_io.c */
+void zram_submit_bio(struct bio *bio);
+int zram_rw_page(struct block_device *bdev, sector_t sector,
+		 struct page *page, enum req_op op);
+void zram_swap_slot_free_notify(struct block_device *bdev,
+				unsigned long index);
+void zram_slot_free(struct zram *zram, unsigned long index);
+void zram_mark_idle(struct zram *zram, ktime_t cutoff);
+
+/* zram_sysfs.c */
+extern const struct attribute_group *zram_disk_groups[];
+
+/* zram_debugfs.c */
+void zram_debugfs_init(void);
+void zram_debugfs_exit(void);
+void zram_debugfs_add(struct zram *zram);
+void zram_debugfs_remove(struct zram *zram);
+
+#endif /* _ZRAM_DRV_H_ */

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zram's I/O path.
+ *
+ * A bio is handled one device page ("slot") at a time.  A slot is written
+ * in two steps.  First the data is prepared with no slot lock held: a page
+ * whose words all repeat one value is kept as that value alone; any other
+ * page is compressed with this CPU's stream and copied into a new zsmalloc
+ * object (uncompressed if it does not shrink below the pool's huge class
+ * size).  Then, under the slot's bit spinlock, the old contents are freed
+ * and the new ones installed.  A failed write leaves the old data in place.
+ *
+ * Nothing may sleep under a slot lock or while a stream is held, so the
+ * object is first allocated without sleeping, with the compressed output
+ * still in the stream buffer.  If that fails the stream is released, the
+ * allocation is retried with reclaim allowed, and the page is compressed
+ * again: the first output may have been overwritten meanwhile.
+ *
+ * Reads decompress under the slot lock, straight into the caller's page.
+ * Requests smaller than a page (only bvecs can be: every bio covers whole
+ * logical blocks) go through a bounce page: read, or read-modify-write.
+ */
+#define pr_fmt(fmt) "zram: " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/pagemap.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "zram_drv.h"
+
+/* For an allocation with a stream held: no sleeping, no warning. */
+#define ZRAM_GFP_NOWAIT	(__GFP_KSWAPD_RECLAIM | __GFP_NOWARN | \
+			 __GFP_HIGHMEM | __GFP_MOVABLE)
+/* The retry without the stream: may reclaim, but must not recurse into I/O. */
+#define ZRAM_GFP_RETRY	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | \
+			 __GFP_MOVABLE)
+
+/* Prepared contents of a slot: a zsmalloc object or a fill word. */
+struct zram_obj {
+	unsigned long handle;	/* object, or the fill word if @same */
+	unsigned int size;	/* object size; PAGE_SIZE: uncompressed */
+	bool same;
+};
+
+/* Called with the slot locked, or with the device exclusively owned. */
+void zram_slot_free(struct zram *zram, unsigned long index)
+{
+	struct zram_slot *slot = zram_slot(zram, index);
+
+	zram_slot_clear(zram, index, ZRAM_IDLE);
+	slot->ac_time = 0;
+
+	if (zram_slot_test(zram, index, ZRAM_SAME)) {
+		zram_slot_clear(zram, index, ZRAM_SAME);
+		atomic64_dec(&zram->stats.same_pages);
+		atomic64_dec(&zram->stats.pages_stored);
+	} else if (slot->handle) {
+		if (zram_slot_test(zram, index, ZRAM_HUGE)) {
+			zram_slot_clear(zram, index, ZRAM_HUGE);
+			atomic64_dec(&zram->stats.huge_pages);
+		}
+		zs_free(zram->mem_pool, slot->handle);
+		atomic64_sub(zram_slot_size(zram, index),
+			     &zram->stats.compr_data_size);
+		atomic64_dec(&zram->stats.pages_stored);
+	}
+	slot->handle = 0;
+	zram_slot_set_size(zram, index, 0);
+}
+
+/* Installs @obj in an empty, locked slot. */
+static void zram_slot_install(struct zram *zram, unsigned long index,
+			      const struct zram_obj *obj)
+{
+	zram_slot(zram, index)->handle = obj->handle;
+	if (obj->same) {
+		zram_slot_set(zram, index, ZRAM_SAME);
+		atomic64_inc(&zram->stats.same_pages);
+	} else {
+		zram_slot_set_size(zram, index, obj->size);
+		atomic64_add(obj->size, &zram->stats.compr_data_size);
+		if (obj->size == PAGE_SIZE) {
+			zram_slot_set(zram, index, ZRAM_HUGE);
+			atomic64_inc(&zram->stats.huge_pages);
+			atomic64_inc(&zram->stats.huge_pages_since);
+		}
+	}
+	atomic64_inc(&zram->stats.pages_stored);
+}
+
+static void zram_slot_accessed(struct zram *zram, unsigned long index)
+{
+	zram_slot_clear(zram, index, ZRAM_IDLE);
+	zram_slot(zram, index)->ac_time = ktime_get_boottime();
+}
+
+/* Marks idle the slots holding data last used at or before @cutoff. */
+void zram_mark_idle(struct zram *zram, ktime_t cutoff)
+{
+	unsigned long index;
+
+	for (index = 0; index < zram->nr_pages; index++) {
+		zram_slot_lock(zram, index);
+		if (zram_slot_allocated(zram, index) &&
+		    zram_slot(zram, index)->ac_time <= cutoff)
+			zram_slot_set(zram, index, ZRAM_IDLE);
+		zram_slot_unlock(zram, index);
+		cond_resched();
+	}
+}
+
+static bool zram_words_same(const unsigned long *words, unsigned long *fill)
+{
+	const unsigned int count = PAGE_SIZE / sizeof(*words);
+	unsigned int i;
+
+	/* Most pages that differ at all differ at one of the ends. */
+	if (words[0] != words[count - 1])
+		return false;
+	for (i = 1; i < count - 1; i++)
+		if (words[i] != words[0])
+			return false;
+	*fill = words[0];
+	return true;
+}
+
+static bool zram_page_same_filled(struct page *page, unsigned long *fill)
+{
+	unsigned long *words = kmap_local_page(page);
+	bool same = zram_words_same(words, fill);
+
+	kunmap_local(words);
+	return same;
+}
+
+static void zram_update_max_used(struct zram *zram, unsigned long pages)
+{
+	long max = atomic_long_read(&zram->stats.max_used_pages);
+
+	while ((long)pages > max) {
+		if (atomic_long_try_cmpxchg(&zram->stats.max_used_pages, &max,
+					    pages))
+			break;
+	}
+}
+
+/* Checked after each allocation, so mem_used_max stays exact too. */
+static bool zram_over_limit(struct zram *zram)
+{
+	unsigned long used = zs_get_total_pages(zram->mem_pool);
+	unsigned long limit = READ_ONCE(zram->limit_pages);
+
+	zram_update_max_used(zram, used);
+	return limit && used > limit;
+}
+
+/*
+ * Compresses @page with @strm, which the caller holds.  *@len becomes the
+ * size to store: PAGE_SIZE when the output is too big to be worth it.
+ */
+static int zram_compress(struct zram *zram, struct zcomp_strm *strm,
+			 struct page *page, unsigned int *len)
+{
+	void *src = kmap_local_page(page);
+	int ret;
+
+	ret = zcomp_compress(zram->comp, strm, src, len);
+	kunmap_local(src);
+	if (ret) {
+		pr_err_ratelimited("%s: compression failed: %d\n",
+				   zram->disk->disk_name, ret);
+		return ret;
+	}
+	if (*len >= zram->huge_class_size)
+		*len = PAGE_SIZE;
+	return 0;
+}
+
+/*
+ * Fills @handle, allocated for at least @len bytes, with @page itself if
+ * @len is PAGE_SIZE or else with @len bytes of compressed output at @buf.
+ * Frees the handle instead if the device went over its memory limit.
+ */
+static int zram_obj_fill(struct zram *zram, unsigned long handle,
+			 unsigned int len, struct page *page, const void *buf,
+			 struct zram_obj *obj)
+{
+	void *dst;
+
+	if (zram_over_limit(zram)) {
+		zs_free(zram->mem_pool, handle);
+		return -ENOMEM;
+	}
+
+	dst = zs_map_object(zram->mem_pool, handle, ZS_MM_WO);
+	if (len == PAGE_SIZE)
+		memcpy_from_page(dst, page, 0, PAGE_SIZE);
+	else
+		memcpy(dst, buf, len);
+	zs_unmap_object(zram->mem_pool, handle);
+
+	obj->handle = handle;
+	obj->size = len;
+	return 0;
+}
+
+/*
+ * Compresses @page again into @handle, which has room for @room bytes.
+ * Returns -EAGAIN if the output no longer fits: the page changed since the
+ * first compression.  The handle is freed on every failure.
+ */
+static int zram_recompress(struct zram *zram, struct page *page,
+			   unsigned long handle, unsigned int room,
+			   struct zram_obj *obj)
+{
+	struct zcomp_strm *strm;
+	unsigned int len;
+	int ret;
+
+	strm = zcomp_stream_get(zram->comp);
+	ret = zram_compress(zram, strm, page, &len);
+	if (!ret && len > room)
+		ret = -EAGAIN;
+	if (ret)
+		zs_free(zram->mem_pool, handle);
+	else
+		ret = zram_obj_fill(zram, handle, len, page, strm->buffer, obj);
+	zcomp_stream_put(zram->comp);
+	return ret;
+}
+
+/* The slow path of zram_store(): no stream held, sleeping allowed. */
+static int zram_store_retry(struct zram *zram, struct page *page,
+			    unsigned int len, struct zram_obj *obj)
+{
+	unsigned long handle;
+	int ret;
+
+	atomic64_inc(&zram->stats.writestall);
+	handle = zs_malloc(zram->mem_pool, len, ZRAM_GFP_RETRY);
+	if (!handle)
+		return -ENOMEM;
+
+	if (len < PAGE_SIZE) {
+		ret = zram_recompress(zram, page, handle, len, obj);
+		if (ret != -EAGAIN)
+			return ret;
+		/* It grew while we slept: keep it as it is now. */
+		handle = zs_malloc(zram->mem_pool, PAGE_SIZE, ZRAM_GFP_RETRY);
+		if (!handle)
+			return -ENOMEM;
+	}
+	return zram_obj_fill(zram, handle, PAGE_SIZE, page, NULL, obj);
+}
+
+/* Compresses @page into a new zsmalloc object. */
+static int zram_store(struct zram *zram, struct page *page,
+		      struct zram_obj *obj)
+{
+	struct zcomp_strm *strm;
+	unsigned long handle;
+	unsigned int len;
+	int ret;
+
+	strm = zcomp_stream_get(zram->comp);
+	ret = zram_compress(zram, strm, page, &len);
+	if (ret)
+		goto put;
+
+	handle = zs_malloc(zram->mem_pool, len, ZRAM_GFP_NOWAIT);
+	if (!handle) {
+		zcomp_stream_put(zram->comp);
+		return zram_store_retry(zram, page, len, obj);
+	}
+	ret = zram_obj_fill(zram, handle, len, page, strm->buffer, obj);
+put:
+	zcomp_stream_put(zram->comp);
+	return ret;
+}
+
+static int zram_write_page(struct zram *zram, struct page *page,
+			   unsigned long index)
+{
+	struct zram_obj obj = { };
+	int ret;
+
+	if (zram_page_same_filled(page, &obj.handle)) {
+		obj.same = true;
+	} else {
+		ret = zram_store(zram, page, &obj);
+		if (ret)
+			return ret;
+	}
+
+	zram_slot_lock(zram, index);
+	zram_slot_free(zram, index);
+	zram_slot_install(zram, index, &obj);
+	zram_slot_accessed(zram, index);
+	zram_slot_unlock(zram, index);
+	return 0;
+}
+
+/* Expands the locked slot's object into @page. */
+static int zram_read_obj(struct zram *zram, unsigned long index,
+			 struct page *page)
+{
+	unsigned long handle = zram_slot(zram, index)->handle;
+	unsigned int size = zram_slot_size(zram, index);
+	struct zcomp_strm *strm;
+	void *src, *dst;
+	int ret;
+
+	if (size == PAGE_SIZE) {
+		src = zs_map_object(zram->mem_pool, handle, ZS_MM_RO);
+		memcpy_to_page(page, 0, src, PAGE_SIZE);
+		zs_unmap_object(zram->mem_pool, handle);
+		return 0;
+	}
+
+	strm = zcomp_stream_get(zram->comp);
+	src = zs_map_object(zram->mem_pool, handle, ZS_MM_RO);
+	dst = kmap_local_page(page);
+	ret = zcomp_decompress(zram->comp, strm, src, size, dst);
+	kunmap_local(dst);
+	zs_unmap_object(zram->mem_pool, handle);
+	zcomp_stream_put(zram->comp);
+	return ret;
+}
+
+static void zram_fill_page(struct page *page, unsigned long fill)
+{
+	unsigned long *words = kmap_local_page(page);
+
+	memset_l(words, fill, PAGE_SIZE / sizeof(*words));
+	kunmap_local(words);
+}
+
+static int zram_read_page(struct zram *zram, struct page *page,
+			  unsigned long index)
+{
+	int ret = 0;
+
+	zram_slot_lock(zram, index);
+	if (zram_slot_allocated(zram, index))
+		zram_slot_accessed(zram, index);
+
+	if (zram_slot_test(zram, index, ZRAM_SAME))
+		zram_fill_page(page, zram_slot(zram, index)->handle);
+	else if (!zram_slot(zram, index)->handle)
+		zram_fill_page(page, 0);
+	else
+		ret = zram_read_obj(zram, index, page);
+	zram_slot_unlock(zram, index);
+
+	if (ret)
+		pr_err_ratelimited("%s: cannot decompress page %lu: %d\n",
+				   zram->disk->disk_name, index, ret);
+	return ret;
+}
+
+/*
+ * The part of the device page at @iter that the bio covers: returns its
+ * length and sets *@offset to where it starts in the page.
+ */
+static unsigned int zram_iter_span(const struct bvec_iter *iter,
+				   unsigned int *offset)
+{
+	*offset = (iter->bi_sector & (SECTORS_PER_PAGE - 1)) << SECTOR_SHIFT;
+	return min_t(unsigned int, iter->bi_size, PAGE_SIZE - *offset);
+}
+
+/* Copies @len bytes of the bio at @iter to @page at @offset; advances. */
+static void zram_copy_from_bio(struct bio *bio, struct bvec_iter *iter,
+			       struct page *page, unsigned int offset,
+			       unsigned int len)
+{
+	while (len) {
+		struct bio_vec bv = bio_iter_iovec(bio, *iter);
+		unsigned int n = min(bv.bv_len, len);
+
+		memcpy_page(page, offset, bv.bv_page, bv.bv_offset, n);
+		bio_advance_iter_single(bio, iter, n);
+		offset += n;
+		len -= n;
+	}
+}
+
+/* Copies @len bytes of @page at @offset to the bio at @iter; advances. */
+static void zram_copy_to_bio(struct bio *bio, struct bvec_iter *iter,
+			     struct page *page, unsigned int offset,
+			     unsigned int len)
+{
+	while (len) {
+		struct bio_vec bv = bio_iter_iovec(bio, *iter);
+		unsigned int n = min(bv.bv_len, len);
+
+		memcpy_page(bv.bv_page, bv.bv_offset, page, offset, n);
+		flush_dcache_page(bv.bv_page);
+		bio_advance_iter_single(bio, iter, n);
+		offset += n;
+		len -= n;
+	}
+}
+
+static int zram_bio_write_page(struct zram *zram, struct bio *bio,
+			       struct bvec_iter *iter)
+{
+	unsigned long index = iter->bi_sector >> SECTORS_PER_PAGE_SHIFT;
+	struct bio_vec bv = bio_iter_iovec(bio, *iter);
+	unsigned int offset, len = zram_iter_span(iter, &offset);
+	struct page *bounce;
+	int ret = 0;
+
+	if (len == PAGE_SIZE && bv.bv_len == PAGE_SIZE) {
+		bio_advance_iter_single(bio, iter, PAGE_SIZE);
+		return zram_write_page(zram, bv.bv_page, index);
+	}
+
+	bounce = alloc_page(GFP_NOIO | __GFP_NOWARN);
+	if (!bounce)
+		return -ENOMEM;
+	if (len < PAGE_SIZE)
+		ret = zram_read_page(zram, bounce, index);
+	if (!ret) {
+		zram_copy_from_bio(bio, iter, bounce, offset, len);
+		ret = zram_write_page(zram, bounce, index);
+	}
+	__free_page(bounce);
+	return ret;
+}
+
+static int zram_bio_read_page(struct zram *zram, struct bio *bio,
+			      struct bvec_iter *iter)
+{
+	unsigned long index = iter->bi_sector >> SECTORS_PER_PAGE_SHIFT;
+	struct bio_vec bv = bio_iter_iovec(bio, *iter);
+	unsigned int offset, len = zram_iter_span(iter, &offset);
+	struct page *bounce;
+	int ret;
+
+	if (len == PAGE_SIZE && bv.bv_len == PAGE_SIZE) {
+		bio_advance_iter_single(bio, iter, PAGE_SIZE);
+		ret = zram_read_page(zram, bv.bv_page, index);
+		flush_dcache_page(bv.bv_page);
+		return ret;
+	}
+
+	bounce = alloc_page(GFP_NOIO | __GFP_NOWARN);
+	if (!bounce)
+		return -ENOMEM;
+	ret = zram_read_page(zram, bounce, index);
+	if (!ret)
+		zram_copy_to_bio(bio, iter, bounce, offset, len);
+	__free_page(bounce);
+	return ret;
+}
+
+static int zram_bio_rw(struct zram *zram, struct bio *bio)
+{
+	bool write = op_is_write(bio_op(bio));
+	struct bvec_iter iter = bio->bi_iter;
+	int ret;
+
+	while (iter.bi_size) {
+		if (write) {
+			atomic64_inc(&zram->stats.num_writes);
+			ret = zram_bio_write_page(zram, bio, &iter);
+		} else {
+			atomic64_inc(&zram->stats.num_reads);
+			ret = zram_bio_read_page(zram, bio, &iter);
+		}
+		if (ret) {
+			atomic64_inc(write ? &zram->stats.failed_writes :
+					     &zram->stats.failed_reads);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Discard and write-zeroes free the pages they cover whole.  A page only
+ * partly covered keeps its data (not a problem for discard; write-zeroes
+ * always covers whole pages since bios are block aligned).
+ */
+static void zram_bio_discard(struct zram *zram, struct bio *bio)
+{
+	u64 start = (u64)bio->bi_iter.bi_sector << SECTOR_SHIFT;
+	u64 end = start + bio->bi_iter.bi_size;
+	unsigned long index = DIV_ROUND_UP_ULL(start, PAGE_SIZE);
+	unsigned long last = end >> PAGE_SHIFT;
+
+	for (; index < last; index++) {
+		zram_slot_lock(zram, index);
+		zram_slot_free(zram, index);
+		zram_slot_unlock(zram, index);
+		atomic64_inc(&zram->stats.notify_free);
+	}
+}
+
+/* Whole logical blocks inside the device; anything else is refused. */
+static bool zram_range_valid(struct zram *zram, sector_t start,
+			     unsigned int size)
+{
+	/* Pairs with zram_init_device(): a set disksize means a table. */
+	u64 disksize = smp_load_acquire(&zram->disksize);
+
+	if (start & (ZRAM_SECTORS_PER_LOGICAL_BLOCK - 1))
+		return false;
+	if (size & (ZRAM_LOGICAL_BLOCK_SIZE - 1))
+		return false;
+	return start + (size >> SECTOR_SHIFT) <= disksize >> SECTOR_SHIFT;
+}
+
+void zram_submit_bio(struct bio *bio)
+{
+	struct zram *zram = bio->bi_bdev->bd_disk->private_data;
+	unsigned long start_time;
+	int ret = 0;
+
+	if (!bio->bi_iter.bi_size) {
+		/* A flush: nothing is cached, the data is where it goes. */
+		bio_endio(bio);
+		return;
+	}
+	if (!zram_range_valid(zram, bio->bi_iter.bi_sector,
+			      bio->bi_iter.bi_size)) {
+		atomic64_inc(&zram->stats.invalid_io);
+		bio_io_error(bio);
+		return;
+	}
+
+	start_time = bio_start_io_acct(bio);
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		ret = zram_bio_rw(zram, bio);
+		if (ret)
+			bio->bi_status = BLK_STS_IOERR;
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		zram_bio_discard(zram, bio);
+		break;
+	default:
+		bio->bi_status = BLK_STS_NOTSUPP;
+		break;
+	}
+	bio_end_io_acct(bio, start_time);
+	bio_endio(bio);
+}
+
+/*
+ * One whole page without a bio: swap's synchronous path (6.1 sets
+ * SWP_SYNCHRONOUS_IO for devices with rw_page) and mpage reads.  A failure
+ * is not counted: the caller retries with a bio, which reports it.
+ */
+int zram_rw_page(struct block_device *bdev, sector_t sector,
+		 struct page *page, enum req_op op)
+{
+	struct zram *zram = bdev->bd_disk->private_data;
+	unsigned long index = sector >> SECTORS_PER_PAGE_SHIFT;
+	bool write = op_is_write(op);
+	unsigned long start_time;
+	int ret;
+
+	if (PageTransHuge(page) || !zram_range_valid(zram, sector, PAGE_SIZE))
+		return -EINVAL;
+
+	start_time = bdev_start_io_acct(bdev->bd_disk->part0, SECTORS_PER_PAGE,
+					op, jiffies);
+	if (write) {
+		ret = zram_write_page(zram, page, index);
+	} else {
+		ret = zram_read_page(zram, page, index);
+		flush_dcache_page(page);
+	}
+	bdev_end_io_acct(bdev->bd_disk->part0, op, start_time);
+	if (ret)
+		return ret;
+
+	atomic64_inc(write ? &zram->stats.num_writes : &zram->stats.num_reads);
+	page_endio(page, write, 0);
+	return 0;
+}
+
+/*
+ * Swap calls this with its own spinlock held when it frees a slot, so the
+ * slot lock is only tried: a busy slot is left to be overwritten later.
+ */
+void zram_swap_slot_free_notify(struct block_device *bdev,
+				unsigned long index)
+{
+	struct zram *zram = bdev->bd_disk->private_data;
+
+	if (index >= zram->nr_pages)
+		return;
+	if (!zram_slot_trylock(zram, index)) {
+		atomic64_inc(&zram->stats.miss_free);
+		return;
+	}
+	zram_slot_free(zram, index);
+	zram_slot_unlock(zram, index);
+	atomic64_inc(&zram->stats.notify_free);
+}

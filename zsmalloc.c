@@ -1,0 +1,1361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zsmalloc: an allocator that packs compressed pages densely.
+ *
+ * What it is for
+ * --------------
+ * zram compresses every 4 KiB page it is given and needs somewhere to keep
+ * the result, which may be anything from a few bytes to a whole page.
+ * kmalloc() would round each object up to a power of two and waste up to
+ * half of it; vmalloc() would waste most of a page.  This allocator instead
+ * cuts runs of ordinary pages into equal slots of almost exactly the right
+ * size, lets a slot straddle the boundary between two pages, and hands out
+ * an opaque handle instead of an address so that objects can be moved later
+ * to give whole pages back.
+ *
+ * Size classes
+ * ------------
+ * Sizes from ZS_MIN_ALLOC_SIZE (32 bytes) to PAGE_SIZE are rounded up to a
+ * multiple of ZS_CLASS_STEP (16 bytes with 4 KiB pages), giving 255 sizes.
+ * Every size gets a geometry: how many pages its zspages have (1 to
+ * ZS_MAX_PAGES_PER_ZSPAGE) and how many objects fit in them.  Among the
+ * candidates we take the fewest pages whose fill is within
+ * ZS_FILL_SLACK_PERCENT of the best fill: a bigger zspage packs a little
+ * tighter, but every class keeps one partly used zspage, so big zspages cost
+ * more in small pools and make compaction coarser.  Adjacent sizes that end
+ * up with the same geometry share one struct size_class, whose slot size is
+ * the largest of them: there is no point in keeping two classes that would
+ * lay out their zspages identically.  Sizes that get one object per
+ * single-page zspage form the "huge" class; zs_huge_class_size() tells the
+ * caller where that begins, because storing such an object compressed saves
+ * nothing.
+ *
+ * Zspages and slots
+ * -----------------
+ * A zspage is a group of order-0 pages (never a higher-order allocation, so
+ * it can always be found under fragmentation) treated as one byte array
+ * that is divided into objs_per_zspage slots of the class size.  Slot i
+ * starts at byte i * size; a slot may begin near the end of one page and
+ * continue in the next, but never touches three pages because no object is
+ * bigger than a page.
+ *
+ * Everything the allocator knows about a zspage lives in a struct zspage
+ * taken from a kmem_cache: the list of its pages, how many slots are used,
+ * and one word per slot.  A used slot's word points back to the handle of
+ * the object in it; a free slot's word holds the index of the next free
+ * slot, tagged with the low bit (handles are aligned, so the low bit of a
+ * real pointer is clear).  The pages themselves carry nothing: no
+ * page->private, no page->index, no page flags.  Code elsewhere in the
+ * kernel that walks the memory map and looks at struct page fields (memory
+ * failure, page_owner, compaction of other zones, crash dump tools...) sees
+ * plain unmovable pages and cannot misread our bookkeeping.  The pages are
+ * allocated without __GFP_MOVABLE for the same reason: we do not implement
+ * page migration.
+ *
+ * Handles
+ * -------
+ * A handle is the address of a small struct zs_handle from a per-pool
+ * kmem_cache.  It records where the object is now (zspage and slot) and the
+ * index of its class, which never changes.  Compaction moves an object by
+ * copying it and rewriting its handle record, so the value the caller holds
+ * stays valid: one level of indirection buys movability.
+ *
+ * Fullness groups
+ * ---------------
+ * A class keeps its zspages on ZS_NR_GROUPS lists: ZS_PARTIAL_GROUPS lists
+ * for partly used zspages, bucketed by the fraction of slots in use, and one
+ * list for full ones.  Allocation takes a slot from the fullest partial
+ * zspage, so that sparse zspages are left to drain; compaction does the
+ * opposite and empties the sparsest zspage into the fullest ones.  A zspage
+ * whose last object is freed is released at once.
+ *
+ * Mapping
+ * -------
+ * Objects are reached through zs_map_object()/zs_unmap_object() and only in
+ * between.  An object that lies inside one page is simply mapped with
+ * kmap_local_page().  For one that spans two pages there are two methods,
+ * chosen per pool when it is created (see the zsmalloc_mapping module
+ * parameter and CONFIG_ZSMALLOC_PGTABLE_MAPPING):
+ *
+ *  - copy: the object is copied into a per-CPU bounce buffer on map (unless
+ *    the caller only writes) and copied back on unmap (unless the caller
+ *    only reads);
+ *  - pgtable: each CPU owns a two-page window of kernel virtual address
+ *    space; map points its two PTEs at the object's pages, unmap clears
+ *    them and invalidates this CPU's TLB entries for the window.  Only x86
+ *    has the exported pieces this needs (lookup_address() to find the
+ *    PTEs), elsewhere pools fall back to copying.
+ *
+ * Either way the per-CPU area is held from map to unmap with preemption
+ * disabled, so a caller must not sleep while an object is mapped and may
+ * map only one object of a pool at a time on a CPU.
+ *
+ * Compaction
+ * ----------
+ * Freed slots scatter over many zspages.  When a class has at least a whole
+ * zspage worth of free slots, zs_compact() repeatedly takes its sparsest
+ * zspage off the lists, moves each object into the fullest zspage that has
+ * room, and frees the pages once it is empty.  It runs when asked (zram's
+ * compact attribute) and from a shrinker under memory pressure.  An object
+ * that is mapped at that moment is skipped and its zspage stays.
+ *
+ * Locking
+ * -------
+ *  - class->lock (spinlock) protects a class's lists and counters, every
+ *    zspage of the class (slot words, inuse, group) and the location fields
+ *    of every handle in the class.  zs_malloc(), zs_free() and compaction
+ *    take it; mapping does not, so mapping never contends on a shared lock.
+ *  - handle->lock (spinlock) pins one object where it is.  zs_map_object()
+ *    takes it and zs_unmap_object() drops it; compaction only ever tries it
+ *    (spin_trylock) with class->lock held and skips the object when it is
+ *    busy.  So a mapper (handle lock, then perhaps class lock if it frees or
+ *    allocates while mapped) and compaction (class lock, then trylock) never
+ *    wait for each other in a cycle.  zs_free() does not need the handle
+ *    lock: the caller guarantees the object is not mapped, and class->lock
+ *    keeps compaction away from it.
+ *  - the per-CPU map area's local_lock nests inside handle->lock.
+ *  - zs_debugfs_mutex only serialises creation and removal of debugfs
+ *    directories at pool create/destroy time.
+ * Nothing here sleeps with a spinlock held and mapping never sleeps.
+ * Compaction drops class->lock between zspages and reschedules there.
+ */
+
+/* Modules that include this file may have their own prefix. */
+#ifndef pr_fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#endif
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/local_lock.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/zsmalloc.h>
+
+#ifdef CONFIG_X86
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+#define ZS_HAVE_PGTABLE_MAPPING 1
+#else
+#define ZS_HAVE_PGTABLE_MAPPING 0
+#endif
+
+#define ZS_MIN_ALLOC_SIZE	32
+#define ZS_MAX_ALLOC_SIZE	PAGE_SIZE
+#define ZS_CLASS_STEP		(PAGE_SIZE >> 8)
+#define ZS_NR_SIZES \
+	((ZS_MAX_ALLOC_SIZE - ZS_MIN_ALLOC_SIZE) / ZS_CLASS_STEP + 1)
+
+#define ZS_MAX_PAGES_PER_ZSPAGE	8
+#define ZS_FILL_SLACK_PERCENT	5
+
+#define ZS_PARTIAL_GROUPS	8
+#define ZS_GROUP_FULL		ZS_PARTIAL_GROUPS
+#define ZS_NR_GROUPS		(ZS_PARTIAL_GROUPS + 1)
+
+/* Low bit of a slot word: the slot is free and the rest links the next. */
+#define ZS_SLOT_FREE		1UL
+
+/*
+ * A handle record: where one object lives.  zspage and slot change only
+ * while compaction holds both the class lock and @lock; class_index never
+ * changes.  Mappers read the location under @lock, zs_free() under the
+ * class lock.
+ */
+struct zs_handle {
+	spinlock_t lock;		/* pins the object: held while mapped */
+	u16 slot;
+	u16 class_index;
+	struct zspage *zspage;
+};
+
+/*
+ * Descriptor of one zspage.  Everything but @class and @pages (fixed at
+ * creation) is protected by the owning class's lock.
+ */
+struct zspage {
+	struct list_head node;		/* on one of class->groups */
+	struct size_class *class;
+	unsigned int inuse;		/* used slots */
+	unsigned int free_head;		/* first free slot, objs_per_zspage if none */
+	unsigned int group;		/* index of the list we are on */
+	unsigned long *slots;		/* handle pointer or free-slot link */
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
+};
+
+/*
+ * One size class: its geometry (fixed at pool creation) and its zspages.
+ * @lock protects the lists, the counters and the zspages on the lists.
+ */
+struct size_class {
+	spinlock_t lock;		/* see the comment above */
+	struct list_head groups[ZS_NR_GROUPS];
+	unsigned long group_count[ZS_NR_GROUPS];
+	unsigned long zspages;
+	unsigned long objs_inuse;
+	unsigned int size;
+	unsigned int objs_per_zspage;
+	unsigned int pages_per_zspage;
+	unsigned int index;		/* in pool->classes[] of @size */
+};
+
+/*
+ * Per-CPU state for mapping one object.  @lock is held from map to unmap;
+ * the rest describes the mapping in progress and the CPU's bounce buffer
+ * or virtual window, set up once at pool creation.
+ */
+struct zs_map_area {
+	local_lock_t lock;
+	enum zs_mapmode mm;
+	void *kaddr;			/* kmap_local address of an in-page object */
+	char *bounce;			/* copy mode: PAGE_SIZE buffer */
+#if ZS_HAVE_PGTABLE_MAPPING
+	char *window;			/* pgtable mode: two pages of address space */
+	pte_t *ptes[2];
+	pgprot_t prot;
+	struct page *placeholder;	/* backs the window while it is idle */
+#endif
+};
+
+/*
+ * A pool.  @classes maps every size index to its (possibly shared) class;
+ * the classes and the caches are fixed from creation to destruction.
+ * @pages and @stats are atomics; the rest never changes after creation.
+ */
+struct zs_pool {
+	char *name;
+	enum zs_mapping mapping;
+	size_t huge_class_size;
+	struct size_class *classes[ZS_NR_SIZES];
+	struct kmem_cache *handle_cache;
+	struct kmem_cache *zspage_cache;
+	struct zs_map_area __percpu *areas;
+	atomic_long_t pages;
+	struct zs_pool_stats stats;
+	struct shrinker shrinker;
+	bool shrinker_registered;
+	bool debugfs_added;
+	struct dentry *debugfs_dir;
+};
+
+/*
+ * Test hooks.  Only the self-test module, which includes this file, defines
+ * ZSMALLOC_TEST_HOOKS; it then supplies these functions to fail allocations
+ * on demand and to count what is alive.
+ */
+enum zs_tracked {
+	ZS_TRACK_PAGES,
+	ZS_TRACK_ZSPAGES,
+	ZS_TRACK_HANDLES,
+	ZS_NR_TRACKED,
+};
+
+#ifdef ZSMALLOC_TEST_HOOKS
+static bool zs_test_fail_alloc(void);
+static void zs_test_track(enum zs_tracked what, long delta);
+#else
+static inline bool zs_test_fail_alloc(void)
+{
+	return false;
+}
+
+static inline void zs_test_track(enum zs_tracked what, long delta)
+{
+}
+#endif
+
+/* Module parameter: the mapping method new pools get. */
+
+static const char * const zs_mapping_names[] = {
+	[ZS_MAPPING_COPY] = "copy",
+	[ZS_MAPPING_PGTABLE] = "pgtable",
+};
+
+static enum zs_mapping zs_default_mapping =
+	(IS_ENABLED(CONFIG_ZSMALLOC_PGTABLE_MAPPING) && ZS_HAVE_PGTABLE_MAPPING) ?
+	ZS_MAPPING_PGTABLE : ZS_MAPPING_COPY;
+
+const char *zs_mapping_name(enum zs_mapping mapping)
+{
+	if (mapping >= ARRAY_SIZE(zs_mapping_names))
+		return "unknown";
+	return zs_mapping_names[mapping];
+}
+
+static int zs_mapping_param_set(const char *val, const struct kernel_param *kp)
+{
+	int mapping = sysfs_match_string(zs_mapping_names, val);
+
+	if (mapping < 0)
+		return -EINVAL;
+	if (mapping == ZS_MAPPING_PGTABLE && !ZS_HAVE_PGTABLE_MAPPING)
+		return -EINVAL;
+	zs_default_mapping = mapping;
+	return 0;
+}
+
+static int zs_mapping_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", zs_mapping_name(zs_default_mapping));
+}
+
+static const struct kernel_param_ops zs_mapping_param_ops = {
+	.set = zs_mapping_param_set,
+	.get = zs_mapping_param_get,
+};
+
+module_param_cb(zsmalloc_mapping, &zs_mapping_param_ops, NULL, 0444);
+MODULE_PARM_DESC(zsmalloc_mapping,
+		 "How pools map objects that span two pages: copy or pgtable");
+
+/* Size classes */
+
+static unsigned int zs_size_index(size_t size)
+{
+	if (size <= ZS_MIN_ALLOC_SIZE)
+		return 0;
+	return DIV_ROUND_UP(size - ZS_MIN_ALLOC_SIZE, ZS_CLASS_STEP);
+}
+
+static unsigned int zs_index_size(unsigned int index)
+{
+	return ZS_MIN_ALLOC_SIZE + index * ZS_CLASS_STEP;
+}
+
+/* Bytes used by @size objects in a zspage of @pages pages, per mille. */
+static unsigned int zs_fill_permille(unsigned int size, unsigned int pages)
+{
+	unsigned long bytes = pages * PAGE_SIZE;
+
+	return (bytes / size) * size * 1000 / bytes;
+}
+
+static unsigned int zs_pick_pages_per_zspage(unsigned int size)
+{
+	unsigned int best = 0, pages;
+
+	for (pages = 1; pages <= ZS_MAX_PAGES_PER_ZSPAGE; pages++)
+		best = max(best, zs_fill_permille(size, pages));
+
+	for (pages = 1; pages < ZS_MAX_PAGES_PER_ZSPAGE; pages++)
+		if (zs_fill_permille(size, pages) + ZS_FILL_SLACK_PERCENT * 10 >=
+		    best)
+			break;
+	return pages;
+}
+
+static bool zs_class_is_huge(const struct size_class *class)
+{
+	return class->objs_per_zspage == 1 && class->pages_per_zspage == 1;
+}
+
+static struct size_class *zs_class_create(unsigned int index)
+{
+	struct size_class *class = kzalloc(sizeof(*class), GFP_KERNEL);
+	unsigned int group;
+
+	if (!class)
+		return NULL;
+	spin_lock_init(&class->lock);
+	for (group = 0; group < ZS_NR_GROUPS; group++)
+		INIT_LIST_HEAD(&class->groups[group]);
+	class->index = index;
+	class->size = zs_index_size(index);
+	class->pages_per_zspage = zs_pick_pages_per_zspage(class->size);
+	class->objs_per_zspage = class->pages_per_zspage * PAGE_SIZE /
+				 class->size;
+	return class;
+}
+
+/*
+ * Classes are shared by runs of sizes; a class is visited once, at the
+ * index of its own size, and this returns NULL at the other indexes.
+ */
+static struct size_class *zs_class_owned_at(struct zs_pool *pool, int index)
+{
+	struct size_class *class = pool->classes[index];
+
+	return class && class->index == index ? class : NULL;
+}
+
+/*
+ * Build the classes from the largest size down: a size whose geometry
+ * matches the class just above it joins that class.
+ */
+static int zs_pool_init_classes(struct zs_pool *pool)
+{
+	struct size_class *above = NULL;
+	int index;
+
+	for (index = ZS_NR_SIZES - 1; index >= 0; index--) {
+		struct size_class *class = zs_class_create(index);
+
+		if (!class)
+			return -ENOMEM;
+		if (above &&
+		    above->pages_per_zspage == class->pages_per_zspage &&
+		    above->objs_per_zspage == class->objs_per_zspage) {
+			kfree(class);
+			class = above;
+		}
+		pool->classes[index] = class;
+		above = class;
+	}
+
+	/* The first byte size above which every class is huge. */
+	for (index = ZS_NR_SIZES - 1; index > 0; index--)
+		if (!zs_class_is_huge(pool->classes[index - 1]))
+			break;
+	pool->huge_class_size = index ? zs_index_size(index - 1) + 1 : 1;
+	return 0;
+}
+
+static void zs_pool_free_classes(struct zs_pool *pool)
+{
+	struct size_class *class;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = pool->classes[i];
+		if (class && class->index == i)
+			kfree(class);
+	}
+}
+
+/* Slots and fullness groups; all under class->lock. */
+
+static bool zs_slot_is_free(unsigned long word)
+{
+	return word & ZS_SLOT_FREE;
+}
+
+static unsigned long zs_free_slot_word(unsigned int next)
+{
+	return ((unsigned long)next << 1) | ZS_SLOT_FREE;
+}
+
+static unsigned int zs_take_slot(struct zspage *zspage, struct zs_handle *h)
+{
+	unsigned int slot = zspage->free_head;
+
+	zspage->free_head = zspage->slots[slot] >> 1;
+	zspage->slots[slot] = (unsigned long)h;
+	zspage->inuse++;
+	return slot;
+}
+
+static void zs_put_slot(struct zspage *zspage, unsigned int slot)
+{
+	zspage->slots[slot] = zs_free_slot_word(zspage->free_head);
+	zspage->free_head = slot;
+	zspage->inuse--;
+}
+
+static unsigned int zs_group_of(const struct size_class *class,
+				const struct zspage *zspage)
+{
+	if (zspage->inuse == class->objs_per_zspage)
+		return ZS_GROUP_FULL;
+	return zspage->inuse * ZS_PARTIAL_GROUPS / class->objs_per_zspage;
+}
+
+static void zs_class_link(struct size_class *class, struct zspage *zspage)
+{
+	zspage->group = zs_group_of(class, zspage);
+	list_add(&zspage->node, &class->groups[zspage->group]);
+	class->group_count[zspage->group]++;
+}
+
+static void zs_class_unlink(struct size_class *class, struct zspage *zspage)
+{
+	list_del(&zspage->node);
+	class->group_count[zspage->group]--;
+}
+
+/* Move @zspage to the list matching its current fill. */
+static void zs_class_refile(struct size_class *class, struct zspage *zspage)
+{
+	if (zspage->group == zs_group_of(class, zspage))
+		return;
+	zs_class_unlink(class, zspage);
+	zs_class_link(class, zspage);
+}
+
+static struct zspage *zs_class_fullest(struct size_class *class)
+{
+	int group;
+
+	for (group = ZS_PARTIAL_GROUPS - 1; group >= 0; group--)
+		if (!list_empty(&class->groups[group]))
+			return list_first_entry(&class->groups[group],
+						struct zspage, node);
+	return NULL;
+}
+
+static struct zspage *zs_class_sparsest(struct size_class *class)
+{
+	int group;
+
+	for (group = 0; group < ZS_PARTIAL_GROUPS; group++)
+		if (!list_empty(&class->groups[group]))
+			return list_first_entry(&class->groups[group],
+						struct zspage, node);
+	return NULL;
+}
+
+/* Allocating and freeing memory */
+
+static gfp_t zs_slab_gfp(gfp_t gfp)
+{
+	return gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE);
+}
+
+static struct page *zs_alloc_page(gfp_t gfp)
+{
+	struct page *page;
+
+	if (zs_test_fail_alloc())
+		return NULL;
+	/* We cannot migrate our pages, so they must not sit in movable zones. */
+	page = alloc_page(gfp & ~__GFP_MOVABLE);
+	if (page)
+		zs_test_track(ZS_TRACK_PAGES, 1);
+	return page;
+}
+
+static void zs_free_page(struct page *page)
+{
+	__free_page(page);
+	zs_test_track(ZS_TRACK_PAGES, -1);
+}
+
+/* Free a descriptor and whichever of its pages were allocated. */
+static void zspage_release(struct zs_pool *pool, struct zspage *zspage)
+{
+	unsigned int i;
+
+	for (i = 0; i < ZS_MAX_PAGES_PER_ZSPAGE && zspage->pages[i]; i++)
+		zs_free_page(zspage->pages[i]);
+	kfree(zspage->slots);
+	kmem_cache_free(pool->zspage_cache, zspage);
+	zs_test_track(ZS_TRACK_ZSPAGES, -1);
+}
+
+static void zspage_destroy(struct zs_pool *pool, struct zspage *zspage)
+{
+	atomic_long_sub(zspage->class->pages_per_zspage, &pool->pages);
+	zspage_release(pool, zspage);
+}
+
+static struct zspage *zspage_create(struct zs_pool *pool,
+				    struct size_class *class, gfp_t gfp)
+{
+	unsigned int i, objs = class->objs_per_zspage;
+	struct zspage *zspage = NULL;
+
+	if (!zs_test_fail_alloc())
+		zspage = kmem_cache_zalloc(pool->zspage_cache, zs_slab_gfp(gfp));
+	if (!zspage)
+		return NULL;
+	zs_test_track(ZS_TRACK_ZSPAGES, 1);
+	zspage->class = class;
+
+	if (!zs_test_fail_alloc())
+		zspage->slots = kmalloc_array(objs, sizeof(*zspage->slots),
+					      zs_slab_gfp(gfp));
+	if (!zspage->slots)
+		goto fail;
+
+	for (i = 0; i < class->pages_per_zspage; i++) {
+		zspage->pages[i] = zs_alloc_page(gfp);
+		if (!zspage->pages[i])
+			goto fail;
+	}
+	atomic_long_add(class->pages_per_zspage, &pool->pages);
+
+	for (i = 0; i < objs; i++)
+		zspage->slots[i] = zs_free_slot_word(i + 1);
+	zspage->free_head = 0;
+	return zspage;
+
+fail:
+	zspage_release(pool, zspage);
+	return NULL;
+}
+
+static struct zs_handle *zs_handle_of(unsigned long handle)
+{
+	return (struct zs_handle *)handle;
+}
+
+static struct zs_handle *zs_handle_alloc(struct zs_pool *pool, gfp_t gfp)
+{
+	struct zs_handle *h = NULL;
+
+	if (!zs_test_fail_alloc())
+		h = kmem_cache_alloc(pool->handle_cache, zs_slab_gfp(gfp));
+	if (!h)
+		return NULL;
+	spin_lock_init(&h->lock);
+	zs_test_track(ZS_TRACK_HANDLES, 1);
+	return h;
+}
+
+static void zs_handle_free(struct zs_pool *pool, struct zs_handle *h)
+{
+	kmem_cache_free(pool->handle_cache, h);
+	zs_test_track(ZS_TRACK_HANDLES, -1);
+}
+
+/* Put @h into a free slot of @class; the class must have a partial zspage. */
+static void zs_place_object(struct size_class *class, struct zspage *zspage,
+			    struct zs_handle *h)
+{
+	h->slot = zs_take_slot(zspage, h);
+	h->zspage = zspage;
+	zs_class_refile(class, zspage);
+}
+
+unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp)
+{
+	struct size_class *class;
+	struct zspage *zspage;
+	struct zs_handle *h;
+
+	if (!size || size > ZS_MAX_ALLOC_SIZE)
+		return 0;
+	class = pool->classes[zs_size_index(size)];
+
+	h = zs_handle_alloc(pool, gfp);
+	if (!h)
+		return 0;
+	h->class_index = class->index;
+
+	spin_lock(&class->lock);
+	zspage = zs_class_fullest(class);
+	if (!zspage) {
+		spin_unlock(&class->lock);
+		zspage = zspage_create(pool, class, gfp);
+		if (!zspage) {
+			zs_handle_free(pool, h);
+			return 0;
+		}
+		spin_lock(&class->lock);
+		class->zspages++;
+		zs_class_link(class, zspage);
+	}
+	zs_place_object(class, zspage, h);
+	class->objs_inuse++;
+	spin_unlock(&class->lock);
+
+	return (unsigned long)h;
+}
+
+void zs_free(struct zs_pool *pool, unsigned long handle)
+{
+	struct zs_handle *h = zs_handle_of(handle);
+	struct size_class *class;
+	struct zspage *zspage;
+	bool empty;
+
+	if (!h)
+		return;
+	class = pool->classes[h->class_index];
+
+	spin_lock(&class->lock);
+	zspage = h->zspage;
+	zs_put_slot(zspage, h->slot);
+	class->objs_inuse--;
+	empty = !zspage->inuse;
+	if (empty) {
+		zs_class_unlink(class, zspage);
+		class->zspages--;
+	} else {
+		zs_class_refile(class, zspage);
+	}
+	spin_unlock(&class->lock);
+
+	if (empty)
+		zspage_destroy(pool, zspage);
+	zs_handle_free(pool, h);
+}
+
+size_t zs_huge_class_size(struct zs_pool *pool)
+{
+	return pool->huge_class_size;
+}
+
+unsigned long zs_get_total_pages(struct zs_pool *pool)
+{
+	return atomic_long_read(&pool->pages);
+}
+
+void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
+{
+	atomic_long_set(&stats->pages_compacted,
+			atomic_long_read(&pool->stats.pages_compacted));
+}
+
+enum zs_mapping zs_pool_mapping(struct zs_pool *pool)
+{
+	return pool->mapping;
+}
+
+/* Copying object bytes; an object covers at most two pages. */
+
+enum zs_copy_dir {
+	ZS_COPY_FROM_ZSPAGE,
+	ZS_COPY_TO_ZSPAGE,
+};
+
+static void zspage_copy(struct zspage *zspage, unsigned long offset,
+			void *buf, size_t len, enum zs_copy_dir dir)
+{
+	while (len) {
+		unsigned int in_page = offset_in_page(offset);
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - in_page);
+		char *kaddr = kmap_local_page(zspage->pages[offset >> PAGE_SHIFT]);
+
+		if (dir == ZS_COPY_FROM_ZSPAGE)
+			memcpy(buf, kaddr + in_page, chunk);
+		else
+			memcpy(kaddr + in_page, buf, chunk);
+		kunmap_local(kaddr);
+		buf += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+}
+
+/* Copy one object between slots of the same class, page by page. */
+static void zs_move_bytes(const struct size_class *class,
+			  struct zspage *dst, unsigned int dst_slot,
+			  struct zspage *src, unsigned int src_slot)
+{
+	unsigned long dst_off = (unsigned long)dst_slot * class->size;
+	unsigned long src_off = (unsigned long)src_slot * class->size;
+	size_t left = class->size;
+
+	while (left) {
+		unsigned int din = offset_in_page(dst_off);
+		unsigned int sin = offset_in_page(src_off);
+		size_t chunk = min3(left, PAGE_SIZE - din, PAGE_SIZE - sin);
+		char *s = kmap_local_page(src->pages[src_off >> PAGE_SHIFT]);
+		char *d = kmap_local_page(dst->pages[dst_off >> PAGE_SHIFT]);
+
+		memcpy(d + din, s + sin, chunk);
+		kunmap_local(d);
+		kunmap_local(s);
+		dst_off += chunk;
+		src_off += chunk;
+		left -= chunk;
+	}
+}
+
+/* Page-table mapping through a per-CPU two-page window (x86 only). */
+
+#if ZS_HAVE_PGTABLE_MAPPING
+/*
+ * Forget this CPU's translation of one window page.  A window PTE is only
+ * present between map and unmap, which run on one CPU with preemption
+ * disabled and without a change of address space, and x86 never caches a
+ * non-present PTE.  So no other CPU and no other PCID can hold the entry,
+ * and a single local invalidation is enough; the global shootdown that
+ * flush_tlb_kernel_range() would do is neither needed nor exported.  Under
+ * paravirt we go through the hypervisor-aware hook, otherwise invlpg.
+ */
+static void zs_flush_local_tlb_page(unsigned long addr)
+{
+#ifdef CONFIG_PARAVIRT
+	__flush_tlb_one_user(addr);
+#else
+	asm volatile("invlpg (%0)" : : "r" (addr) : "memory");
+#endif
+}
+
+static void zs_tlb_flush_all_local(void *unused)
+{
+	__flush_tlb_all();
+}
+
+static void *zs_window_map(struct zs_map_area *area, struct page **pages,
+			   unsigned int in_page)
+{
+	set_pte(area->ptes[0], mk_pte(pages[0], area->prot));
+	set_pte(area->ptes[1], mk_pte(pages[1], area->prot));
+	return area->window + in_page;
+}
+
+static void zs_window_unmap(struct zs_map_area *area)
+{
+	unsigned long addr = (unsigned long)area->window;
+
+	set_pte(area->ptes[0], __pte(0));
+	set_pte(area->ptes[1], __pte(0));
+	zs_flush_local_tlb_page(addr);
+	zs_flush_local_tlb_page(addr + PAGE_SIZE);
+}
+
+/*
+ * Reserve the window with vmap() of a placeholder page, which also builds
+ * the page tables for it, then find its two PTEs and clear them.
+ */
+static int zs_window_setup(struct zs_map_area *area, int cpu)
+{
+	struct page *pages[2];
+	unsigned int level, i;
+
+	area->placeholder = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL, 0);
+	if (!area->placeholder)
+		return -ENOMEM;
+	pages[0] = area->placeholder;
+	pages[1] = area->placeholder;
+	area->window = vmap(pages, 2, VM_MAP, PAGE_KERNEL);
+	if (!area->window)
+		return -ENOMEM;
+
+	for (i = 0; i < 2; i++) {
+		area->ptes[i] = lookup_address((unsigned long)area->window +
+					       i * PAGE_SIZE, &level);
+		if (!area->ptes[i] || level != PG_LEVEL_4K)
+			return -EINVAL;
+	}
+	area->prot = pte_pgprot(*area->ptes[0]);
+	set_pte(area->ptes[0], __pte(0));
+	set_pte(area->ptes[1], __pte(0));
+	return 0;
+}
+
+static void zs_window_teardown(struct zs_map_area *area)
+{
+	unsigned int i;
+
+	if (area->window) {
+		/* Hand vunmap() the mapping it created. */
+		for (i = 0; i < 2 && area->ptes[i]; i++)
+			set_pte(area->ptes[i],
+				mk_pte(area->placeholder, area->prot));
+		vunmap(area->window);
+	}
+	if (area->placeholder)
+		__free_page(area->placeholder);
+}
+#else
+static void *zs_window_map(struct zs_map_area *area, struct page **pages,
+			   unsigned int in_page)
+{
+	return NULL;
+}
+
+static void zs_window_unmap(struct zs_map_area *area)
+{
+}
+#endif
+
+/* Per-CPU map areas */
+
+static void zs_areas_destroy(struct zs_pool *pool)
+{
+	int cpu;
+
+	if (!pool->areas)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct zs_map_area *area = per_cpu_ptr(pool->areas, cpu);
+
+		kfree(area->bounce);
+#if ZS_HAVE_PGTABLE_MAPPING
+		zs_window_teardown(area);
+#endif
+	}
+	free_percpu(pool->areas);
+}
+
+static int zs_area_setup(struct zs_pool *pool, int cpu)
+{
+	struct zs_map_area *area = per_cpu_ptr(pool->areas, cpu);
+
+	local_lock_init(&area->lock);
+#if ZS_HAVE_PGTABLE_MAPPING
+	if (pool->mapping == ZS_MAPPING_PGTABLE)
+		return zs_window_setup(area, cpu);
+#endif
+	area->bounce = kmalloc_node(PAGE_SIZE, GFP_KERNEL, cpu_to_node(cpu));
+	return area->bounce ? 0 : -ENOMEM;
+}
+
+/*
+ * Windows and buffers are made for every possible CPU up front, so CPU
+ * hotplug needs no callbacks.
+ */
+static int zs_areas_create(struct zs_pool *pool)
+{
+	int cpu, err;
+
+	pool->areas = alloc_percpu(struct zs_map_area);
+	if (!pool->areas)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		err = zs_area_setup(pool, cpu);
+		if (err)
+			return err;
+	}
+#if ZS_HAVE_PGTABLE_MAPPING
+	/* vmap() made the windows present for a moment: forget that anywhere. */
+	if (pool->mapping == ZS_MAPPING_PGTABLE)
+		on_each_cpu(zs_tlb_flush_all_local, NULL, 1);
+#endif
+	return 0;
+}
+
+/* Mapping */
+
+/*
+ * Returns with the object pinned and preemption disabled; the caller must
+ * not sleep before zs_unmap_object() and must not map another object of
+ * this pool meanwhile.
+ */
+void *zs_map_object(struct zs_pool *pool, unsigned long handle,
+		    enum zs_mapmode mm)
+	__acquires(handle_lock)
+{
+	struct zs_handle *h = zs_handle_of(handle);
+	struct zs_map_area *area;
+	struct zspage *zspage;
+	unsigned int size, in_page;
+	unsigned long offset;
+	struct page **pages;
+
+	spin_lock(&h->lock);
+	local_lock(&pool->areas->lock);
+	area = this_cpu_ptr(pool->areas);
+	area->mm = mm;
+
+	zspage = h->zspage;
+	size = zspage->class->size;
+	offset = (unsigned long)h->slot * size;
+	pages = &zspage->pages[offset >> PAGE_SHIFT];
+	in_page = offset_in_page(offset);
+
+	if (in_page + size <= PAGE_SIZE) {
+		area->kaddr = kmap_local_page(pages[0]);
+		return area->kaddr + in_page;
+	}
+	if (pool->mapping == ZS_MAPPING_PGTABLE)
+		return zs_window_map(area, pages, in_page);
+	if (mm != ZS_MM_WO)
+		zspage_copy(zspage, offset, area->bounce, size,
+			    ZS_COPY_FROM_ZSPAGE);
+	return area->bounce;
+}
+
+void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
+	__releases(handle_lock)
+{
+	struct zs_handle *h = zs_handle_of(handle);
+	struct zs_map_area *area = this_cpu_ptr(pool->areas);
+	struct zspage *zspage = h->zspage;
+	unsigned int size = zspage->class->size;
+	unsigned long offset = (unsigned long)h->slot * size;
+
+	if (offset_in_page(offset) + size <= PAGE_SIZE)
+		kunmap_local(area->kaddr);
+	else if (pool->mapping == ZS_MAPPING_PGTABLE)
+		zs_window_unmap(area);
+	else if (area->mm != ZS_MM_RO)
+		zspage_copy(zspage, offset, area->bounce, size,
+			    ZS_COPY_TO_ZSPAGE);
+
+	local_unlock(&pool->areas->lock);
+	spin_unlock(&h->lock);
+}
+
+/* Compaction */
+
+static bool zs_class_has_spare_zspage(const struct size_class *class)
+{
+	unsigned long free_slots = class->zspages * class->objs_per_zspage -
+				   class->objs_inuse;
+
+	return free_slots >= class->objs_per_zspage;
+}
+
+static unsigned long zs_class_compactable_pages(struct size_class *class)
+{
+	unsigned long free_slots = class->zspages * class->objs_per_zspage -
+				   class->objs_inuse;
+
+	return free_slots / class->objs_per_zspage * class->pages_per_zspage;
+}
+
+/*
+ * Move every object of @src, which is off the lists, into the fullest
+ * zspages of the class.  Mapped objects stay.  Returns false if any object
+ * stayed.
+ */
+static bool zs_evacuate(struct size_class *class, struct zspage *src)
+{
+	unsigned int slot;
+	bool all_moved = true;
+
+	lockdep_assert_held(&class->lock);
+	for (slot = 0; slot < class->objs_per_zspage && src->inuse; slot++) {
+		unsigned long word = src->slots[slot];
+		struct zs_handle *h = (struct zs_handle *)word;
+		struct zspage *dst;
+
+		if (zs_slot_is_free(word))
+			continue;
+		dst = zs_class_fullest(class);
+		if (!dst)
+			return false;
+		if (!spin_trylock(&h->lock)) {
+			all_moved = false;
+			continue;
+		}
+		zs_place_object(class, dst, h);
+		zs_move_bytes(class, dst, h->slot, src, slot);
+		spin_unlock(&h->lock);
+		zs_put_slot(src, slot);
+	}
+	return all_moved;
+}
+
+/*
+ * Empty the sparsest zspage of @class.  Returns it, unlinked and uncounted,
+ * for the caller to free outside the lock, or NULL if it could not be
+ * emptied or nothing is worth moving; *done tells whether to stop.
+ */
+static struct zspage *zs_class_compact_one(struct size_class *class,
+					   bool *done)
+{
+	struct zspage *src;
+
+	lockdep_assert_held(&class->lock);
+	*done = true;
+	if (!zs_class_has_spare_zspage(class))
+		return NULL;
+	src = zs_class_sparsest(class);
+	if (!src)
+		return NULL;
+
+	zs_class_unlink(class, src);
+	if (!zs_evacuate(class, src) || src->inuse) {
+		zs_class_link(class, src);
+		return NULL;
+	}
+	class->zspages--;
+	*done = false;
+	return src;
+}
+
+static unsigned long zs_class_compact(struct zs_pool *pool,
+				      struct size_class *class)
+{
+	unsigned long freed = 0;
+	bool done = false;
+
+	while (!done) {
+		struct zspage *empty;
+
+		spin_lock(&class->lock);
+		empty = zs_class_compact_one(class, &done);
+		spin_unlock(&class->lock);
+		if (empty) {
+			zspage_destroy(pool, empty);
+			freed += class->pages_per_zspage;
+		}
+		cond_resched();
+	}
+	return freed;
+}
+
+unsigned long zs_compact(struct zs_pool *pool)
+{
+	struct size_class *class;
+	unsigned long freed = 0;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (class)
+			freed += zs_class_compact(pool, class);
+	}
+	atomic_long_add(freed, &pool->stats.pages_compacted);
+	return freed;
+}
+
+static unsigned long zs_shrinker_count(struct shrinker *shrinker,
+				       struct shrink_control *sc)
+{
+	struct zs_pool *pool = container_of(shrinker, struct zs_pool, shrinker);
+	struct size_class *class;
+	unsigned long pages = 0;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		spin_lock(&class->lock);
+		pages += zs_class_compactable_pages(class);
+		spin_unlock(&class->lock);
+	}
+	return pages;
+}
+
+static unsigned long zs_shrinker_scan(struct shrinker *shrinker,
+				      struct shrink_control *sc)
+{
+	struct zs_pool *pool = container_of(shrinker, struct zs_pool, shrinker);
+	unsigned long freed = zs_compact(pool);
+
+	return freed ? freed : SHRINK_STOP;
+}
+
+static int zs_shrinker_register(struct zs_pool *pool)
+{
+	int err;
+
+	pool->shrinker.count_objects = zs_shrinker_count;
+	pool->shrinker.scan_objects = zs_shrinker_scan;
+	pool->shrinker.seeks = DEFAULT_SEEKS;
+	pool->shrinker.batch = 0;
+	err = register_shrinker(&pool->shrinker, "zsmalloc-%s", pool->name);
+	pool->shrinker_registered = !err;
+	return err;
+}
+
+/* debugfs: <debugfs>/zsmalloc-<module>/<pool>/{classes,pool} */
+
+#define ZS_DEBUGFS_ROOT "zsmalloc-" KBUILD_MODNAME
+
+static DEFINE_MUTEX(zs_debugfs_mutex);
+static struct dentry *zs_debugfs_root;
+static unsigned int zs_debugfs_pools;
+
+static int zs_classes_show(struct seq_file *s, void *unused)
+{
+	struct zs_pool *pool = s->private;
+	struct size_class *class;
+	unsigned int group;
+	int i;
+
+	seq_printf(s, "%5s %5s %5s %5s %8s %9s %9s %8s",
+		   "class", "size", "objs", "pages", "zspages",
+		   "obj_alloc", "obj_used", "pages");
+	for (group = 0; group < ZS_PARTIAL_GROUPS; group++)
+		seq_printf(s, " %4s%u", "fill", group);
+	seq_puts(s, "  full\n");
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		spin_lock(&class->lock);
+		seq_printf(s, "%5u %5u %5u %5u %8lu %9lu %9lu %8lu",
+			   class->index, class->size, class->objs_per_zspage,
+			   class->pages_per_zspage, class->zspages,
+			   class->zspages * class->objs_per_zspage,
+			   class->objs_inuse,
+			   class->zspages * class->pages_per_zspage);
+		for (group = 0; group < ZS_NR_GROUPS; group++)
+			seq_printf(s, " %5lu", class->group_count[group]);
+		spin_unlock(&class->lock);
+		seq_putc(s, '\n');
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zs_classes);
+
+static int zs_pool_show(struct seq_file *s, void *unused)
+{
+	struct zs_pool *pool = s->private;
+
+	seq_printf(s, "name: %s\n", pool->name);
+	seq_printf(s, "mapping: %s\n", zs_mapping_name(pool->mapping));
+	seq_printf(s, "pages: %lu\n", zs_get_total_pages(pool));
+	seq_printf(s, "pages_compacted: %lu\n",
+		   atomic_long_read(&pool->stats.pages_compacted));
+	seq_printf(s, "huge_class_size: %zu\n", pool->huge_class_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zs_pool);
+
+static void zs_debugfs_add(struct zs_pool *pool)
+{
+	struct dentry *dir;
+
+	mutex_lock(&zs_debugfs_mutex);
+	if (!zs_debugfs_pools++)
+		zs_debugfs_root = debugfs_create_dir(ZS_DEBUGFS_ROOT, NULL);
+	/* A duplicate pool name only costs that pool its statistics. */
+	dir = debugfs_create_dir(pool->name, zs_debugfs_root);
+	if (!IS_ERR(dir)) {
+		debugfs_create_file("classes", 0444, dir, pool,
+				    &zs_classes_fops);
+		debugfs_create_file("pool", 0444, dir, pool, &zs_pool_fops);
+		pool->debugfs_dir = dir;
+	}
+	pool->debugfs_added = true;
+	mutex_unlock(&zs_debugfs_mutex);
+}
+
+static void zs_debugfs_remove(struct zs_pool *pool)
+{
+	mutex_lock(&zs_debugfs_mutex);
+	debugfs_remove_recursive(pool->debugfs_dir);
+	pool->debugfs_dir = NULL;
+	if (!--zs_debugfs_pools) {
+		debugfs_remove_recursive(zs_debugfs_root);
+		zs_debugfs_root = NULL;
+	}
+	mutex_unlock(&zs_debugfs_mutex);
+}
+
+/* Pool creation and destruction */
+
+/* Free a zspage of a dying pool together with the handles of its objects. */
+static void zspage_destroy_with_handles(struct zs_pool *pool,
+					struct zspage *zspage)
+{
+	unsigned int slot, objs = zspage->class->objs_per_zspage;
+
+	for (slot = 0; slot < objs; slot++)
+		if (!zs_slot_is_free(zspage->slots[slot]))
+			zs_handle_free(pool, zs_handle_of(zspage->slots[slot]));
+	zspage_destroy(pool, zspage);
+}
+
+static void zs_pool_free_objects(struct zs_pool *pool)
+{
+	struct zspage *zspage, *next;
+	struct size_class *class;
+	unsigned int group;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		for (group = 0; group < ZS_NR_GROUPS; group++)
+			list_for_each_entry_safe(zspage, next,
+						 &class->groups[group], node)
+				zspage_destroy_with_handles(pool, zspage);
+	}
+}
+
+/* Tear down whatever zs_create_pool_mapping() managed to set up. */
+static void zs_pool_release(struct zs_pool *pool)
+{
+	if (pool->shrinker_registered)
+		unregister_shrinker(&pool->shrinker);
+	if (pool->debugfs_added)
+		zs_debugfs_remove(pool);
+	zs_pool_free_objects(pool);
+	zs_areas_destroy(pool);
+	kmem_cache_destroy(pool->handle_cache);
+	kmem_cache_destroy(pool->zspage_cache);
+	zs_pool_free_classes(pool);
+	kfree(pool->name);
+	kfree(pool);
+}
+
+/*
+ * Slab caches that cannot be merged (as under KASAN or slub_debug) need a
+ * unique name for sysfs, so name them after the module, pool and a serial.
+ */
+static struct kmem_cache *zs_cache_create(const char *kind, const char *pool,
+					  int serial, unsigned int size)
+{
+	struct kmem_cache *cache;
+	char *name;
+
+	name = kasprintf(GFP_KERNEL, "%s-%s-%s-%d", kind, KBUILD_MODNAME,
+			 pool, serial);
+	if (!name)
+		return NULL;
+	cache = kmem_cache_create(name, size, 0, 0, NULL);
+	kfree(name);
+	return cache;
+}
+
+static struct zs_pool *zs_create_pool_mapping(const char *name,
+					      enum zs_mapping mapping)
+{
+	static atomic_t zs_pool_serial = ATOMIC_INIT(0);
+	struct zs_pool *pool;
+	int serial;
+
+	/* Slot and class indexes are kept in u16s in struct zs_handle. */
+	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE / ZS_MIN_ALLOC_SIZE >
+		     U16_MAX);
+	BUILD_BUG_ON(ZS_NR_SIZES > U16_MAX);
+
+	if (!name)
+		return NULL;
+	if (mapping == ZS_MAPPING_PGTABLE && !ZS_HAVE_PGTABLE_MAPPING)
+		mapping = ZS_MAPPING_COPY;
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return NULL;
+	atomic_long_set(&pool->pages, 0);
+	atomic_long_set(&pool->stats.pages_compacted, 0);
+	pool->mapping = mapping;
+	pool->name = kstrdup(name, GFP_KERNEL);
+	if (!pool->name || zs_pool_init_classes(pool))
+		goto fail;
+
+	serial = atomic_inc_return(&zs_pool_serial);
+	pool->handle_cache = zs_cache_create("zs_handle", pool->name, serial,
+					     sizeof(struct zs_handle));
+	pool->zspage_cache = zs_cache_create("zs_zspage", pool->name, serial,
+					     sizeof(struct zspage));
+	if (!pool->handle_cache || !pool->zspage_cache)
+		goto fail;
+	if (zs_areas_create(pool))
+		goto fail;
+	if (zs_shrinker_register(pool))
+		goto fail;
+	zs_debugfs_add(pool);
+
+	pr_info("zsmalloc pool %s: %s mapping, huge objects from %zu bytes\n",
+		pool->name, zs_mapping_name(pool->mapping),
+		pool->huge_class_size);
+	return pool;
+
+fail:
+	zs_pool_release(pool);
+	return NULL;
+}
+
+struct zs_pool *zs_create_pool(const char *name)
+{
+	return zs_create_pool_mapping(name, zs_default_mapping);
+}
+
+/*
+ * Frees every object still in the pool too: the caller must not use any
+ * handle of it afterwards.
+ */
+void zs_destroy_pool(struct zs_pool *pool)
+{
+	if (pool)
+		zs_pool_release(pool);
+}

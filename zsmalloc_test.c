@@ -1,0 +1,1173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-test for zsmalloc.
+ *
+ * This module compiles its own private copy of the allocator (it includes
+ * zsmalloc.c), so it can look at classes, zspages and handle records
+ * directly and can make allocations fail on demand through the test hooks.
+ * On load it runs every test once per mapping method and prints the results
+ * in KTAP format to the kernel log, prefixed with the module name.  Loading
+ * succeeds whatever the results; the module then keeps one small pool named
+ * "inspect" so that its debugfs files can be read, until it is removed.
+ *
+ * Parameters: fault_inject=1 also runs the test that relies on the kernel's
+ * failslab/fail_page_alloc being armed with task-filter (the selftest script
+ * arms them when they exist).
+ */
+
+#define ZSMALLOC_TEST_HOOKS
+#include "zsmalloc.c"
+
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
+
+static bool fault_inject;
+module_param(fault_inject, bool, 0444);
+MODULE_PARM_DESC(fault_inject,
+		 "Run the test that needs failslab/fail_page_alloc armed");
+
+#define zt_diag(fmt, ...) pr_info("# " fmt "\n", ##__VA_ARGS__)
+
+/* Test hooks called by the allocator */
+
+static atomic_long_t zt_live[ZS_NR_TRACKED];
+static atomic_t zt_fail_countdown;	/* fail the n-th allocation from now */
+static atomic_t zt_failures;
+
+static bool zs_test_fail_alloc(void)
+{
+	if (atomic_read(&zt_fail_countdown) <= 0)
+		return false;
+	if (atomic_dec_return(&zt_fail_countdown))
+		return false;
+	atomic_inc(&zt_failures);
+	return true;
+}
+
+static void zs_test_track(enum zs_tracked what, long delta)
+{
+	atomic_long_add(delta, &zt_live[what]);
+}
+
+struct zt_census {
+	long live[ZS_NR_TRACKED];
+};
+
+static void zt_take_census(struct zt_census *census)
+{
+	int i;
+
+	for (i = 0; i < ZS_NR_TRACKED; i++)
+		census->live[i] = atomic_long_read(&zt_live[i]);
+}
+
+static bool zt_census_unchanged(const struct zt_census *before)
+{
+	struct zt_census now;
+	bool same = true;
+	int i;
+
+	zt_take_census(&now);
+	for (i = 0; i < ZS_NR_TRACKED; i++) {
+		if (now.live[i] == before->live[i])
+			continue;
+		zt_diag("tracked object kind %d: %ld live, expected %ld",
+			i, now.live[i], before->live[i]);
+		same = false;
+	}
+	return same;
+}
+
+/* Object contents */
+
+static u8 zt_pattern_byte(u32 seed, size_t i)
+{
+	return (u8)(((seed + (u32)i) * 2654435761u) >> 24);
+}
+
+static void zt_fill(u8 *buf, size_t len, u32 seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = zt_pattern_byte(seed, i);
+}
+
+/* Do bytes @from to @to of object @obj hold their pattern for @seed? */
+static bool zt_matches_range(const u8 *obj, size_t from, size_t to, u32 seed)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (obj[i] != zt_pattern_byte(seed, i))
+			return false;
+	return true;
+}
+
+static bool zt_matches(const u8 *buf, size_t len, u32 seed)
+{
+	return zt_matches_range(buf, 0, len, seed);
+}
+
+static void zt_write(struct zs_pool *pool, unsigned long handle, size_t len,
+		     u32 seed)
+{
+	zt_fill(zs_map_object(pool, handle, ZS_MM_WO), len, seed);
+	zs_unmap_object(pool, handle);
+}
+
+static bool zt_check(struct zs_pool *pool, unsigned long handle, size_t len,
+		     u32 seed)
+{
+	bool ok = zt_matches(zs_map_object(pool, handle, ZS_MM_RO), len, seed);
+
+	zs_unmap_object(pool, handle);
+	if (!ok)
+		zt_diag("content of handle %lx (%zu bytes) is wrong", handle,
+			len);
+	return ok;
+}
+
+static bool zt_object_spans(unsigned long handle)
+{
+	struct zs_handle *h = zs_handle_of(handle);
+	unsigned int size = h->zspage->class->size;
+
+	return offset_in_page((unsigned long)h->slot * size) + size > PAGE_SIZE;
+}
+
+/* Pool consistency: every counter and link must agree with the others. */
+
+static bool zt_zspage_consistent(struct zs_pool *pool,
+				 struct size_class *class,
+				 struct zspage *zspage)
+{
+	unsigned int slot, used = 0, free = 0, next;
+
+	for (slot = 0; slot < class->objs_per_zspage; slot++) {
+		struct zs_handle *h = zs_handle_of(zspage->slots[slot]);
+
+		if (zs_slot_is_free(zspage->slots[slot]))
+			continue;
+		if (h->zspage != zspage || h->slot != slot ||
+		    pool->classes[h->class_index] != class) {
+			zt_diag("slot %u of a zspage in class %u: stale handle",
+				slot, class->index);
+			return false;
+		}
+		used++;
+	}
+	for (next = zspage->free_head; next < class->objs_per_zspage &&
+	     free <= class->objs_per_zspage; free++) {
+		if (!zs_slot_is_free(zspage->slots[next])) {
+			zt_diag("free list of class %u runs into a used slot",
+				class->index);
+			return false;
+		}
+		next = zspage->slots[next] >> 1;
+	}
+	if (used != zspage->inuse || used + free != class->objs_per_zspage) {
+		zt_diag("class %u zspage: inuse %u, used %u, free %u",
+			class->index, zspage->inuse, used, free);
+		return false;
+	}
+	return true;
+}
+
+static bool zt_class_consistent(struct zs_pool *pool, struct size_class *class,
+				unsigned long *pages)
+{
+	unsigned long zspages = 0, inuse = 0, in_group;
+	struct zspage *zspage;
+	unsigned int group;
+
+	for (group = 0; group < ZS_NR_GROUPS; group++) {
+		in_group = 0;
+		list_for_each_entry(zspage, &class->groups[group], node) {
+			if (zspage->class != class || zspage->group != group ||
+			    zs_group_of(class, zspage) != group ||
+			    !zspage->inuse) {
+				zt_diag("class %u: zspage on the wrong list",
+					class->index);
+				return false;
+			}
+			if (!zt_zspage_consistent(pool, class, zspage))
+				return false;
+			inuse += zspage->inuse;
+			in_group++;
+		}
+		if (in_group != class->group_count[group]) {
+			zt_diag("class %u group %u: %lu zspages, counted %lu",
+				class->index, group, in_group,
+				class->group_count[group]);
+			return false;
+		}
+		zspages += in_group;
+	}
+	*pages += zspages * class->pages_per_zspage;
+	if (zspages != class->zspages || inuse != class->objs_inuse) {
+		zt_diag("class %u: %lu zspages %lu objects, counters %lu %lu",
+			class->index, zspages, inuse, class->zspages,
+			class->objs_inuse);
+		return false;
+	}
+	return true;
+}
+
+static bool zt_pool_consistent(struct zs_pool *pool)
+{
+	unsigned long pages = 0;
+	struct size_class *class;
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES && ok; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		spin_lock(&class->lock);
+		ok = zt_class_consistent(pool, class, &pages);
+		spin_unlock(&class->lock);
+	}
+	if (ok && pages != zs_get_total_pages(pool)) {
+		zt_diag("zspages hold %lu pages, pool says %lu", pages,
+			zs_get_total_pages(pool));
+		ok = false;
+	}
+	return ok;
+}
+
+/* A table of live objects with their expected contents */
+
+struct zt_object {
+	unsigned long handle;
+	u32 size;
+	u32 seed;
+};
+
+struct zt_table {
+	struct zs_pool *pool;
+	struct zt_object *objs;
+	unsigned int nr;
+	struct rnd_state rnd;
+};
+
+static u32 zt_rand(struct zt_table *t, u32 bound)
+{
+	return prandom_u32_state(&t->rnd) % bound;
+}
+
+/*
+ * Sizes shaped like LZO output for memory pages: many around 1-1.5 KiB,
+ * a broad spread, some nearly incompressible and a few tiny.
+ */
+static u32 zt_compressed_size(struct zt_table *t)
+{
+	u32 pick = zt_rand(t, 100);
+
+	if (pick < 30)
+		return 1024 + zt_rand(t, 513);
+	if (pick < 85)
+		return 200 + zt_rand(t, 3301);
+	if (pick < 95)
+		return 3600 + zt_rand(t, PAGE_SIZE - 3600 + 1);
+	return 1 + zt_rand(t, 200);
+}
+
+static int zt_table_init(struct zt_table *t, struct zs_pool *pool,
+			 unsigned int nr, u64 seed)
+{
+	t->pool = pool;
+	t->nr = nr;
+	prandom_seed_state(&t->rnd, seed);
+	t->objs = kvcalloc(nr, sizeof(*t->objs), GFP_KERNEL);
+	return t->objs ? 0 : -ENOMEM;
+}
+
+static bool zt_table_store(struct zt_table *t, unsigned int i, u32 size,
+			   gfp_t gfp)
+{
+	struct zt_object *obj = &t->objs[i];
+
+	obj->handle = zs_malloc(t->pool, size, gfp);
+	if (!obj->handle)
+		return false;
+	obj->size = size;
+	obj->seed = prandom_u32_state(&t->rnd);
+	zt_write(t->pool, obj->handle, size, obj->seed);
+	return true;
+}
+
+static void zt_table_drop(struct zt_table *t, unsigned int i)
+{
+	zs_free(t->pool, t->objs[i].handle);
+	t->objs[i].handle = 0;
+}
+
+static bool zt_table_check(struct zt_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		if (t->objs[i].handle &&
+		    !zt_check(t->pool, t->objs[i].handle, t->objs[i].size,
+			      t->objs[i].seed))
+			return false;
+	return true;
+}
+
+static void zt_table_destroy(struct zt_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		if (t->objs[i].handle)
+			zt_table_drop(t, i);
+	kvfree(t->objs);
+}
+
+/* Fill @t with @t->nr objects, then free all but one in @keep_one_in. */
+static bool zt_fill_and_thin(struct zt_table *t, unsigned int keep_one_in)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		if (!zt_table_store(t, i, zt_compressed_size(t), GFP_KERNEL))
+			return false;
+	for (i = 0; i < t->nr; i++)
+		if (zt_rand(t, keep_one_in))
+			zt_table_drop(t, i);
+	return true;
+}
+
+/* The tests proper */
+
+enum zt_result {
+	ZT_PASS,
+	ZT_FAIL,
+	ZT_SKIP,
+};
+
+/* Log a failed expectation; evaluates to whether @cond held. */
+#define ZT_OK(cond) zt_ok(cond, #cond, __func__, __LINE__)
+
+static bool zt_ok(bool cond, const char *what, const char *func, int line)
+{
+	if (!cond)
+		zt_diag("%s:%d: expected %s", func, line, what);
+	return cond;
+}
+
+/*
+ * Every size class, at its smallest and largest size: write, read back,
+ * then rewrite half through a read-write mapping and check both halves.
+ */
+static bool zt_class_size_roundtrip(struct zs_pool *pool, size_t size,
+				    unsigned int count, unsigned int *spans)
+{
+	unsigned long *handles = kcalloc(count, sizeof(*handles), GFP_KERNEL);
+	bool ok = handles;
+	unsigned int i;
+	u8 *p;
+
+	for (i = 0; ok && i < count; i++) {
+		handles[i] = zs_malloc(pool, size, GFP_KERNEL);
+		ok = handles[i];
+		if (ok)
+			zt_write(pool, handles[i], size, i);
+	}
+	for (i = 0; ok && i < count; i++) {
+		*spans += zt_object_spans(handles[i]);
+		ok = zt_check(pool, handles[i], size, i);
+		p = zs_map_object(pool, handles[i], ZS_MM_RW);
+		ok = ok && zt_matches(p, size, i);
+		zt_fill(p, size / 2, ~i);
+		zs_unmap_object(pool, handles[i]);
+		p = zs_map_object(pool, handles[i], ZS_MM_RO);
+		ok = ok && zt_matches(p, size / 2, ~i) &&
+		     zt_matches_range(p, size / 2, size, i);
+		zs_unmap_object(pool, handles[i]);
+	}
+	ok = ok && zt_pool_consistent(pool);
+	for (i = 0; handles && i < count; i++)
+		zs_free(pool, handles[i]);
+	kfree(handles);
+	if (!ok)
+		zt_diag("size %zu failed", size);
+	return ok;
+}
+
+static enum zt_result zt_class_sizes(struct zs_pool *pool)
+{
+	unsigned int index, spans = 0;
+
+	for (index = 0; index < ZS_NR_SIZES; index++) {
+		struct size_class *class = pool->classes[index];
+		size_t largest = zs_index_size(index);
+		size_t smallest = index ? largest - ZS_CLASS_STEP + 1 : 1;
+		unsigned int count = class->objs_per_zspage + 1;
+
+		if (!ZT_OK(zt_class_size_roundtrip(pool, smallest, count,
+						   &spans)))
+			return ZT_FAIL;
+		if (!ZT_OK(zt_class_size_roundtrip(pool, largest, count,
+						   &spans)))
+			return ZT_FAIL;
+		if (!ZT_OK(zs_get_total_pages(pool) == 0))
+			return ZT_FAIL;
+	}
+	zt_diag("%u objects spanned two pages", spans);
+	if (!ZT_OK(spans > 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+static enum zt_result zt_random_workload(struct zs_pool *pool)
+{
+	unsigned int op, i, nr_ops = 30000;
+	enum zt_result result = ZT_FAIL;
+	struct zt_table t;
+
+	if (zt_table_init(&t, pool, 1024, 0x5eed))
+		return ZT_FAIL;
+	for (op = 1; op <= nr_ops; op++) {
+		i = zt_rand(&t, t.nr);
+		if (!t.objs[i].handle) {
+			if (!zt_table_store(&t, i, zt_compressed_size(&t),
+					    GFP_KERNEL))
+				goto out;
+		} else {
+			if (!zt_check(pool, t.objs[i].handle, t.objs[i].size,
+				      t.objs[i].seed))
+				goto out;
+			if (zt_rand(&t, 3))
+				zt_table_drop(&t, i);
+		}
+		if (op % 10000 == 0 && zt_rand(&t, 2))
+			zs_compact(pool);
+		if (op % 5000 == 0 &&
+		    (!zt_table_check(&t) || !zt_pool_consistent(pool)))
+			goto out;
+	}
+	result = ZT_PASS;
+out:
+	zt_table_destroy(&t);
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return result;
+}
+
+static bool zt_no_spare_zspages(struct zs_pool *pool)
+{
+	struct size_class *class;
+	bool spare = false;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		spin_lock(&class->lock);
+		spare |= zs_class_has_spare_zspage(class);
+		spin_unlock(&class->lock);
+	}
+	return !spare;
+}
+
+static bool zt_compaction_checks(struct zs_pool *pool, struct zt_table *t)
+{
+	unsigned long before, freed, handles[4];
+	struct zs_pool_stats stats;
+	unsigned int i;
+
+	if (!ZT_OK(zt_fill_and_thin(t, 4)))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(handles); i++)
+		handles[i] = t->objs[i].handle;
+	before = zs_get_total_pages(pool);
+	freed = zs_compact(pool);
+	zt_diag("%lu pages before, %lu freed", before, freed);
+	if (!ZT_OK(freed > 0))
+		return false;
+	if (!ZT_OK(zs_get_total_pages(pool) == before - freed))
+		return false;
+	zs_pool_stats(pool, &stats);
+	if (!ZT_OK(atomic_long_read(&stats.pages_compacted) == freed))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(handles); i++)
+		if (!ZT_OK(t->objs[i].handle == handles[i]))
+			return false;
+	if (!ZT_OK(zt_table_check(t)))
+		return false;
+	if (!ZT_OK(zt_pool_consistent(pool)))
+		return false;
+	if (!ZT_OK(zt_no_spare_zspages(pool)))
+		return false;
+	if (!ZT_OK(zs_compact(pool) == 0))
+		return false;
+	return true;
+}
+
+/* Compaction frees pages, keeps handles and contents. */
+static enum zt_result zt_compaction(struct zs_pool *pool)
+{
+	struct zt_table t;
+	bool ok;
+
+	if (zt_table_init(&t, pool, 4000, 42))
+		return ZT_FAIL;
+	ok = zt_compaction_checks(pool, &t);
+	zt_table_destroy(&t);
+	if (!ZT_OK(ok))
+		return ZT_FAIL;
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+/*
+ * Two full zspages of one class; all objects of the first but one are
+ * freed and one of the second, so compaction wants to move the survivor.
+ * While it is mapped it must stay put; once unmapped it must move.
+ */
+static bool zt_pinned_checks(struct zs_pool *pool, unsigned long *handles,
+			     unsigned int nr, size_t size)
+{
+	struct size_class *class = pool->classes[zs_size_index(size)];
+	struct zs_handle *survivor;
+	struct zspage *first, *second, *moved;
+	bool done;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		handles[i] = zs_malloc(pool, size, GFP_KERNEL);
+		if (!ZT_OK(handles[i]))
+			return false;
+		zt_write(pool, handles[i], size, i);
+	}
+	survivor = zs_handle_of(handles[0]);
+	first = survivor->zspage;
+	second = zs_handle_of(handles[nr - 1])->zspage;
+	if (!ZT_OK(first != second && class->zspages == 2))
+		return false;
+	for (i = 1; i < nr; i++) {
+		if (zs_handle_of(handles[i])->zspage == first || i == nr - 1) {
+			zs_free(pool, handles[i]);
+			handles[i] = 0;
+		}
+	}
+
+	zs_map_object(pool, handles[0], ZS_MM_RO);
+	spin_lock(&class->lock);
+	moved = zs_class_compact_one(class, &done);
+	spin_unlock(&class->lock);
+	zs_unmap_object(pool, handles[0]);
+	if (!ZT_OK(!moved && done && survivor->zspage == first))
+		return false;
+	if (!ZT_OK(zt_check(pool, handles[0], size, 0)))
+		return false;
+
+	if (!ZT_OK(zs_compact(pool) == class->pages_per_zspage))
+		return false;
+	if (!ZT_OK(survivor->zspage == second))
+		return false;
+	for (i = 0; i < nr; i++)
+		if (!ZT_OK(!handles[i] || zt_check(pool, handles[i], size, i)))
+			return false;
+	return zt_pool_consistent(pool);
+}
+
+static enum zt_result zt_compaction_skips_mapped(struct zs_pool *pool)
+{
+	const size_t size = 1000;
+	unsigned int i, nr;
+	unsigned long *handles;
+	bool ok;
+
+	nr = 2 * pool->classes[zs_size_index(size)]->objs_per_zspage;
+	handles = kcalloc(nr, sizeof(*handles), GFP_KERNEL);
+	if (!handles)
+		return ZT_FAIL;
+	ok = zt_pinned_checks(pool, handles, nr, size);
+	for (i = 0; i < nr; i++)
+		zs_free(pool, handles[i]);
+	kfree(handles);
+	if (!ZT_OK(ok))
+		return ZT_FAIL;
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+/* Concurrency: one worker per CPU plus a compactor, all on one pool. */
+
+#define ZT_SHARED_OBJECTS 16
+
+struct zt_worker {
+	struct zt_table table;
+	struct zt_table *shared;	/* read by every worker */
+	unsigned int ops;
+	bool failed;
+	struct completion done;
+};
+
+static int zt_worker_fn(void *data)
+{
+	struct zt_worker *w = data;
+	struct zt_table *t = &w->table;
+	unsigned int op, i;
+
+	for (op = 0; op < w->ops && !w->failed; op++) {
+		i = zt_rand(t, t->nr);
+		if (!t->objs[i].handle) {
+			w->failed = !zt_table_store(t, i, zt_compressed_size(t),
+						    GFP_KERNEL);
+		} else {
+			w->failed = !zt_check(t->pool, t->objs[i].handle,
+					      t->objs[i].size,
+					      t->objs[i].seed);
+			if (zt_rand(t, 2))
+				zt_table_drop(t, i);
+		}
+		i = zt_rand(t, ZT_SHARED_OBJECTS);
+		if (!zt_check(t->pool, w->shared->objs[i].handle,
+			      w->shared->objs[i].size,
+			      w->shared->objs[i].seed))
+			w->failed = true;
+		cond_resched();
+	}
+	if (!zt_table_check(t))
+		w->failed = true;
+	complete(&w->done);
+	return 0;
+}
+
+struct zt_compactor {
+	struct zs_pool *pool;
+	unsigned long runs, freed;
+	struct completion done;
+};
+
+static int zt_compactor_fn(void *data)
+{
+	struct zt_compactor *c = data;
+
+	while (!kthread_should_stop()) {
+		c->freed += zs_compact(c->pool);
+		c->runs++;
+		cond_resched();
+	}
+	complete(&c->done);
+	return 0;
+}
+
+static int zt_start_worker(struct zt_worker *w, int cpu, unsigned int id)
+{
+	struct task_struct *task;
+
+	task = kthread_create(zt_worker_fn, w, "zt_worker/%u", id);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	if (cpu < nr_cpu_ids)
+		kthread_bind(task, cpu);
+	wake_up_process(task);
+	return 0;
+}
+
+static bool zt_run_workers(struct zs_pool *pool, struct zt_worker *workers,
+			   unsigned int nr)
+{
+	struct zt_compactor compactor = { .pool = pool };
+	struct task_struct *compact_task;
+	bool ok = true;
+	unsigned int i;
+	int cpu = -1;
+
+	init_completion(&compactor.done);
+	compact_task = kthread_run(zt_compactor_fn, &compactor, "zt_compactor");
+	if (IS_ERR(compact_task))
+		return false;
+	for (i = 0; i < nr; i++) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (zt_start_worker(&workers[i], cpu, i)) {
+			workers[i].failed = true;
+			complete(&workers[i].done);
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		wait_for_completion(&workers[i].done);
+		ok &= !workers[i].failed;
+	}
+	kthread_stop(compact_task);
+	wait_for_completion(&compactor.done);
+	zt_diag("%u CPUs online, %lu compactions freed %lu pages",
+		num_online_cpus(), compactor.runs, compactor.freed);
+	return ok;
+}
+
+static enum zt_result zt_concurrent(struct zs_pool *pool)
+{
+	struct zt_worker workers[2] = {};
+	enum zt_result result = ZT_FAIL;
+	struct zt_table shared;
+	unsigned int i, ready = 0;
+
+	if (zt_table_init(&shared, pool, ZT_SHARED_OBJECTS, 7))
+		return ZT_FAIL;
+	for (i = 0; i < ZT_SHARED_OBJECTS; i++)
+		if (!zt_table_store(&shared, i, zt_compressed_size(&shared),
+				    GFP_KERNEL))
+			goto out;
+	for (ready = 0; ready < ARRAY_SIZE(workers); ready++) {
+		struct zt_worker *w = &workers[ready];
+
+		init_completion(&w->done);
+		w->shared = &shared;
+		w->ops = 6000;
+		if (zt_table_init(&w->table, pool, 256, 100 + ready))
+			goto out;
+	}
+	if (zt_run_workers(pool, workers, ARRAY_SIZE(workers)) &&
+	    zt_table_check(&shared))
+		result = ZT_PASS;
+out:
+	for (i = 0; i < ready; i++)
+		zt_table_destroy(&workers[i].table);
+	zt_table_destroy(&shared);
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return result;
+}
+
+/* Destroying a pool that still holds objects must free everything. */
+static enum zt_result zt_destroy_frees_all(struct zs_pool *fresh)
+{
+	struct zt_census before;
+	struct zs_pool *pool;
+	struct zt_table t;
+
+	zt_take_census(&before);
+	pool = zs_create_pool_mapping("zt_destroy", fresh->mapping);
+	if (!ZT_OK(pool))
+		return ZT_FAIL;
+	if (zt_table_init(&t, pool, 2000, 3)) {
+		zs_destroy_pool(pool);
+		return ZT_FAIL;
+	}
+	if (!zt_fill_and_thin(&t, 2))
+		zt_diag("could not fill the pool");
+	kvfree(t.objs);
+	if (!ZT_OK(atomic_long_read(&zt_live[ZS_TRACK_PAGES]) >
+		   before.live[ZS_TRACK_PAGES]))
+		return ZT_FAIL;
+	zs_destroy_pool(pool);
+	if (!ZT_OK(zt_census_unchanged(&before)))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+/*
+ * Fail the 1st, 2nd, ... allocation inside zs_malloc() until one call gets
+ * through: each failure must return 0 and leave nothing behind.  A size in
+ * a class with multi-page zspages reaches every allocation site.
+ */
+static enum zt_result zt_alloc_failure(struct zs_pool *pool)
+{
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	unsigned int nth, sites = 0;
+	struct zt_census before;
+	unsigned long handle = 0;
+	size_t size = 2100;
+
+	if (!ZT_OK(pool->classes[zs_size_index(size)]->pages_per_zspage > 1))
+		return ZT_FAIL;
+	zt_take_census(&before);
+	for (nth = 1; !handle && nth < 64; nth++) {
+		atomic_set(&zt_failures, 0);
+		atomic_set(&zt_fail_countdown, nth);
+		handle = zs_malloc(pool, size, gfp);
+		atomic_set(&zt_fail_countdown, 0);
+		if (!atomic_read(&zt_failures))
+			break;
+		sites++;
+		if (!ZT_OK(!handle))
+			return ZT_FAIL;
+		if (!ZT_OK(zt_census_unchanged(&before)))
+			return ZT_FAIL;
+		if (!ZT_OK(zt_pool_consistent(pool)))
+			return ZT_FAIL;
+	}
+	zt_diag("%u allocation sites failed cleanly", sites);
+	if (!ZT_OK(handle))
+		return ZT_FAIL;
+	if (!ZT_OK(sites == 3 + pool->classes[zs_size_index(size)]->pages_per_zspage))
+		return ZT_FAIL;
+
+	/* With room in a zspage only the handle allocation can fail. */
+	atomic_set(&zt_fail_countdown, 1);
+	if (!ZT_OK(!zs_malloc(pool, size, gfp)))
+		return ZT_FAIL;
+	atomic_set(&zt_fail_countdown, 0);
+	zt_write(pool, handle, size, 9);
+	if (!ZT_OK(zt_check(pool, handle, size, 9)))
+		return ZT_FAIL;
+	zs_free(pool, handle);
+	if (!ZT_OK(zt_census_unchanged(&before)))
+		return ZT_FAIL;
+	if (!ZT_OK(zt_pool_consistent(pool)))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+/* Like zt_alloc_failure(), but through the kernel's own fault injection. */
+static enum zt_result zt_kernel_fault_injection(struct zs_pool *pool)
+{
+	struct zt_census before;
+	unsigned long handle;
+	unsigned int i;
+
+	if (!fault_inject)
+		return ZT_SKIP;
+	zt_take_census(&before);
+	current->make_it_fail = 1;
+	for (i = 0; i < 32; i++) {
+		handle = zs_malloc(pool, 100 + i * 120,
+				   GFP_NOWAIT | __GFP_NOWARN);
+		if (handle)
+			break;
+	}
+	current->make_it_fail = 0;
+	if (!ZT_OK(!handle))
+		return ZT_FAIL;
+	if (!ZT_OK(zt_census_unchanged(&before)))
+		return ZT_FAIL;
+	if (!ZT_OK(zt_pool_consistent(pool)))
+		return ZT_FAIL;
+	handle = zs_malloc(pool, 100, GFP_KERNEL);
+	if (!ZT_OK(handle))
+		return ZT_FAIL;
+	zs_free(pool, handle);
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+#else
+static enum zt_result zt_kernel_fault_injection(struct zs_pool *pool)
+{
+	return ZT_SKIP;
+}
+#endif
+
+static enum zt_result zt_bad_sizes(struct zs_pool *pool)
+{
+	unsigned long handle;
+
+	if (!ZT_OK(!zs_malloc(pool, 0, GFP_KERNEL)))
+		return ZT_FAIL;
+	if (!ZT_OK(!zs_malloc(pool, PAGE_SIZE + 1, GFP_KERNEL)))
+		return ZT_FAIL;
+	if (!ZT_OK(!zs_malloc(pool, SIZE_MAX, GFP_KERNEL)))
+		return ZT_FAIL;
+	zs_free(pool, 0);
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	handle = zs_malloc(pool, PAGE_SIZE, GFP_KERNEL);
+	if (!ZT_OK(handle))
+		return ZT_FAIL;
+	if (!ZT_OK(zs_get_total_pages(pool) == 1))
+		return ZT_FAIL;
+	zt_write(pool, handle, PAGE_SIZE, 1);
+	if (!ZT_OK(zt_check(pool, handle, PAGE_SIZE, 1)))
+		return ZT_FAIL;
+	zs_free(pool, handle);
+	if (!ZT_OK(zt_pool_consistent(pool)))
+		return ZT_FAIL;
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+static bool zt_shrinker_checks(struct zs_pool *pool, struct zt_table *t)
+{
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	unsigned long count, before, freed;
+
+	if (!ZT_OK(zt_fill_and_thin(t, 5)))
+		return false;
+	count = pool->shrinker.count_objects(&pool->shrinker, &sc);
+	before = zs_get_total_pages(pool);
+	zt_diag("shrinker sees %lu of %lu pages", count, before);
+	if (!ZT_OK(count > 0 && count < before))
+		return false;
+	sc.nr_to_scan = count;
+	freed = pool->shrinker.scan_objects(&pool->shrinker, &sc);
+	if (!ZT_OK(freed >= count))
+		return false;
+	if (!ZT_OK(zs_get_total_pages(pool) == before - freed))
+		return false;
+	if (!ZT_OK(pool->shrinker.count_objects(&pool->shrinker, &sc) == 0))
+		return false;
+	if (!ZT_OK(pool->shrinker.scan_objects(&pool->shrinker, &sc) ==
+		   SHRINK_STOP))
+		return false;
+	return zt_table_check(t);
+}
+
+/* The shrinker reports what compaction can free, and frees it. */
+static enum zt_result zt_shrinker(struct zs_pool *pool)
+{
+	struct zt_table t;
+	bool ok;
+
+	if (zt_table_init(&t, pool, 3000, 11))
+		return ZT_FAIL;
+	ok = zt_shrinker_checks(pool, &t);
+	zt_table_destroy(&t);
+	if (!ZT_OK(ok))
+		return ZT_FAIL;
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+static enum zt_result zt_huge_class(struct zs_pool *pool)
+{
+	size_t huge = zs_huge_class_size(pool);
+	unsigned long handles[8];
+	struct size_class *class;
+	unsigned int i;
+
+	zt_diag("huge class from %zu bytes", huge);
+	if (!ZT_OK(huge > PAGE_SIZE / 2 && huge <= PAGE_SIZE))
+		return ZT_FAIL;
+	class = pool->classes[zs_size_index(huge - 1)];
+	if (!ZT_OK(!zs_class_is_huge(class)))
+		return ZT_FAIL;
+	for (i = 0; i < ARRAY_SIZE(handles); i++) {
+		handles[i] = zs_malloc(pool, huge, GFP_KERNEL);
+		if (!ZT_OK(handles[i]))
+			return ZT_FAIL;
+		if (!ZT_OK(zs_get_total_pages(pool) == i + 1))
+			return ZT_FAIL;
+	}
+	for (i = 0; i < ARRAY_SIZE(handles); i++)
+		zs_free(pool, handles[i]);
+	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+/* Tests that do not depend on the mapping method */
+
+static enum zt_result zt_class_table(struct zs_pool *pool)
+{
+	unsigned int index, pages, best;
+	struct size_class *class, *prev = NULL;
+	size_t size;
+	bool huge;
+
+	for (index = 0; index < ZS_NR_SIZES; index++) {
+		class = pool->classes[index];
+		if (!ZT_OK(class->size >= zs_index_size(index)))
+			return ZT_FAIL;
+		if (!ZT_OK(class->pages_per_zspage >= 1 &&
+			   class->pages_per_zspage <= ZS_MAX_PAGES_PER_ZSPAGE))
+			return ZT_FAIL;
+		if (!ZT_OK(class->objs_per_zspage ==
+			   class->pages_per_zspage * PAGE_SIZE / class->size))
+			return ZT_FAIL;
+		/* Neighbouring classes differ, or they would be one. */
+		if (prev && prev != class)
+			if (!ZT_OK(prev->pages_per_zspage !=
+				   class->pages_per_zspage ||
+				   prev->objs_per_zspage !=
+				   class->objs_per_zspage))
+				return ZT_FAIL;
+		best = 0;
+		for (pages = 1; pages <= ZS_MAX_PAGES_PER_ZSPAGE; pages++)
+			best = max(best, zs_fill_permille(class->size, pages));
+		if (!ZT_OK(zs_fill_permille(class->size,
+					    class->pages_per_zspage) +
+			   ZS_FILL_SLACK_PERCENT * 10 >= best))
+			return ZT_FAIL;
+		prev = class;
+	}
+	for (size = 1; size <= PAGE_SIZE; size++) {
+		class = pool->classes[zs_size_index(size)];
+		if (!ZT_OK(class->size >= size))
+			return ZT_FAIL;
+		huge = size >= zs_huge_class_size(pool);
+		if (!ZT_OK(zs_class_is_huge(class) == huge))
+			return ZT_FAIL;
+	}
+	return ZT_PASS;
+}
+
+static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
+{
+	enum zs_mapping expect = zs_default_mapping;
+	struct zs_pool *pool;
+	bool param_ok;
+	char *buf;
+
+	/* Parameter getters write into a sysfs page. */
+	buf = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!ZT_OK(buf))
+		return ZT_FAIL;
+	param_ok = zs_mapping_param_get(buf, NULL) > 0 &&
+		   !strcmp(strim(buf), zs_mapping_name(expect));
+	zt_diag("zsmalloc_mapping parameter: %s", buf);
+	free_page((unsigned long)buf);
+	if (!ZT_OK(param_ok))
+		return ZT_FAIL;
+
+	pool = zs_create_pool("zt_default");
+	if (!ZT_OK(pool))
+		return ZT_FAIL;
+	param_ok = zs_pool_mapping(pool) == expect;
+	zs_destroy_pool(pool);
+	if (!ZT_OK(param_ok))
+		return ZT_FAIL;
+
+	pool = zs_create_pool_mapping("zt_pgtable", ZS_MAPPING_PGTABLE);
+	if (!ZT_OK(pool))
+		return ZT_FAIL;
+	expect = ZS_HAVE_PGTABLE_MAPPING ? ZS_MAPPING_PGTABLE : ZS_MAPPING_COPY;
+	param_ok = zs_pool_mapping(pool) == expect;
+	zs_destroy_pool(pool);
+	if (!ZT_OK(param_ok))
+		return ZT_FAIL;
+
+	if (!ZT_OK(!strcmp(zs_mapping_name(ZS_MAPPING_COPY), "copy")))
+		return ZT_FAIL;
+	if (!ZT_OK(!strcmp(zs_mapping_name(ZS_MAPPING_PGTABLE), "pgtable")))
+		return ZT_FAIL;
+	return ZT_PASS;
+}
+
+/* Running the tests */
+
+struct zt_case {
+	const char *name;
+	enum zt_result (*run)(struct zs_pool *pool);
+	bool per_mapping;
+};
+
+static const struct zt_case zt_cases[] = {
+	{ "class_table", zt_class_table, false },
+	{ "mapping_reporting", zt_mapping_reporting, false },
+	{ "class_sizes", zt_class_sizes, true },
+	{ "bad_sizes", zt_bad_sizes, true },
+	{ "huge_class", zt_huge_class, true },
+	{ "random_workload", zt_random_workload, true },
+	{ "compaction", zt_compaction, true },
+	{ "compaction_skips_mapped", zt_compaction_skips_mapped, true },
+	{ "shrinker", zt_shrinker, true },
+	{ "concurrent", zt_concurrent, true },
+	{ "destroy_frees_all", zt_destroy_frees_all, true },
+	{ "alloc_failure", zt_alloc_failure, true },
+	{ "kernel_fault_injection", zt_kernel_fault_injection, true },
+};
+
+static const enum zs_mapping zt_mappings[] = {
+	ZS_MAPPING_COPY, ZS_MAPPING_PGTABLE,
+};
+
+static unsigned int zt_number;
+
+static void zt_report(const char *prefix, const char *name,
+		      enum zt_result result)
+{
+	zt_number++;
+	if (result == ZT_SKIP)
+		pr_info("ok %u - %s%s # SKIP not available here\n", zt_number,
+			prefix, name);
+	else
+		pr_info("%s %u - %s%s\n", result == ZT_PASS ? "ok" : "not ok",
+			zt_number, prefix, name);
+}
+
+/* Each test gets a fresh pool, which must come back empty and leak-free. */
+static enum zt_result zt_run_case(const struct zt_case *tc,
+				  enum zs_mapping mapping)
+{
+	struct zt_census before;
+	enum zt_result result;
+	struct zs_pool *pool;
+
+	zt_take_census(&before);
+	pool = zs_create_pool_mapping(tc->name, mapping);
+	if (!pool)
+		return ZT_FAIL;
+	result = tc->run(pool);
+	if (result != ZT_FAIL && !zt_pool_consistent(pool))
+		result = ZT_FAIL;
+	zs_destroy_pool(pool);
+	if (!zt_census_unchanged(&before))
+		result = ZT_FAIL;
+	return result;
+}
+
+static unsigned int zt_count_cases(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(zt_cases); i++)
+		n += zt_cases[i].per_mapping ? ARRAY_SIZE(zt_mappings) : 1;
+	return n;
+}
+
+static void zt_run_all(void)
+{
+	unsigned int i, m;
+	char prefix[16];
+
+	pr_info("KTAP version 1\n");
+	pr_info("1..%u\n", zt_count_cases());
+	for (i = 0; i < ARRAY_SIZE(zt_cases); i++) {
+		const struct zt_case *tc = &zt_cases[i];
+
+		if (!tc->per_mapping) {
+			zt_report("", tc->name,
+				  zt_run_case(tc, zs_default_mapping));
+			continue;
+		}
+		for (m = 0; m < ARRAY_SIZE(zt_mappings); m++) {
+			snprintf(prefix, sizeof(prefix), "%s_",
+				 zs_mapping_name(zt_mappings[m]));
+			zt_report(prefix, tc->name,
+				  zt_run_case(tc, zt_mappings[m]));
+		}
+	}
+}
+
+static struct zs_pool *zt_inspect_pool;
+static unsigned long zt_inspect_handles[64];
+
+static int __init zsmalloc_test_init(void)
+{
+	unsigned int i;
+
+	zt_run_all();
+
+	zt_inspect_pool = zs_create_pool("inspect");
+	if (!zt_inspect_pool)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(zt_inspect_handles); i++)
+		zt_inspect_handles[i] = zs_malloc(zt_inspect_pool, 700,
+						  GFP_KERNEL);
+	return 0;
+}
+
+static void __exit zsmalloc_test_exit(void)
+{
+	zs_destroy_pool(zt_inspect_pool);
+}
+
+module_init(zsmalloc_test_init);
+module_exit(zsmalloc_test_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("zsmalloc self-test, results in KTAP in the kernel log");
