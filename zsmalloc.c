@@ -40,15 +40,17 @@
  * bigger than a page.
  *
  * Everything the allocator knows about a zspage lives in a struct zspage
- * taken from a kmem_cache: the list of its pages, how many slots are used,
- * and one word per slot.  A used slot's word points back to the handle of
- * the object in it; a free slot's word holds the index of the next free
- * slot, tagged with the low bit (handles are aligned, so the low bit of a
- * real pointer is clear).  The pages themselves carry nothing: no
- * page->private, no page->index, no page flags.  Code elsewhere in the
- * kernel that walks the memory map and looks at struct page fields (memory
- * failure, page_owner, compaction of other zones, crash dump tools...) sees
- * plain unmovable pages and cannot misread our bookkeeping.  The pages are
+ * taken from a kmem_cache and in one array allocated with it: the list of
+ * its pages, how many slots are used, and one word per slot.  A used
+ * slot's word points back to the handle of the object in it; a free slot's
+ * word holds the index of the next free slot, tagged with the low bit
+ * (handles are aligned, so the low bit of a real pointer is clear).
+ *
+ * The pages themselves carry nothing: no page->private, no page->index, no
+ * page flags.  Code elsewhere in the kernel that walks the memory map and
+ * looks at struct page fields (memory failure, page_owner, compaction of
+ * other zones, crash dump tools...) sees plain unmovable pages and cannot
+ * misread our bookkeeping.  The pages are
  * allocated without __GFP_MOVABLE for the same reason: we do not implement
  * page migration.
  *
@@ -185,8 +187,10 @@ struct zs_handle {
 };
 
 /*
- * Descriptor of one zspage.  Everything but @class and @pages (fixed at
- * creation) is protected by the owning class's lock.
+ * Descriptor of one zspage.  @pages and @slots share one allocation sized
+ * for the class, so small zspages do not pay for the largest geometry.
+ * Everything but @class and @pages (fixed at creation) is protected by the
+ * owning class's lock.
  */
 struct zspage {
 	struct list_head node;		/* on one of class->groups */
@@ -194,8 +198,8 @@ struct zspage {
 	unsigned int inuse;		/* used slots */
 	unsigned int free_head;		/* first free slot, objs_per_zspage if none */
 	unsigned int group;		/* index of the list we are on */
+	struct page **pages;		/* pages_per_zspage pages */
 	unsigned long *slots;		/* handle pointer or free-slot link */
-	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
 };
 
 /*
@@ -364,7 +368,8 @@ static bool zs_class_is_huge(const struct size_class *class)
 	return class->objs_per_zspage == 1 && class->pages_per_zspage == 1;
 }
 
-static struct size_class *zs_class_create(unsigned int index)
+static struct size_class *zs_class_create(unsigned int index,
+					  unsigned int pages, unsigned int objs)
 {
 	struct size_class *class = kzalloc(sizeof(*class), GFP_KERNEL);
 	unsigned int group;
@@ -376,9 +381,8 @@ static struct size_class *zs_class_create(unsigned int index)
 		INIT_LIST_HEAD(&class->groups[group]);
 	class->index = index;
 	class->size = zs_index_size(index);
-	class->pages_per_zspage = zs_pick_pages_per_zspage(class->size);
-	class->objs_per_zspage = class->pages_per_zspage * PAGE_SIZE /
-				 class->size;
+	class->pages_per_zspage = pages;
+	class->objs_per_zspage = objs;
 	return class;
 }
 
@@ -400,24 +404,23 @@ static struct size_class *zs_class_owned_at(struct zs_pool *pool, int index)
 static int zs_pool_init_classes(struct zs_pool *pool)
 {
 	struct size_class *above = NULL;
+	unsigned int size, pages, objs;
 	int index;
 
 	for (index = ZS_NR_SIZES - 1; index >= 0; index--) {
-		struct size_class *class = zs_class_create(index);
-
-		if (!class)
-			return -ENOMEM;
-		if (above &&
-		    above->pages_per_zspage == class->pages_per_zspage &&
-		    above->objs_per_zspage == class->objs_per_zspage) {
-			kfree(class);
-			class = above;
+		size = zs_index_size(index);
+		pages = zs_pick_pages_per_zspage(size);
+		objs = pages * PAGE_SIZE / size;
+		if (!above || above->pages_per_zspage != pages ||
+		    above->objs_per_zspage != objs) {
+			above = zs_class_create(index, pages, objs);
+			if (!above)
+				return -ENOMEM;
 		}
-		pool->classes[index] = class;
-		above = class;
+		pool->classes[index] = above;
 	}
 
-	/* The first byte size above which every class is huge. */
+	/* Find the smallest request size from which on every class is huge. */
 	for (index = ZS_NR_SIZES - 1; index > 0; index--)
 		if (!zs_class_is_huge(pool->classes[index - 1]))
 			break;
@@ -549,9 +552,10 @@ static void zspage_release(struct zs_pool *pool, struct zspage *zspage)
 {
 	unsigned int i;
 
-	for (i = 0; i < ZS_MAX_PAGES_PER_ZSPAGE && zspage->pages[i]; i++)
+	for (i = 0; zspage->pages && i < zspage->class->pages_per_zspage &&
+	     zspage->pages[i]; i++)
 		zs_free_page(zspage->pages[i]);
-	kfree(zspage->slots);
+	kfree(zspage->pages);
 	kmem_cache_free(pool->zspage_cache, zspage);
 	zs_test_track(ZS_TRACK_ZSPAGES, -1);
 }
@@ -567,6 +571,7 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 {
 	unsigned int i, objs = class->objs_per_zspage;
 	struct zspage *zspage = NULL;
+	size_t words;
 
 	if (!zs_test_fail_alloc())
 		zspage = kmem_cache_zalloc(pool->zspage_cache, zs_slab_gfp(gfp));
@@ -575,11 +580,16 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 	zs_test_track(ZS_TRACK_ZSPAGES, 1);
 	zspage->class = class;
 
+	/* Page pointers first, zeroed so that a failure knows where to stop. */
+	BUILD_BUG_ON(sizeof(struct page *) != sizeof(unsigned long));
+	words = class->pages_per_zspage + objs;
 	if (!zs_test_fail_alloc())
-		zspage->slots = kmalloc_array(objs, sizeof(*zspage->slots),
-					      zs_slab_gfp(gfp));
-	if (!zspage->slots)
+		zspage->pages = kcalloc(words, sizeof(unsigned long),
+					zs_slab_gfp(gfp));
+	if (!zspage->pages)
 		goto fail;
+	zspage->slots = (unsigned long *)(zspage->pages +
+					  class->pages_per_zspage);
 
 	for (i = 0; i < class->pages_per_zspage; i++) {
 		zspage->pages[i] = zs_alloc_page(gfp);
@@ -987,20 +997,21 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 
 /* Compaction */
 
-static bool zs_class_has_spare_zspage(const struct size_class *class)
+static unsigned long zs_class_free_slots(const struct size_class *class)
 {
-	unsigned long free_slots = class->zspages * class->objs_per_zspage -
-				   class->objs_inuse;
-
-	return free_slots >= class->objs_per_zspage;
+	return class->zspages * class->objs_per_zspage - class->objs_inuse;
 }
 
-static unsigned long zs_class_compactable_pages(struct size_class *class)
+static bool zs_class_has_spare_zspage(const struct size_class *class)
 {
-	unsigned long free_slots = class->zspages * class->objs_per_zspage -
-				   class->objs_inuse;
+	return zs_class_free_slots(class) >= class->objs_per_zspage;
+}
 
-	return free_slots / class->objs_per_zspage * class->pages_per_zspage;
+/* Pages that compacting the class would give back. */
+static unsigned long zs_class_compactable_pages(const struct size_class *class)
+{
+	return zs_class_free_slots(class) / class->objs_per_zspage *
+	       class->pages_per_zspage;
 }
 
 /*

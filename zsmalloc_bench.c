@@ -60,6 +60,12 @@ static struct zs_pool *zsb_create_pool(const char *name, int mapping)
 }
 
 static const char * const zsb_mapping_names[] = { "copy" };
+
+/* The kernel's slab metadata cannot be seen from here. */
+static bool zsb_metadata_bytes(struct zs_pool *pool, u64 *bytes)
+{
+	return false;
+}
 #else
 #include "zsmalloc.c"
 
@@ -79,6 +85,31 @@ static const char * const zsb_mapping_names[] = {
 	[ZS_MAPPING_COPY] = "copy",
 	[ZS_MAPPING_PGTABLE] = "pgtable",
 };
+
+/* Slab memory held for the pool outside its pages: handles, descriptors. */
+static bool zsb_metadata_bytes(struct zs_pool *pool, u64 *bytes)
+{
+	struct size_class *class;
+	struct zspage *zspage;
+	unsigned int group;
+	u64 total = 0;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		spin_lock(&class->lock);
+		total += class->objs_inuse * sizeof(struct zs_handle);
+		for (group = 0; group < ZS_NR_GROUPS; group++)
+			list_for_each_entry(zspage, &class->groups[group], node)
+				total += sizeof(struct zspage) +
+					 ksize(zspage->pages);
+		spin_unlock(&class->lock);
+	}
+	*bytes = total;
+	return true;
+}
 #endif
 
 static unsigned int iters = 20000;
@@ -348,7 +379,8 @@ struct zsb_space {
 	struct zs_pool *pool;
 	unsigned long *handles;
 	u32 *sizes;
-	unsigned int nr;
+	unsigned int nr;		/* objects allocated */
+	unsigned int live;		/* of which not freed */
 	u64 stored;
 };
 
@@ -357,9 +389,14 @@ static void zsb_space_report(struct zsb_space *s, const char *test)
 	unsigned long pages = zs_get_total_pages(s->pool);
 	u64 ratio = pages ? div64_u64(s->stored * 10000, pages * PAGE_SIZE) : 0;
 
+	u64 meta;
+
 	pr_info("impl=%s test=%s value=%llu.%04llu objects=%u bytes=%llu pages=%lu\n",
-		ZSB_IMPL, test, div_u64(ratio, 10000), ratio % 10000, s->nr,
+		ZSB_IMPL, test, div_u64(ratio, 10000), ratio % 10000, s->live,
 		s->stored, pages);
+	if (zsb_metadata_bytes(s->pool, &meta))
+		pr_info("impl=%s test=%s_metadata bytes=%llu bytes_per_object=%llu\n",
+			ZSB_IMPL, test, meta, div_u64(meta, max(s->live, 1U)));
 }
 
 static bool zsb_space_fill(struct zsb_space *s)
@@ -376,6 +413,7 @@ static bool zsb_space_fill(struct zsb_space *s)
 			return false;
 		s->sizes[i] = size;
 		s->stored += size;
+		s->live++;
 		if (!(i % 1024))
 			cond_resched();
 	}
@@ -394,6 +432,7 @@ static void zsb_space_churn(struct zsb_space *s)
 		zs_free(s->pool, s->handles[i]);
 		s->handles[i] = 0;
 		s->stored -= s->sizes[i];
+		s->live--;
 	}
 	zs_compact(s->pool);
 }

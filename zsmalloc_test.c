@@ -424,6 +424,11 @@ static enum zt_result zt_class_sizes(struct zs_pool *pool)
 	return ZT_PASS;
 }
 
+/*
+ * Allocations, checks and frees in random order (fixed seed), compacting
+ * now and then; all live contents and the page accounting are verified
+ * every 5000 operations.
+ */
 static enum zt_result zt_random_workload(struct zs_pool *pool)
 {
 	unsigned int op, i, nr_ops = 30000;

@@ -19,8 +19,7 @@
 #define PAGE 4096UL
 
 static const char words[] =
-	"the quick brown fox jumps over the lazy dog while zram compresses "
-	"pages of memory into a pool of zspages and swap keeps working ";
+	"the quick brown fox jumps over the lazy dog while zram packs pages into zspages ";
 
 static void fill_page(unsigned char *p, uint64_t idx, unsigned int pass)
 {

@@ -13,9 +13,8 @@ cd "$(dirname "$0")" || exit 1
 . ./rel_lib.sh
 
 DEV=zram0
-SIZE=32M
-PAGES=8192
-KEEP=1024		# pages [0, KEEP) are written once and must survive
+SIZE=8M
+KEEP=256		# pages [0, KEEP) are written once and must survive
 TOTAL_FAULTS=0 BYTES=0
 
 ktap_plan 14
@@ -27,6 +26,17 @@ if ! rel_have_faults || ! rel_have_kmemleak; then
 	done
 	ktap_finish
 fi
+
+# step: say how long the previous step took.
+step_start=$(date +%s)
+step()
+{
+	local now
+
+	now=$(date +%s)
+	diag "step took $((now - step_start)) s; next: $*"
+	step_start=$now
+}
 
 # figure OUTPUT KEY: a key=value field of rel_io's summary line.
 figure()
@@ -51,11 +61,12 @@ cycle()
 }
 
 rel_load 1 || exit 1
-rel_kmemleak_clear
+rel_kmemleak_mark
 rel_setup $DEV $SIZE
 check_run "write generation 1 to every page without faults" \
 	rel_io -g 1 write /dev/$DEV
 
+step "failslab"
 # 1. Any slab allocation of the writer may fail, sleeping ones included.
 rel_faults_on failslab 5 1
 cycle "failslab 5%, 1-page requests: no data lost, every failure reported" \
@@ -64,11 +75,13 @@ rel_faults_off
 check_cmp "failslab: failed writes reached failed_writes ($LAST_FW)" \
 	"$LAST_FW" -gt 0
 
+step "fail_page_alloc"
 # 2. Page allocations (zspages), multi-page requests.
 rel_faults_on fail_page_alloc 5 1
 cycle "fail_page_alloc 5%, 16-page requests: no data lost" -g 3 -O 2 -b 16
 rel_faults_off
 
+step "no-reclaim faults"
 # 3. Only allocations that may not sleep: a driver that falls back to a
 # sleeping allocation loses nothing and need not fail at all.
 rel_faults_on failslab 10
@@ -76,12 +89,13 @@ rel_faults_on fail_page_alloc 10
 cycle "failslab+fail_page_alloc 10%, no-reclaim only: no data lost" -g 4 -O 3
 rel_faults_off
 
-# 4. Compaction with faults while the writer fails too.  Rewrite the
-# pages first so that half of them become zero pages: holes to compact.
-rel_io -g 5 write /dev/$DEV -f $KEEP >/dev/null
+step "compaction"
+# 4. Compaction with faults while the writer fails too.  Each generation
+# gives a page another size: rewriting leaves holes to compact.
+rel_io -g 5 -f $KEEP write /dev/$DEV >/dev/null
 rel_faults_on failslab 10 1
 rel_faults_on fail_page_alloc 10 1
-rel_io -F -t 15 compact /dev/$DEV > "$TMPDIR/rel-compact.out" &
+rel_io -F -t 8 compact /dev/$DEV > "$TMPDIR/rel-compact.out" &
 compactor=$!
 cycle "faults in compaction and writes at once: no data lost" -g 6 -O 5 -b 4
 wait $compactor
@@ -89,6 +103,7 @@ check_eq "compaction under faults finished" 0 $?
 cat "$TMPDIR/rel-compact.out"
 rel_faults_off
 
+step "fail-nth I/O"
 # 5. Every fault point of a request, one at a time.
 rel_faults_on failslab 0 1
 rel_faults_on fail_page_alloc 0 1
@@ -104,9 +119,11 @@ check_eq "fail-nth over 8-page requests: no data lost" 0 $rc
 nth_failed=$((nth_failed + $(figure "$out" failed)))
 TOTAL_FAULTS=$((TOTAL_FAULTS + nth_failed))
 
+step "verify"
 check_run "pages written before the faults read back intact" \
 	rel_io -g 1 -n $KEEP verify /dev/$DEV
 
+step "fail-nth setup"
 # 6. Device setup and teardown: disksize, reset and hot_add, fault by fault.
 echo 1 > $SYS/$DEV/reset
 out=$(rel_io setup /dev/$DEV)
@@ -116,9 +133,10 @@ check_eq "fail-nth over disksize, reset and hot_add: clean errors" 0 $rc
 TOTAL_FAULTS=$((TOTAL_FAULTS + $(figure "$out" failed)))
 rel_faults_off
 
+step "unload and kmemleak"
 echo 1 > $SYS/$DEV/reset
 check_run "zram unloads after the faults" rmmod zram
-check_run "kmemleak: nothing leaked" rel_kmemleak_scan
+rel_check_kmemleak "kmemleak: nothing leaked"
 rel_check_no_reports "no kernel reports"
 
 rel_figure "faults injected (failed requests seen by the tasks): $TOTAL_FAULTS"

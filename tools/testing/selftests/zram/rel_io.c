@@ -253,18 +253,27 @@ static int do_write(void)
 	return errors ? 1 : 0;
 }
 
+static unsigned long reported_bad;
+
+/* Check page IDX as read into P; returns 1 if it is wrong. */
+static unsigned long check_page_at(const unsigned char *p, unsigned long idx,
+				   int allow_old)
+{
+	if (page_ok(p, idx, allow_old))
+		return 0;
+	if (reported_bad++ < 5)
+		describe_bad(p, idx);
+	return 1;
+}
+
 /* Check pages [idx, idx + n) in BUF; returns how many are wrong. */
 static unsigned long check_pages(unsigned long idx, unsigned long n,
 				 int allow_old)
 {
 	unsigned long i, bad = 0;
 
-	for (i = 0; i < n; i++) {
-		if (page_ok(buf + i * PAGE, idx + i, allow_old))
-			continue;
-		if (bad++ < 5)
-			describe_bad(buf + i * PAGE, idx + i);
-	}
+	for (i = 0; i < n; i++)
+		bad += check_page_at(buf + i * PAGE, idx + i, allow_old);
 	return bad;
 }
 
@@ -287,7 +296,7 @@ static int do_verify(void)
 
 static int do_cycle(void)
 {
-	unsigned long idx, end = opt.first + opt.pages, n, bad = 0;
+	unsigned long idx, end = opt.first + opt.pages, n, i, bad = 0;
 	unsigned long write_errors = 0, read_errors = 0, failed_pages = 0;
 	unsigned long long fr0, fw0, fr1, fw1, fr2, fw2;
 	unsigned char *failed = calloc(opt.pages, 1);
@@ -329,9 +338,9 @@ static int do_cycle(void)
 			read_errors++;
 			continue;
 		}
-		for (unsigned long i = 0; i < n; i++)
-			bad += check_pages(idx + i, 1,
-					   failed[idx + i - opt.first]);
+		for (i = 0; i < n; i++)
+			bad += check_page_at(buf + i * PAGE, idx + i,
+					     failed[idx + i - opt.first]);
 	}
 	faults(0);
 	read_io_stat(&fr2, &fw2);
@@ -567,12 +576,22 @@ static void nth_outcome(struct nth_stats *st, const char *what,
 	}
 }
 
+/*
+ * Device setup has hundreds of fault points (slab caches, sysfs, per-CPU
+ * streams) and each try costs a setup and a reset: try every one of the
+ * first few, then a sixth of the way further each time.
+ */
+static unsigned int next_nth(unsigned int nth)
+{
+	return nth < 24 ? nth + 1 : nth + nth / 6;
+}
+
 static void nth_disksize(struct nth_stats *st)
 {
 	unsigned int nth;
 	int err, left;
 
-	for (nth = 1; nth < 1000; nth++) {
+	for (nth = 1; nth < 100000; nth = next_nth(nth)) {
 		err = dev_attr_write("disksize", "16M", nth);
 		left = left_nth();
 		nth_outcome(st, "disksize", nth, err,
@@ -589,7 +608,7 @@ static void nth_reset(struct nth_stats *st)
 	unsigned int nth;
 	int err, left;
 
-	for (nth = 1; nth < 1000; nth++) {
+	for (nth = 1; nth < 100000; nth = next_nth(nth)) {
 		if (dev_attr_write("disksize", "16M", 0)) {
 			st->bad++;
 			return;
@@ -612,7 +631,7 @@ static void nth_hot_add(struct nth_stats *st)
 	int fd, err, left, id;
 	ssize_t len;
 
-	for (nth = 1; nth < 1000; nth++) {
+	for (nth = 1; nth < 100000; nth = next_nth(nth)) {
 		fd = sysfs_fd("/sys/class/zram-control", "hot_add", O_RDONLY);
 		if (fd < 0)
 			return;

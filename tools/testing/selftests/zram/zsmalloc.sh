@@ -125,7 +125,9 @@ modprobe zram
 check_eq "our zram loads beside it" yes \
 	"$(zram_is_ours && [ -d /sys/module/zram ] && echo yes)"
 
-expect=copy
+# The build's default, as the test module (built alongside) reported it,
+# unless the kernel command line overrides it for zram.
+expect=${mapping:-copy}
 case " $(cat /proc/cmdline) " in
 *" zram.zsmalloc_mapping=pgtable "*) expect=pgtable ;;
 esac
