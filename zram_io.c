@@ -17,8 +17,12 @@
  * again: the first output may have been overwritten meanwhile.
  *
  * Reads decompress under the slot lock, straight into the caller's page.
- * Requests smaller than a page (only bvecs can be: every bio covers whole
- * logical blocks) go through a bounce page: read, or read-modify-write.
+ * Lock order: slot lock, then stream, then the zsmalloc mapping.
+ *
+ * A device page whose data comes in pieces (bio segments are not page
+ * aligned in memory, although every bio covers whole logical blocks) goes
+ * through a bounce page: it is assembled there before compression, and
+ * the old contents are read in first only if part of it is not covered.
  */
 #define pr_fmt(fmt) "zram: " fmt
 

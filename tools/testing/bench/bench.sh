@@ -25,9 +25,11 @@
 # Every figure is one machine-readable line on stdout; the host turns them
 # into tables (tools/testing/bench/report.py):
 #   bench: rep=R sys=S alg=A data=D wl=W jobs=J read_kibs=N write_kibs=N
+#          kib=N (KiB moved in all)
 #   mem: rep=R sys=S alg=A data=D orig=B compr=B used=B same=P huge=P
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
+#   mark: begin|end (around each measured command, see mark())
 # Each turn ends with a KTAP line; a failed load, read-back, fio run or
 # memhog check is "not ok".  Speed is never judged here.
 #
@@ -75,6 +77,19 @@ ktap() {	# ktap ok|"not ok" DESCRIPTION
 
 note() {
 	echo "# $*"
+}
+
+# "mark: begin" and "mark: end" bracket each measured command; the host
+# stamps them with the CPU time QEMU has used (cpustamp.py).  fio prints
+# them itself, around its jobs' I/O, to the same serial port as stdout.
+MARK_TO=$(readlink /proc/$$/fd/1)
+case "$MARK_TO" in
+/dev/*) ;;
+*) MARK_TO='' ;;
+esac
+
+mark() {
+	echo "mark: $1"
 }
 
 uptime_secs() {
@@ -151,17 +166,21 @@ run_fio() {
 
 	out=$(fio --name="$wl" --filename="$DEV" --direct=1 --ioengine=psync \
 		--size="$CORPUS_BYTES" --numjobs="$jobs" --group_reporting \
-		--output-format=terse --terse-version=3 "$@" 2>&1)
+		--output-format=terse --terse-version=3 \
+		${MARK_TO:+--exec_prerun="sh -c 'echo mark: begin >> $MARK_TO'"} \
+		${MARK_TO:+--exec_postrun="sh -c 'echo mark: end >> $MARK_TO'"} \
+		"$@" 2>&1)
 	rc=$?
-	# Terse v3: field 5 is the error, 7 and 48 read/write KiB/s.
-	set -- $(echo "$out" | awk -F';' '$1 == "3" { print $5, $7, $48 }')
-	if [ $rc -ne 0 ] || [ $# -ne 3 ] || [ "$1" != 0 ]; then
+	# Terse v3: field 5 is the error, 6/7 KiB read and KiB/s, 47/48 the
+	# same for writes.
+	set -- $(echo "$out" | awk -F';' '$1 == "3" { print $5, $6, $7, $47, $48 }')
+	if [ $rc -ne 0 ] || [ $# -ne 5 ] || [ "$1" != 0 ]; then
 		fail "fio $wl jobs=$jobs on $DEV: rc=$rc"
 		echo "$out" | tail -n 5 | sed 's/^/#   /'
 		return 1
 	fi
 	echo "bench: rep=$REP sys=$SYS alg=$ALG data=$data wl=$wl" \
-	     "jobs=$jobs read_kibs=$2 write_kibs=$3"
+	     "jobs=$jobs read_kibs=$3 write_kibs=$5 kib=$(($2 + $4))"
 }
 
 timed() {	# timed DATA WORKLOAD JOBS fio-options...
@@ -179,15 +198,18 @@ record_mem() {	# record_mem DATA
 write_corpus() {
 	local out secs
 
+	mark begin
 	out=$(dd if="$CORPUS" of="$DEV" bs=1M oflag=direct 2>&1) || {
 		fail "dd corpus to $DEV: $out"
 		return 1
 	}
+	mark end
 	# "N bytes (...) copied, 0.912 s, 147 MB/s"
 	secs=$(echo "$out" | awk -F', ' '/copied/ { sub(/ s$/, "", $(NF-1)); print $(NF-1) }')
 	echo "bench: rep=$REP sys=$SYS alg=$ALG data=corpus wl=dd-write" \
 	     "jobs=1 read_kibs=0 write_kibs=$(awk -v b="$CORPUS_BYTES" -v s="$secs" \
-		'BEGIN { printf "%d", (s > 0) ? b / 1024 / s : 0 }')"
+		'BEGIN { printf "%d", (s > 0) ? b / 1024 / s : 0 }')" \
+	     "kib=$((CORPUS_BYTES / 1024))"
 	record_mem corpus
 }
 
@@ -247,11 +269,13 @@ swap_test() {
 		fail "swapon $DEV"
 		return 1
 	fi
+	mark begin
 	t0=$(uptime_secs)
 	sh -c "echo \$\$ > $CGROUP/cgroup.procs && exec memhog $SWAP_MIB" \
 		>/dev/null 2>&1
 	rc=$?
 	t1=$(uptime_secs)
+	mark end
 	swapoff "$DEV"
 	if [ $rc -ne 0 ]; then
 		fail "memhog $SWAP_MIB MiB with swap on $SYS: exit $rc"
@@ -349,6 +373,8 @@ if [ ! -r "$CORPUS" ]; then
 	ktap "not ok" "corpus $CORPUS missing (run tools/testing/bench/run-bench)"
 	exit 1
 fi
+# fio leaves JOB.prerun.txt files in the current directory.
+cd "${TMPDIR:-/tmp}" || exit 1
 CORPUS_BYTES=$(stat -c %s "$CORPUS")
 
 systems=

@@ -4,17 +4,23 @@
 
 usage: report.py --log build/bench/raw.log --out build/bench
 
-Reads the lines bench.sh prints ("bench:", "mem:", "swap:", "zsbench:",
-"config:", and "host:" added by run-bench) and writes:
+Reads the lines bench.sh prints ("config:", "bench:", "mem:", "swap:",
+"zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
+CPU time, and the "host:" line run-bench adds, and writes:
 
   results.md   Markdown: throughput, memory, swap, allocator microbenchmark
   results.csv  every figure as one row
   chart.png    ours/kernel ratios (gnuplot; skipped if gnuplot is missing)
 
+Two speed figures per measurement:
+  wall  MiB/s as fio (or dd, or the clock around memhog) saw it;
+  cpu   MiB per second of host CPU that QEMU used between the marks around
+        the measurement: the work it cost, nearly independent of what else
+        the host was running.
 Each figure is the median over the repetitions.  A ratio is the median of
-the per-repetition ratios: both systems of a repetition ran minutes apart
-in the same boot, so slow and fast phases of the host cancel.  The min-max
-of the per-repetition ratios is printed next to it as the noise band.
+the per-repetition ratios (the systems of one repetition ran close
+together in the same boot), with the min-max of those ratios as the noise
+band.  Verdicts use the cpu ratio when there is one.
 """
 import argparse
 import csv
@@ -43,9 +49,9 @@ DATA_TEXT = {
     "zero": "same-filled (zero)",
 }
 MIB = 1024 * 1024
-# Timing ratios this close to 1.0 are within the noise of a few
-# interleaved repetitions under TCG (same module measured twice in one
-# boot: 0.93-1.05 as the median of five).
+# Speed ratios this close to 1.0 are within the noise of a few interleaved
+# repetitions under TCG (the same module measured twice in one boot: 0.93 to
+# 1.05 as the median of five).
 NOISE = 0.07
 
 
@@ -53,50 +59,94 @@ def parse_fields(text):
     return dict(re.findall(r"(\w+)=(\S+)", text))
 
 
-def parse(path):
-    """Return (config, throughput, mem, swap, zsbench, ktap)."""
-    config, speed, mem, swap, zsbench = {}, {}, {}, {}, {}
-    ktap = {"ok": 0, "not ok": 0, "skip": 0}
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\r\n")
-            kind, _, rest = line.partition(": ")
-            if line.startswith("ok "):
-                ktap["skip" if "# SKIP" in line else "ok"] += 1
-            elif line.startswith("not ok "):
-                ktap["not ok"] += 1
-            elif kind in ("config", "host"):
-                config.update(parse_fields(rest))
-            elif kind == "bench":
-                v = parse_fields(rest)
-                # brd does not compress: its figures hold for every algorithm
-                alg = "-" if v["sys"] == "brd" else v["alg"]
-                key = (alg, v["data"], v["wl"], int(v["jobs"]))
-                kibs = int(v["read_kibs"]) + int(v["write_kibs"])
-                if kibs > 0:
-                    speed.setdefault(key, {}).setdefault(
-                        v["sys"], {})[int(v["rep"])] = kibs / 1024
-            elif kind == "mem":
-                v = parse_fields(rest)
-                key = (v["alg"], v["data"])
-                mem.setdefault(key, {}).setdefault(v["sys"], []).append(
-                    {k: int(v[k]) for k in ("orig", "compr", "used",
-                                            "same", "huge")})
-            elif kind == "swap":
-                v = parse_fields(rest)
-                swap.setdefault(v["sys"], {})[int(v["rep"])] = float(v["secs"])
-                config.setdefault("swap_alg", v["alg"])
-            elif kind == "zsbench":
-                v = parse_fields(rest)
-                metric = v.get("ns_per_op", v.get("value"))
-                if "test" in v and metric is not None and "impl" in v:
-                    key = (v["test"], v.get("mapping", "-"))
-                    zsbench.setdefault(key, {}).setdefault(
-                        v["impl"], {})[int(v.get("rep", 1))] = float(metric)
-    return config, speed, mem, swap, zsbench, ktap
+def put(table, key, sys, rep, value):
+    table.setdefault(key, {}).setdefault(sys, {})[rep] = value
+
+
+class Results:
+    """Everything one raw.log holds."""
+
+    def __init__(self, path):
+        self.config, self.mem, self.zsbench = {}, {}, {}
+        self.wall, self.cpu = {}, {}	# (alg, data, wl, jobs) -> sys -> rep
+        self.swap_wall, self.swap_cpu = {}, {}	# "swap" -> sys -> rep
+        self.shares = []	# VM CPU / host wall during 1-job runs
+        self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
+        self.begin = self.end = None
+        with open(path, errors="replace") as f:
+            for line in f:
+                self.line(line.rstrip("\r\n"))
+
+    def line(self, line):
+        kind, _, rest = line.partition(": ")
+        if line.startswith("ok "):
+            self.ktap["skip" if "# SKIP" in line else "ok"] += 1
+        elif line.startswith("not ok "):
+            self.ktap["not ok"] += 1
+        elif kind in ("config", "host"):
+            self.config.update(parse_fields(rest))
+        elif kind == "mark":
+            self.mark(rest.split()[0], parse_fields(rest))
+        elif kind == "bench":
+            self.bench(parse_fields(rest))
+        elif kind == "mem":
+            v = parse_fields(rest)
+            self.mem.setdefault((v["alg"], v["data"]), {}).setdefault(
+                v["sys"], []).append({k: int(v[k]) for k in (
+                    "orig", "compr", "used", "same", "huge")})
+        elif kind == "swap":
+            self.swap(parse_fields(rest))
+        elif kind == "zsbench":
+            v = parse_fields(rest)
+            metric = v.get("ns_per_op", v.get("value"))
+            if "test" in v and "impl" in v and metric is not None:
+                put(self.zsbench, (v["test"], v.get("mapping", "-")),
+                    v["impl"], int(v.get("rep", 1)), float(metric))
+
+    def mark(self, what, v):
+        if "hcpu" not in v:
+            return
+        stamp = (int(v["hcpu"]), int(v["hwall"]))
+        if what == "begin":
+            if self.end is not None:	# a measurement that printed nothing
+                self.begin = self.end = None
+            if self.begin is None:
+                self.begin = stamp
+        elif what == "end" and self.begin is not None:
+            self.end = stamp
+
+    def interval(self):
+        """(cpu s, wall s) between the pending marks, and forget them."""
+        begin, end = self.begin, self.end
+        self.begin = self.end = None
+        if begin is None or end is None or end[0] <= begin[0]:
+            return None
+        return (end[0] - begin[0]) / 1e9, (end[1] - begin[1]) / 1e9
+
+    def bench(self, v):
+        # brd does not compress: its figures hold for every algorithm
+        alg = "-" if v["sys"] == "brd" else v["alg"]
+        key = (alg, v["data"], v["wl"], int(v["jobs"]))
+        rep = int(v["rep"])
+        kibs = int(v["read_kibs"]) + int(v["write_kibs"])
+        spent = self.interval()
+        if kibs > 0:
+            put(self.wall, key, v["sys"], rep, kibs / 1024)
+        if spent and int(v.get("kib", 0)) > 0:
+            put(self.cpu, key, v["sys"], rep, int(v["kib"]) / 1024 / spent[0])
+            if key[3] == 1 and spent[1] > 0:
+                self.shares.append(spent[0] / spent[1])
+
+    def swap(self, v):
+        self.config.setdefault("swap_alg", v["alg"])
+        spent = self.interval()
+        put(self.swap_wall, "swap", v["sys"], int(v["rep"]), float(v["secs"]))
+        if spent:
+            put(self.swap_cpu, "swap", v["sys"], int(v["rep"]), spent[0])
 
 
 def median(values):
+    values = list(values)
     return statistics.median(values) if values else None
 
 
@@ -122,99 +172,114 @@ def noise_note(speed_ratio):
 
 
 def sort_key(key):
-    alg, data, wl, jobs = key
-    return (data != "corpus", DATA_ORDER.index(data) if data in DATA_ORDER
-            else 9, WL_ORDER.index(wl) if wl in WL_ORDER else 9, jobs)
+    _, data, wl, jobs = key
+    return (DATA_ORDER.index(data) if data in DATA_ORDER else 9,
+            WL_ORDER.index(wl) if wl in WL_ORDER else 9, jobs)
+
+
+class Comparison:
+    """One measurement for all systems: medians and ours/x ratios."""
+
+    def __init__(self, runs):
+        self.runs = runs	# sys -> rep -> value
+        self.med = {s: median(runs.get(s, {}).values()) for s in SYSTEMS}
+        self.vs_kernel = rep_ratios(runs.get("ours", {}),
+                                    runs.get("kernel", {}))
+        self.vs_brd = rep_ratios(runs.get("ours", {}), runs.get("brd", {}))
+
+    def csv(self, head, metric, unit):
+        vk = self.vs_kernel
+        return head + [metric, unit] + [fmt(self.med[s], 3) for s in SYSTEMS] + [
+            fmt(median(vk), 3), fmt(min(vk) if vk else None, 3),
+            fmt(max(vk) if vk else None, 3), fmt(median(self.vs_brd), 3)]
 
 
 class Report:
-    def __init__(self, config, speed, mem, swap, zsbench, ktap):
-        self.config, self.speed, self.mem = config, speed, mem
-        self.swap, self.zsbench, self.ktap = swap, zsbench, ktap
-        self.algs = config.get("algs", "lzo").split(",")
+    def __init__(self, res):
+        self.res = res
+        self.algs = res.config.get("algs", "lzo").split(",")
         self.md, self.csv = [], []
         self.chart_speed, self.chart_mem = [], []
         self.losses = []
 
-    def throughput_rows(self, alg):
-        rows = []
-        keys = sorted((k for k in self.speed if k[0] == alg), key=sort_key)
-        for key in keys:
-            _, data, wl, jobs = key
-            per_sys = dict(self.speed[key])
-            brd = self.speed.get(("-", data, wl, jobs), {}).get("brd")
-            if brd:
-                per_sys["brd"] = brd
-            rows.append((data, wl, jobs, per_sys))
-        return rows
+    def runs(self, table, key):
+        """sys -> rep -> value for key, with brd's alg-independent runs."""
+        runs = dict(table.get(key, {}))
+        brd = table.get(("-",) + key[1:], {}).get("brd")
+        if brd:
+            runs["brd"] = brd
+        return runs
 
     def add_throughput(self):
-        self.md.append("## Throughput (MiB/s, higher is better)\n")
-        self.md.append("fio, direct I/O on the raw device, psync; `ours/kernel`"
-                       " and `ours/brd` are medians of per-repetition ratios,"
-                       " with their min-max in brackets.\n")
+        self.md.append("## Throughput (higher is better)\n")
+        self.md.append("fio, direct I/O on the raw device, psync.  MiB/s are"
+                       " medians of the wall-clock figures.  `wall` ratios"
+                       " compare those; `cpu` ratios compare MiB per second"
+                       " of host CPU the VM used, which the host's other load"
+                       " hardly moves.  Each ratio is the median of"
+                       " per-repetition ratios, min-max in brackets.\n")
         for alg in self.algs:
-            rows = self.throughput_rows(alg)
-            if not rows:
+            keys = sorted((k for k in self.res.wall if k[0] == alg),
+                          key=sort_key)
+            if not keys:
                 continue
             self.md.append("### %s\n" % alg)
-            self.md.append("| data | workload | jobs | ours | kernel | brd |"
-                           " ours/kernel | ours/brd |")
-            self.md.append("|---|---|--:|--:|--:|--:|--:|--:|")
-            for data, wl, jobs, per_sys in rows:
-                self.throughput_row(alg, data, wl, jobs, per_sys)
+            self.md.append("| data | workload | jobs | ours MiB/s |"
+                           " kernel MiB/s | brd MiB/s | ours/kernel wall |"
+                           " ours/kernel cpu | ours/brd cpu |")
+            self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+            for key in keys:
+                self.throughput_row(key)
             self.md.append("")
 
-    def throughput_row(self, alg, data, wl, jobs, per_sys):
-        med = {s: median(list(per_sys.get(s, {}).values())) for s in SYSTEMS}
-        vs_kernel = rep_ratios(per_sys.get("ours", {}),
-                               per_sys.get("kernel", {}))
-        vs_brd = rep_ratios(per_sys.get("ours", {}), per_sys.get("brd", {}))
-        self.md.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
+    def throughput_row(self, key):
+        alg, data, wl, jobs = key
+        wall = Comparison(self.runs(self.res.wall, key))
+        cpu = Comparison(self.runs(self.res.cpu, key))
+        self.md.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
             DATA_TEXT.get(data, data), WL_TEXT.get(wl, wl), jobs,
-            fmt(med["ours"]), fmt(med["kernel"]), fmt(med["brd"]),
-            fmt_ratio(vs_kernel), fmt_ratio(vs_brd)))
-        self.csv.append(["throughput", alg, data, wl, jobs, "MiB/s",
-                         fmt(med["ours"], 2), fmt(med["kernel"], 2),
-                         fmt(med["brd"], 2), fmt(median(vs_kernel), 3),
-                         fmt(min(vs_kernel) if vs_kernel else None, 3),
-                         fmt(max(vs_kernel) if vs_kernel else None, 3),
-                         fmt(median(vs_brd), 3)])
-        if vs_kernel:
-            label = "%s %s j%d" % (wl, data if data != "corpus" else "", jobs)
-            self.chart_speed.append((alg, " ".join(label.split()),
-                                     median(vs_kernel)))
-            if median(vs_kernel) < 1.0:
-                self.losses.append("%s %s, %s, jobs=%d: %s%s" % (
-                    alg, DATA_TEXT.get(data, data), WL_TEXT.get(wl, wl),
-                    jobs, fmt_ratio(vs_kernel),
-                    noise_note(median(vs_kernel))))
+            fmt(wall.med["ours"]), fmt(wall.med["kernel"]),
+            fmt(wall.med["brd"]), fmt_ratio(wall.vs_kernel),
+            fmt_ratio(cpu.vs_kernel), fmt_ratio(cpu.vs_brd)))
+        head = ["throughput", alg, data, wl, jobs]
+        self.csv.append(wall.csv(head, "wall", "MiB/s"))
+        if cpu.vs_kernel or cpu.med["ours"] or cpu.med["kernel"]:
+            self.csv.append(cpu.csv(head, "cpu", "MiB/cpu-s"))
+        verdict = cpu.vs_kernel or wall.vs_kernel
+        if not verdict:
+            return
+        label = " ".join(("%s %s j%d" % (
+            wl, data if data != "corpus" else "", jobs)).split())
+        self.chart_speed.append((alg, label, median(verdict)))
+        if median(verdict) < 1.0:
+            self.losses.append("%s %s, %s, jobs=%d: %s%s" % (
+                alg, DATA_TEXT.get(data, data), WL_TEXT.get(wl, wl), jobs,
+                fmt_ratio(verdict), noise_note(median(verdict))))
 
     def add_memory(self):
-        if not self.mem:
+        if not self.res.mem:
             return
         self.md.append("## Memory after writing the same data (MiB, lower is"
                        " better)\n")
         self.md.append("From `mm_stat` right after the data was written:"
                        " `compr` = compr_data_size, `used` = mem_used_total"
-                       " (zsmalloc pages, including fragmentation); ratio ="
-                       " orig_data_size / mem_used_total.\n")
+                       " (the pages the allocator holds); ratio ="
+                       " orig_data_size / mem_used_total.  Exact figures.\n")
         self.md.append("| alg | data | orig | ours compr | kernel compr |"
                        " ours used | kernel used | ours/kernel used |"
                        " ratio ours | ratio kernel | same pages | huge pages"
                        " ours/kernel |")
         self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-        keys = sorted(self.mem, key=lambda k: (
+        keys = sorted(self.res.mem, key=lambda k: (
             self.algs.index(k[0]) if k[0] in self.algs else 9,
             DATA_ORDER.index(k[1]) if k[1] in DATA_ORDER else 9))
         for alg, data in keys:
-            self.memory_row(alg, data, self.mem[(alg, data)])
+            self.memory_row(alg, data, self.res.mem[(alg, data)])
         self.md.append("")
 
     def memory_row(self, alg, data, per_sys):
         def med(sys, field):
-            vals = [m[field] for m in per_sys.get(sys, [])]
-            return median(vals)
+            return median(m[field] for m in per_sys.get(sys, []))
 
         def mib(v):
             return None if v is None else v / MIB
@@ -226,23 +291,20 @@ class Report:
             used_ratio = 1.0
         ratio = {s: (orig / med(s, "used") if orig and med(s, "used")
                      else None) for s in ("ours", "kernel")}
-        huge = "%s/%s" % (fmt(med("ours", "huge"), 0),
-                          fmt(med("kernel", "huge"), 0))
-        self.md.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
-                       " %s | %s |" % (
-                           alg, DATA_TEXT.get(data, data), fmt(mib(orig)),
-                           fmt(mib(med("ours", "compr"))),
-                           fmt(mib(med("kernel", "compr"))),
-                           fmt(mib(used_o)), fmt(mib(used_k)),
-                           fmt(used_ratio, 3), fmt(ratio["ours"], 2),
-                           fmt(ratio["kernel"], 2),
-                           fmt(med("ours", "same") or med("kernel", "same"),
-                               0), huge))
+        self.md.append("| %s |" % " | ".join((
+            alg, DATA_TEXT.get(data, data), fmt(mib(orig)),
+            fmt(mib(med("ours", "compr"))), fmt(mib(med("kernel", "compr"))),
+            fmt(mib(used_o)), fmt(mib(used_k)), fmt(used_ratio, 3),
+            fmt(ratio["ours"], 2), fmt(ratio["kernel"], 2),
+            fmt(med("ours", "same") or med("kernel", "same"), 0),
+            "%s/%s" % (fmt(med("ours", "huge"), 0),
+                       fmt(med("kernel", "huge"), 0)))))
         for field in ("compr", "used"):
             o, k = med("ours", field), med("kernel", field)
-            self.csv.append(["memory", alg, data, field, "", "MiB",
-                             fmt(mib(o), 2), fmt(mib(k), 2), fmt(mib(orig), 2),
-                             fmt(o / k if o and k else None, 3), "", "", ""])
+            # brd's column: the data's own size, what brd would hold
+            self.csv.append(["memory", alg, data, field, "", "exact", "bytes",
+                             fmt(o, 0), fmt(k, 0), fmt(orig, 0),
+                             fmt(o / k if o and k else None, 4), "", "", ""])
         if used_ratio is not None and data != "zero":
             self.chart_mem.append((alg, DATA_TEXT.get(data, data), used_ratio))
             if used_ratio > 1.0:
@@ -250,57 +312,57 @@ class Report:
                     alg, DATA_TEXT.get(data, data), used_ratio))
 
     def add_swap(self):
-        if not self.swap:
+        if not self.res.swap_wall:
             return
-        cfg = self.config
+        cfg = self.res.config
+        alg = cfg.get("swap_alg", "?")
         self.md.append("## Swap (seconds, lower is better)\n")
         self.md.append("`memhog %s` (fill %s MiB of anonymous memory, then"
-                       " verify it) in a memory cgroup limited to %s MiB,"
-                       " with swap on each device (zram: %s)."
-                       " Ratio ours/kernel < 1 means ours is faster.\n" % (
+                       " verify it) in a memory cgroup limited to %s MiB, with"
+                       " swap on each device (zram: %s).  `wall`: elapsed"
+                       " seconds; `cpu`: seconds of host CPU the VM used."
+                       "  ours/kernel below 1 means ours is faster.\n" % (
                            cfg.get("swap_mib", "?"), cfg.get("swap_mib", "?"),
-                           cfg.get("cgroup_mib", "?"),
-                           cfg.get("swap_alg", "?")))
-        self.md.append("| ours | kernel | brd | ours/kernel | ours/brd |")
-        self.md.append("|--:|--:|--:|--:|--:|")
-        med = {s: median(list(self.swap.get(s, {}).values()))
-               for s in SYSTEMS}
-        vs_kernel = rep_ratios(self.swap.get("ours", {}),
-                               self.swap.get("kernel", {}))
-        vs_brd = rep_ratios(self.swap.get("ours", {}), self.swap.get("brd", {}))
-        self.md.append("| %s | %s | %s | %s | %s |\n" % (
-            fmt(med["ours"], 2), fmt(med["kernel"], 2), fmt(med["brd"], 2),
-            fmt_ratio(vs_kernel), fmt_ratio(vs_brd)))
-        self.csv.append(["swap", cfg.get("swap_alg", ""), "memhog", "memhog",
-                         1, "s", fmt(med["ours"], 2), fmt(med["kernel"], 2),
-                         fmt(med["brd"], 2), fmt(median(vs_kernel), 3),
-                         fmt(min(vs_kernel) if vs_kernel else None, 3),
-                         fmt(max(vs_kernel) if vs_kernel else None, 3),
-                         fmt(median(vs_brd), 3)])
-        if vs_kernel:
-            # in the chart every bar is "higher is better": speed ratio
-            self.chart_speed.append((cfg.get("swap_alg", "lzo"),
-                                     "swap (speed)", 1 / median(vs_kernel)))
-            if median(vs_kernel) > 1.0:
+                           cfg.get("cgroup_mib", "?"), alg))
+        self.md.append("| | ours | kernel | brd | ours/kernel | ours/brd |")
+        self.md.append("|---|--:|--:|--:|--:|--:|")
+        wall = Comparison(self.res.swap_wall.get("swap", {}))
+        cpu = Comparison(self.res.swap_cpu.get("swap", {}))
+        for name, comp in (("wall", wall), ("cpu", cpu)):
+            if not any(comp.med.values()):
+                continue
+            self.md.append("| %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(comp.med["ours"], 2), fmt(comp.med["kernel"], 2),
+                fmt(comp.med["brd"], 2), fmt_ratio(comp.vs_kernel),
+                fmt_ratio(comp.vs_brd)))
+            self.csv.append(comp.csv(["swap", alg, "memhog", "memhog", 1],
+                                     name, "s"))
+        self.md.append("")
+        verdict = cpu.vs_kernel or wall.vs_kernel
+        if verdict:
+            # in the chart every bar is "higher is better": a speed ratio
+            self.chart_speed.append((alg, "swap", 1 / median(verdict)))
+            if median(verdict) > 1.0:
                 self.losses.append("swap, memhog time: %s%s" % (
-                    fmt_ratio(vs_kernel), noise_note(1 / median(vs_kernel))))
+                    fmt_ratio(verdict), noise_note(1 / median(verdict))))
 
     def add_zsbench(self):
         self.md.append("## Allocator microbenchmark\n")
-        if not self.zsbench:
+        if not self.res.zsbench:
             self.md.append("Not run: zsmalloc_bench.ko was not built.\n")
             return
         self.md.append("zsmalloc_bench.ko (our allocator, both mappings) and"
                        " zsmalloc_bench_kernel.ko (the same code on the"
                        " kernel's zsmalloc.ko, which copies), loaded once per"
                        " repetition each.  Map tests: ns per map + touch +"
-                       " unmap, lower is better.  Space tests: bytes stored /"
-                       " bytes of pool pages, higher is better.\n")
+                       " unmap, lower is better (wall clock inside the"
+                       " guest: noisy on a busy host).  Space tests: bytes"
+                       " stored / bytes of pool pages, higher is better.\n")
         self.md.append("| test | ours copy | ours pgtable | kernel |"
                        " ours copy/kernel | ours pgtable/kernel |")
         self.md.append("|---|--:|--:|--:|--:|--:|")
         tests = []
-        for test, _ in self.zsbench:
+        for test, _ in self.res.zsbench:
             if test not in tests:
                 tests.append(test)
         for test in tests:
@@ -308,61 +370,63 @@ class Report:
         self.md.append("")
 
     def zsbench_row(self, test):
-        def runs(impl, mapping):
-            return self.zsbench.get((test, mapping), {}).get(impl, {})
+        zs = self.res.zsbench
 
-        if (test, "-") in self.zsbench:
-            ours, kernel = runs("ours", "-"), runs("kernel", "-")
-            cells = [ours, {}, kernel]
-            ratios = [rep_ratios(ours, kernel), []]
+        def runs(impl, mapping):
+            return zs.get((test, mapping), {}).get(impl, {})
+
+        if (test, "-") in zs:
+            cells = [runs("ours", "-"), {}, runs("kernel", "-")]
         else:
-            kernel = runs("kernel", "copy")
-            cells = [runs("ours", "copy"), runs("ours", "pgtable"), kernel]
-            ratios = [rep_ratios(cells[0], kernel),
-                      rep_ratios(cells[1], kernel)]
-        digits = 0 if test.startswith("map") or test.endswith("size") else 4
-        unit = {True: "ns/op", False: "ratio"}[test.startswith("map")]
+            cells = [runs("ours", "copy"), runs("ours", "pgtable"),
+                     runs("kernel", "copy")]
+        ratios = [rep_ratios(cells[0], cells[2]),
+                  rep_ratios(cells[1], cells[2])]
+        unit = "ns/op" if test.startswith("map") else "ratio"
         if test.endswith("size"):
             unit = "bytes"
-        meds = [median(list(c.values())) for c in cells]
+        digits = 4 if unit == "ratio" else 0
+        meds = [median(c.values()) for c in cells]
         self.md.append("| %s | %s | %s | %s | %s | %s |" % (
             test, fmt(meds[0], digits), fmt(meds[1], digits),
             fmt(meds[2], digits), fmt_ratio(ratios[0]),
             fmt_ratio(ratios[1])))
-        self.csv.append(["zsbench", "", test, "copy" if cells[1] else "-",
-                         "", unit,
-                         fmt(meds[0], 4), fmt(meds[2], 4), "",
-                         fmt(median(ratios[0]), 3), "", "", ""])
-        if cells[1]:
-            self.csv.append(["zsbench", "", test, "pgtable", "", "ns/op",
-                             fmt(meds[1], 4), fmt(meds[2], 4), "",
-                             fmt(median(ratios[1]), 3), "", "", ""])
+        for i, mapping in ((0, "copy"), (1, "pgtable")):
+            if cells[i]:
+                self.csv.append(["zsbench", "", test, mapping, "", "guest",
+                                 unit, fmt(meds[i], 4), fmt(meds[2], 4), "",
+                                 fmt(median(ratios[i]), 3), "", "", ""])
 
     def header(self):
-        c = self.config
+        c, res = self.res.config, self.res
         md = ["# zram benchmark: ours vs the kernel's zram vs brd\n"]
         if c.get("aa") == "1":
             md.append("**A/A control run: \"ours\" is the kernel's zram.ko"
                       " as well, so every ours/kernel ratio shows the noise"
                       " of this setup, not a difference.**\n")
-        md.append("- date %s, kernel %s, %s vCPUs (QEMU TCG), %s"
-                  " repetitions, %s s per timed fio run, corpus %s MiB;"
-                  " run took %s min, host load before %s, rev %s" % (
+        md.append("- %s, kernel %s, %s vCPUs (QEMU TCG), %s repetitions, %s s"
+                  " per timed fio run, corpus %s MiB; the run took %s min;"
+                  " host load average before it %s; rev %s" % (
                       c.get("date", "?"), c.get("kernel", "?"),
                       c.get("cpus", "?"), c.get("reps", "?"),
                       c.get("runtime", "?"), c.get("corpus_mib", "?"),
                       c.get("minutes", "?"), c.get("load", "?"),
                       c.get("rev", "?")))
+        if res.shares:
+            md.append("- host CPU the VM got during 1-job runs: median %.2f"
+                      " of a core (min %.2f): below about 0.8 the host was"
+                      " busy and the wall figures are noisy"
+                      % (median(res.shares), min(res.shares)))
         md.append("- guest checks: %d ok, %d not ok, %d skipped" % (
-            self.ktap["ok"], self.ktap["not ok"], self.ktap["skip"]))
+            res.ktap["ok"], res.ktap["not ok"], res.ktap["skip"]))
         if self.losses:
             md.append("- where ours is not yet at least level with the"
-                      " kernel's zram (ours/kernel below 1.0 for speed,"
-                      " above 1.0 for memory and swap time; speed ratios"
-                      " within %d%% of 1.0 are within the noise):"
+                      " kernel's zram (ours/kernel below 1.0 for speed, cpu"
+                      " ratio where measured; above 1.0 for memory and swap"
+                      " time; within %d%% of 1.0 is within the noise):"
                       % (NOISE * 100))
             md.extend("  - %s" % loss for loss in self.losses)
-        elif any(self.speed.get(k, {}).get("ours") for k in self.speed):
+        elif any("ours" in runs for runs in res.wall.values()):
             md.append("- ours is at least level with the kernel's zram on"
                       " every workload and uses no more memory")
         else:
@@ -378,31 +442,29 @@ class Report:
         self.header()
 
 
+def write_dat(path, algs, points):
+    labels = []
+    for _, label, _ in points:
+        if label not in labels:
+            labels.append(label)
+    value = {(a, l): v for a, l, v in points}
+    with open(path, "w") as f:
+        f.write("x %s\n" % " ".join(algs))
+        for label in labels:
+            f.write('"%s" %s\n' % (label, " ".join(
+                fmt(value.get((a, label)), 4) for a in algs)))
+
+
 def write_chart(report, out):
     gnuplot = shutil.which("gnuplot")
     if not gnuplot or not (report.chart_speed or report.chart_mem):
         return False
     algs = report.algs
-    labels = []
-    for _, label, _ in report.chart_speed:
-        if label not in labels:
-            labels.append(label)
-    value = {(a, l): v for a, l, v in report.chart_speed}
-    with open(os.path.join(out, "chart-speed.dat"), "w") as f:
-        f.write("workload %s\n" % " ".join(algs))
-        for label in labels:
-            f.write('"%s" %s\n' % (label, " ".join(
-                fmt(value.get((a, label)), 3) for a in algs)))
-    mem_labels = []
-    for _, label, _ in report.chart_mem:
-        if label not in mem_labels:
-            mem_labels.append(label)
-    mvalue = {(a, l): v for a, l, v in report.chart_mem}
-    with open(os.path.join(out, "chart-mem.dat"), "w") as f:
-        f.write("data %s\n" % " ".join(algs))
-        for label in mem_labels:
-            f.write('"%s" %s\n' % (label, " ".join(
-                fmt(mvalue.get((a, label)), 3) for a in algs)))
+    speed_dat = os.path.join(out, "chart-speed.dat")
+    mem_dat = os.path.join(out, "chart-mem.dat")
+    write_dat(speed_dat, algs, report.chart_speed)
+    write_dat(mem_dat, algs, report.chart_mem)
+
     def plots(datafile, transform):
         return " , ".join(
             "'%s' using (%s):xtic(1) title '%s'" % (
@@ -420,21 +482,20 @@ set key autotitle columnheader top left
 set grid ytics
 set xtics rotate by -30
 set multiplot layout 2,1
-set title 'ours / kernel zram: speed, median of per-repetition ratios (higher is better; 1 = level)'
+set title 'ours / kernel zram: speed (cpu ratio where measured; higher is better, 1 = level)'
 set yrange [0:*]
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 front
 plot {speed}
 unset arrow 1
-set title 'ours vs kernel zram: mem\\_used\\_total for the same data, % (below 0 = ours uses less)'
+set title 'ours vs kernel zram: mem_used_total for the same data, % (below 0: ours uses less)' noenhanced
 set yrange [*:*]
 set xzeroaxis lt -1
 plot {mem}
 unset multiplot
-""".format(out=out,
-           speed=plots(os.path.join(out, "chart-speed.dat"), "$%d"),
-           mem=plots(os.path.join(out, "chart-mem.dat"), "($%d - 1) * 100"))
+""".format(out=out, speed=plots(speed_dat, "$%d"),
+           mem=plots(mem_dat, "($%d - 1) * 100"))
     result = subprocess.run([gnuplot], input=script, text=True,
-                            capture_output=True)
+                            capture_output=True, check=False)
     if result.returncode != 0:
         sys.stderr.write("report: gnuplot failed:\n%s" % result.stderr)
         return False
@@ -447,7 +508,7 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
-    report = Report(*parse(args.log))
+    report = Report(Results(args.log))
     report.build()
     os.makedirs(args.out, exist_ok=True)
     if write_chart(report, args.out):
@@ -456,8 +517,8 @@ def main():
         f.write("\n".join(report.md))
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["section", "alg", "data", "workload", "jobs", "unit",
-                    "ours", "kernel", "brd", "ours_kernel",
+        w.writerow(["section", "alg", "data", "workload", "jobs", "metric",
+                    "unit", "ours", "kernel", "brd", "ours_kernel",
                     "ours_kernel_min", "ours_kernel_max", "ours_brd"])
         w.writerows(report.csv)
 

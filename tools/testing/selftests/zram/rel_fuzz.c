@@ -55,6 +55,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define fallthrough	__attribute__((__fallthrough__))
 #define MAX_DEVS	16
 #define INPUT_MAX	(64 * 1024)
 #define FRESH_SIZE	"16M"
@@ -325,7 +327,7 @@ static int allowed(const char *attr, enum dev_state state, int answer)
 	const struct rule *r;
 	const int *a;
 
-	for (r = rules; r < rules + sizeof(rules) / sizeof(rules[0]); r++) {
+	for (r = rules; r < rules + ARRAY_SIZE(rules); r++) {
 		if (strcmp(r->attr, attr) || !(r->states & S(state)))
 			continue;
 		for (a = r->answers; *a != END; a++)
@@ -339,7 +341,7 @@ static int has_rule(const char *attr, enum dev_state state)
 {
 	const struct rule *r;
 
-	for (r = rules; r < rules + sizeof(rules) / sizeof(rules[0]); r++)
+	for (r = rules; r < rules + ARRAY_SIZE(rules); r++)
 		if (!strcmp(r->attr, attr) && (r->states & S(state)))
 			return 1;
 	return 0;
@@ -381,19 +383,19 @@ static uint64_t generous_memparse(const char *s, size_t len)
 		switch (*s | 0x20) {
 		case 'e':
 			v <<= 10;
-			/* fall through */
+			fallthrough;
 		case 'p':
 			v <<= 10;
-			/* fall through */
+			fallthrough;
 		case 't':
 			v <<= 10;
-			/* fall through */
+			fallthrough;
 		case 'g':
 			v <<= 10;
-			/* fall through */
+			fallthrough;
 		case 'm':
 			v <<= 10;
-			/* fall through */
+			fallthrough;
 		case 'k':
 			v <<= 10;
 		}
@@ -497,7 +499,7 @@ static size_t gen_long(char *buf)
 	static const size_t sizes[] = {
 		127, 128, 129, 4095, 4096, 4097, 8192, 65536,
 	};
-	size_t len = sizes[rnd_below(sizeof(sizes) / sizeof(sizes[0]))];
+	size_t len = sizes[rnd_below(ARRAY_SIZE(sizes))];
 
 	memset(buf, rnd_below(2) ? '9' : 'A', len);
 	return len;
@@ -505,8 +507,7 @@ static size_t gen_long(char *buf)
 
 static size_t gen_algorithm(char *buf)
 {
-	const char *alg = algorithms[rnd_below(sizeof(algorithms) /
-					       sizeof(algorithms[0]))];
+	const char *alg = algorithms[rnd_below(ARRAY_SIZE(algorithms))];
 	size_t len = strlen(alg);
 
 	memcpy(buf, alg, len);
@@ -774,7 +775,7 @@ static void fuzz_attr(struct device *dev, const char *attr, int randoms)
 
 	memset(&t, 0, sizeof(t));
 	clock_gettime(CLOCK_MONOTONIC, &t.start);
-	for (x = exacts; x < exacts + sizeof(exacts) / sizeof(exacts[0]); x++)
+	for (x = exacts; x < exacts + ARRAY_SIZE(exacts); x++)
 		if (!strcmp(x->attr, attr) && (x->states & S(state)))
 			try_input(dev, attr, x->input, strlen(x->input),
 				  x->answer, &t);
@@ -794,7 +795,7 @@ static void fuzz_attr(struct device *dev, const char *attr, int randoms)
 		try_input(dev, attr, *e, strlen(*e), END, &t);
 	/* Embedded NULs and long runs cannot be C strings in the table. */
 	try_input(dev, attr, "\0", 1, END, &t);
-	try_input(dev, attr, "1\0" "2", 3, END, &t);
+	try_input(dev, attr, "1\0002", 3, END, &t);
 	try_input(dev, attr, "lzo\0zstd", 8, END, &t);
 	for (e = long_lengths; *e && full; e++) {
 		len = strtoul(*e, NULL, 10);
@@ -893,7 +894,7 @@ static void read_all(const struct device *dev)
 
 /* --- hot_add and hot_remove ------------------------------------------------ */
 
-static int hot_add(void)
+static int add_device(void)
 {
 	char buf[32];
 	int id;
@@ -909,7 +910,7 @@ static int hot_add(void)
 	return id;
 }
 
-static int hot_remove(const char *value)
+static int remove_device(const char *value)
 {
 	return write_attr(CTL "/hot_remove", value, strlen(value));
 }
@@ -918,7 +919,7 @@ static int hot_remove(const char *value)
 static void remove_as(int id, const char *value)
 {
 	char plain[16];
-	int answer = hot_remove(value);
+	int answer = remove_device(value);
 
 	if (answer == ANSWER_OK && dev_exists(id))
 		report("removed but still there", NULL, "hot_remove", value,
@@ -933,7 +934,7 @@ static void remove_as(int id, const char *value)
 	if (!dev_exists(id))
 		return;
 	snprintf(plain, sizeof(plain), "%d", id);
-	answer = hot_remove(plain);
+	answer = remove_device(plain);
 	inputs_tried++;
 	if (answer != ANSWER_OK || dev_exists(id))
 		report("plain remove failed", NULL, "hot_remove", plain,
@@ -954,7 +955,7 @@ static void remove_while_open(int id)
 		remove_as(id, value);
 		return;
 	}
-	answer = hot_remove(value);
+	answer = remove_device(value);
 	inputs_tried++;
 	if (answer != EBUSY || !dev_exists(id))
 		report("want EBUSY while open", NULL, "hot_remove", value,
@@ -988,6 +989,24 @@ static void remove_initialised(int id)
 	remove_as(id, value);
 }
 
+/* Busy devices: removing them must be refused, with EBUSY. */
+static void remove_busy_devices(void)
+{
+	char value[16];
+	int i, answer;
+
+	for (i = 0; i < nr_devs; i++) {
+		if (!(S(devs[i].state) & BUSY))
+			continue;
+		snprintf(value, sizeof(value), "%d\n", devs[i].id);
+		answer = remove_device(value);
+		inputs_tried++;
+		if (answer != EBUSY || !dev_exists(devs[i].id))
+			report("want EBUSY", &devs[i], "hot_remove", value,
+			       strlen(value), answer);
+	}
+}
+
 static void hotplug_cycles(int cycles)
 {
 	static const char * const forms[] = {
@@ -1001,7 +1020,7 @@ static void hotplug_cycles(int cycles)
 	if (answer != EACCES && answer != EPERM && answer != EIO)
 		report("writing hot_add", NULL, "hot_add", "1", 1, answer);
 	for (i = 0; i < cycles; i++) {
-		id = hot_add();
+		id = add_device();
 		if (id < 0) {
 			unexpected++;
 			printf("# UNEXPECTED: hot_add failed\n");
@@ -1010,7 +1029,7 @@ static void hotplug_cycles(int cycles)
 		switch (i % 3) {
 		case 0:
 			snprintf(value, sizeof(value),
-				 forms[(i / 3) % (sizeof(forms) / sizeof(forms[0]))],
+				 forms[(i / 3) % ARRAY_SIZE(forms)],
 				 id);
 			remove_as(id, value);
 			break;
@@ -1021,7 +1040,7 @@ static void hotplug_cycles(int cycles)
 			remove_initialised(id);
 		}
 		snprintf(value, sizeof(value), "%d", id);
-		answer = hot_remove(value);
+		answer = remove_device(value);
 		inputs_tried++;
 		if (answer != ENODEV)
 			report("removing twice", NULL, "hot_remove", value,
@@ -1093,8 +1112,10 @@ int main(int argc, char **argv)
 		fuzz_device(&devs[i], randoms, alg_randoms);
 		read_all(&devs[i]);
 	}
-	if (selected("hot_remove"))
+	if (selected("hot_remove")) {
+		remove_busy_devices();
 		fuzz_attr(NULL, "hot_remove", randoms);
+	}
 	if (selected("hot_add") && cycles > 0)
 		hotplug_cycles(cycles);
 	for (i = 0; i < nr_devs; i++)

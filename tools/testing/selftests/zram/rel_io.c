@@ -91,8 +91,7 @@ static int dev_fd, fail_fd = -1, nth_fd = -1;
 static unsigned char *buf, *expect, *expect_old;
 
 static const char words[] =
-	"zram keeps compressed pages in memory and hands them back intact "
-	"even when allocations fail under the fault injection framework ";
+	"zram keeps compressed pages in memory and returns them intact, faults or not ";
 
 static uint64_t mix(uint64_t x)
 {
@@ -345,18 +344,22 @@ static int do_cycle(void)
 	faults(0);
 	read_io_stat(&fr2, &fw2);
 
-	printf("# rel_io cycle: pages=%lu requests_failed=%lu pages_failed=%lu failed_writes+=%llu read_requests_failed=%lu failed_reads+=%llu bad=%lu bytes_verified=%lu\n",
-	       opt.pages, write_errors, failed_pages, fw1 - fw0, read_errors,
-	       fr2 - fr1, bad, 2 * opt.pages * PAGE);
+	printf("# rel_io cycle: pages=%lu requests_failed=%lu", opt.pages,
+	       write_errors);
+	printf(" pages_failed=%lu failed_writes+=%llu", failed_pages,
+	       fw1 - fw0);
+	printf(" read_requests_failed=%lu failed_reads+=%llu", read_errors,
+	       fr2 - fr1);
+	printf(" bad=%lu bytes_verified=%lu\n", bad, 2 * opt.pages * PAGE);
 	if (bad)
 		status = 1;
 	if (fw1 - fw0 > failed_pages) {
-		printf("# failed_writes grew by %llu but only %lu pages failed: errors were swallowed\n",
+		printf("# failed_writes grew by %llu, only %lu pages failed\n",
 		       fw1 - fw0, failed_pages);
 		status = 1;
 	}
 	if (fr2 - fr1 > read_errors * opt.batch) {
-		printf("# failed_reads grew by %llu but only %lu reads failed: errors were swallowed\n",
+		printf("# failed_reads grew by %llu, only %lu reads failed\n",
 		       fr2 - fr1, read_errors);
 		status = 1;
 	}
@@ -862,6 +865,9 @@ int main(int argc, char **argv)
 	if (!strcmp(opt.mode, "compact"))
 		return do_compact();
 usage:
-	fprintf(stderr, "usage: rel_io [-g G] [-O OLD] [-f FIRST] [-n PAGES] [-b PAGES] [-F] [-r] [-z] [-e N] [-t SEC] write|verify|cycle|nth|setup|fill|compact|hold DEV\n");
+	fputs("usage: rel_io [-g G] [-O OLD] [-f FIRST] [-n PAGES] [-b PAGES]\n"
+	      "              [-F] [-r] [-z] [-e N] [-t SEC] MODE DEV\n"
+	      "MODE: write verify cycle nth setup fill compact hold\n",
+	      stderr);
 	return 2;
 }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2034
 #
 # Shared by the reliability scripts (rel_*.sh), on top of lib.sh: the
 # kernel's own reports, kmemleak, fault injection through debugfs, memory
@@ -8,6 +9,9 @@
 
 DBG=/sys/kernel/debug
 CG=/sys/fs/cgroup
+# Data sizes and counts are divided by this: the debug kernel under TCG
+# is several times slower (lib.sh sets ZT_SCALE to 4 there).
+REL_SCALE=${ZT_SCALE:-1}
 
 # The kernel reports the harness fails a run for (tools/testing/vm/lib.sh).
 REL_REPORTS='BUG:|WARNING:|Oops|KASAN|UBSAN|unreferenced object'
@@ -74,7 +78,7 @@ rel_make_data()
 	[ "$quarter" -gt 0 ] || quarter=1
 	if [ ! -s "$f" ]; then
 		{
-			for i in 1 2 3 4 5 6 7 8; do
+			for _ in 1 2 3 4 5 6 7 8; do
 				cat /usr/bin/* /usr/sbin/* 2>/dev/null
 			done | head -c $((quarter * 2 << 20))
 			head -c $((quarter << 20)) /dev/urandom

@@ -11,7 +11,9 @@
 cd "$(dirname "$0")" || exit 1
 . ./rel_lib.sh
 
-SECONDS_TO_RUN=${REL_RACE_SECONDS:-40}
+SECONDS_TO_RUN=${REL_RACE_SECONDS:-$((20 + 20 / REL_SCALE))}
+FIO_MIB=$((32 / REL_SCALE))
+SWAP_MIB=$((96 / REL_SCALE))
 RUN=$TMPDIR/rel-races
 STOP=$RUN/stop
 
@@ -29,7 +31,7 @@ rel_setup zram1 96M lzo
 # Between two fio runs zram1 would be idle, and resetting it allowed:
 # keep it open all along.
 exec 8</dev/zram1
-cg=$(rel_cgroup rel-races 40M)
+cg=$(rel_cgroup rel-races $((SWAP_MIB * 2 / 5))M)
 
 # --- the loops; each ends when $STOP appears and leaves its counts --------
 
@@ -121,7 +123,8 @@ hotplug()
 		if [ $((n % 8)) = 0 ] && echo 2 > $CTL/hot_remove; then
 			# It was idle: bring it back (the lowest free id).
 			id=$(cat $CTL/hot_add)
-			[ "$id" = 2 ] || echo "# hot_add gave zram$id, not zram2"
+			[ "$id" = 2 ] ||
+				echo "hot_add gave zram$id, not zram2" >> $RUN/hotplug.log
 		fi
 	done >/dev/null 2>&1
 	echo "$n" > $RUN/hotplug
@@ -147,7 +150,7 @@ verifier()
 
 	while [ ! -e $STOP ]; do
 		fio --name=rel-verify --filename=/dev/zram1 --direct=1 \
-			--ioengine=psync --rw=randwrite --bs=4k --size=32M \
+			--ioengine=psync --rw=randwrite --bs=4k --size=${FIO_MIB}M \
 			--numjobs=1 --verify=crc32c --verify_fatal=1 \
 			--randseed=$runs --buffer_compress_percentage=50 \
 			--refill_buffers --output=$RUN/fio.$runs >/dev/null 2>&1 ||
@@ -163,7 +166,7 @@ swapper()
 	local runs=0 failed=0
 
 	while [ ! -e $STOP ]; do
-		rel_in_cgroup "$cg" memhog 96 >> $RUN/memhog.log 2>&1 ||
+		rel_in_cgroup "$cg" memhog $SWAP_MIB >> $RUN/memhog.log 2>&1 ||
 			failed=$((failed + 1))
 		runs=$((runs + 1))
 	done
@@ -179,16 +182,17 @@ diag "raced for $SECONDS_TO_RUN s; loop counts:" \
 	"tuner $(cat $RUN/tuner) churn $(cat $RUN/churn)" \
 	"churn_racer $(cat $RUN/churn_racer) hotplug $(cat $RUN/hotplug)"
 
+[ -e $RUN/hotplug.log ] && sed 's/^/# /' $RUN/hotplug.log
 read -r runs failed < $RUN/verifier
 [ -e $RUN/fio.failed ] && grep -iE 'verify|err|bad' $RUN/fio.failed | head -n 10 | sed 's/^/# /'
-check_eq "fio verify on zram1: $runs runs of 32 MiB, failures" 0 "$failed"
+check_eq "fio verify on zram1: $runs runs of $FIO_MIB MiB, failures" 0 "$failed"
 fio_runs=$runs
 [ "$runs" -gt 0 ]
 check_eq "fio ran at least once" 0 $?
 
 read -r runs failed < $RUN/swapper
 grep -v 'bad pages' $RUN/memhog.log | head -n 5 | sed 's/^/# /'
-check_eq "swap on zram0: $runs memhog runs of 96 MiB in 40 MiB, failures" 0 "$failed"
+check_eq "swap on zram0: $runs memhog runs of $SWAP_MIB MiB in $((SWAP_MIB * 2 / 5)) MiB, failures" 0 "$failed"
 swap_runs=$runs
 
 read -r tries accepted < $RUN/busy
@@ -210,6 +214,6 @@ done
 check_run "zram unloads after the races" rmmod zram
 rel_check_no_reports "no kernel reports"
 
-rel_figure "races: ${SECONDS_TO_RUN}s, $fio_runs fio verify runs ($((fio_runs * 32)) MiB verified), $swap_runs swap runs ($((swap_runs * 96)) MiB verified), $(cat $RUN/hotplug) hot_add/remove cycles"
+rel_figure "races: ${SECONDS_TO_RUN}s, $fio_runs fio verify runs ($((fio_runs * FIO_MIB)) MiB verified), $swap_runs swap runs ($((swap_runs * SWAP_MIB)) MiB verified), $(cat $RUN/hotplug) hot_add/remove cycles"
 rel_figure "rel_races took $(($(date +%s) - start)) s"
 ktap_finish

@@ -28,7 +28,7 @@ alg_present()
 set_disksize()
 {
 	echo 1 > "$Z/reset"
-	echo "$(sysfs_io write "$Z/disksize" "$1") $(cat "$Z/disksize")"
+	echo "$(sysfs_io write "$Z/disksize" "$1") $(< "$Z/disksize")"
 }
 
 ktap_plan 54
@@ -37,8 +37,8 @@ check_run "modprobe zram" zram_load num_devices=1 || ktap_finish
 
 # --- The uninitialised device -------------------------------------------
 
-check_eq "initstate is 0 before disksize is set" 0 "$(cat "$Z/initstate")"
-check_eq "disksize reads 0 before it is set" 0 "$(cat "$Z/disksize")"
+check_eq "initstate is 0 before disksize is set" 0 "$(< "$Z/initstate")"
+check_eq "disksize reads 0 before it is set" 0 "$(< "$Z/disksize")"
 
 # Access modes as in Linux 6.1: RO statistics, WO triggers, RW settings.
 expected="disksize=644 initstate=444 reset=200 comp_algorithm=644"
@@ -67,7 +67,7 @@ check_errno "disksize 0: EINVAL" EINVAL "$Z/disksize" 0
 check_errno "disksize '': EINVAL" EINVAL "$Z/disksize" ""
 check_eq "disksize 1T (metadata does not fit in RAM): ENOMEM, still uninitialised" \
 	"ENOMEM 0 0" \
-	"$(sysfs_io write "$Z/disksize" 1T) $(cat "$Z/initstate") $(cat "$Z/disksize")"
+	"$(sysfs_io write "$Z/disksize" 1T) $(< "$Z/initstate") $(< "$Z/disksize")"
 
 # --- comp_algorithm -----------------------------------------------------------
 
@@ -100,9 +100,9 @@ check_eq "comp_algorithm lzo without a trailing newline is accepted" "OK lzo" \
 
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 check_eq "max_comp_streams reads the number of online CPUs" "$cpus" \
-	"$(cat "$Z/max_comp_streams")"
+	"$(< "$Z/max_comp_streams")"
 check_eq "max_comp_streams 8 is accepted and ignored" "OK $cpus" \
-	"$(sysfs_io write "$Z/max_comp_streams" 8) $(cat "$Z/max_comp_streams")"
+	"$(sysfs_io write "$Z/max_comp_streams" 8) $(< "$Z/max_comp_streams")"
 
 # --- mem_limit (shown as mm_stat field 4), settable before init -------------
 
@@ -132,14 +132,14 @@ used=lzo-rle
 alg_present lz4 && used=lz4
 check_eq "disksize 64m (lower-case suffix), device on $used" "OK 67108864" \
 	"$(echo 1 > "$Z/reset"; echo $used > "$Z/comp_algorithm"; set_disksize 64m)"
-check_eq "initstate is 1 once disksize is set" 1 "$(cat "$Z/initstate")"
+check_eq "initstate is 1 once disksize is set" 1 "$(< "$Z/initstate")"
 check_eq "the block device has the size set" 67108864 \
 	"$(blockdev --getsize64 /dev/zram0)"
 
 # --- The initialised device ---------------------------------------------------
 
 check_eq "disksize again after init: EBUSY, size unchanged" "EBUSY 67108864" \
-	"$(sysfs_io write "$Z/disksize" 32M) $(cat "$Z/disksize")"
+	"$(sysfs_io write "$Z/disksize" 32M) $(< "$Z/disksize")"
 check_eq "comp_algorithm lzo after init: EBUSY, still $used" "EBUSY $used" \
 	"$(sysfs_io write "$Z/comp_algorithm" lzo) $(alg_current)"
 check_errno "comp_algorithm 'nosuchalg' after init: EINVAL" EINVAL \
@@ -160,15 +160,15 @@ check_errno "reset 'abc': EINVAL" EINVAL "$Z/reset" abc
 exec 3< /dev/zram0
 check_eq "reset while the device is open: EBUSY, device untouched" \
 	"EBUSY 1 67108864" \
-	"$(sysfs_io write "$Z/reset" 1) $(cat "$Z/initstate") $(cat "$Z/disksize")"
+	"$(sysfs_io write "$Z/reset" 1) $(< "$Z/initstate") $(< "$Z/disksize")"
 exec 3<&-
 mkfs.ext4 -q /dev/zram0 && mkdir -p /mnt/zram0 && mount /dev/zram0 /mnt/zram0
 check_eq "reset while mounted: EBUSY, device untouched" "EBUSY 1" \
-	"$(sysfs_io write "$Z/reset" 1) $(cat "$Z/initstate")"
+	"$(sysfs_io write "$Z/reset" 1) $(< "$Z/initstate")"
 umount /mnt/zram0
 check_eq "reset: disksize 0, initstate 0, mem_limit 0, algorithm kept" \
 	"OK 0 0 0 $used" \
-	"$(sysfs_io write "$Z/reset" 1) $(cat "$Z/disksize") $(cat "$Z/initstate") $(mm zram0 4) $(alg_current)"
+	"$(sysfs_io write "$Z/reset" 1) $(< "$Z/disksize") $(< "$Z/initstate") $(mm zram0 4) $(alg_current)"
 
 check_run "rmmod zram" zram_unload
 ktap_finish

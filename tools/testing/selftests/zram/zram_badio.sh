@@ -30,7 +30,7 @@ check_eq "queue: logical, physical block and discard granularity 4096, not rotat
 	"$(cat "$Z/queue/logical_block_size" "$Z/queue/physical_block_size" \
 	       "$Z/queue/discard_granularity" "$Z/queue/rotational" | xargs)"
 check_eq "queue: discard and write-zeroes supported" "yes yes" \
-	"$([ "$(cat "$Z/queue/discard_max_bytes")" -gt 0 ] && echo yes) $([ "$(cat "$Z/queue/write_zeroes_max_bytes")" -gt 0 ] && echo yes)"
+	"$([ "$(< "$Z/queue/discard_max_bytes")" -gt 0 ] && echo yes) $([ "$(< "$Z/queue/write_zeroes_max_bytes")" -gt 0 ] && echo yes)"
 
 blkio -d -p 0x11 $DEV write 0 $MIB > /dev/null
 blkio -d -p 0x22 $DEV write $((SIZE - MIB)) $MIB > /dev/null
@@ -86,7 +86,7 @@ check_eq "never-written pages read as zeros" "OK $MIB" \
 check_eq "the last MiB but its last page still holds 0x22" "OK $((MIB - 4096))" \
 	"$(blkio -d -p 0x22 $DEV read $((SIZE - MIB)) $((MIB - 4096)))"
 check_eq "io_stat: no failed reads or writes, invalid_io 0 (nothing bad reached zram)" \
-	"0 0 0" "$(awk '{ print $1, $2, $3 }' "$Z/io_stat")"
+	"0 0 0" "$(fields "$Z/io_stat" 1 2 3)"
 
 check_run "rmmod zram" zram_unload
 ktap_finish

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Compaction: 64 MiB of compressible data are written in order, so each
+# Compaction: 64 MiB (16 on the debug kernel) of compressible data are written in order, so each
 # zspage holds objects of neighbouring pages; then three pages out of every
 # four are discarded.  Every zspage keeps a quarter of its objects, so
 # nothing can be freed and memory stays allocated: fragmentation.  Writing
@@ -18,10 +18,12 @@ BEFORE=$TMPDIR/compact.before
 AFTER=$TMPDIR/compact.after
 OUT=$TMPDIR/fio.out
 
-# read_data FILE: the first 64 MiB of the device.
+MIB=$((64 / ZT_SCALE))
+
+# read_data FILE: the data area of the device.
 read_data()
 {
-	dd if=$DEV of="$1" bs=1M count=64 iflag=direct status=none
+	dd if=$DEV of="$1" bs=1M count=$MIB iflag=direct status=none
 }
 
 fio_quiet()
@@ -48,13 +50,13 @@ ktap_plan 13
 check_run "modprobe zram" zram_load || ktap_finish
 echo 128M > "$Z/disksize"
 
-check_run "write 64 MiB of 60%-compressible data" \
-	fio_quiet --name=fill --rw=write --bs=1M --size=64M --direct=1 \
+check_run "write $MIB MiB of 60%-compressible data" \
+	fio_quiet --name=fill --rw=write --bs=1M --size=${MIB}M --direct=1 \
 		--refill_buffers --buffer_compress_percentage=60
 full=$(mm zram0 3)
 check_run "discard 3 pages of every 4" \
-	fio_quiet --name=holes --rw=trim:4k --bs=12k --size=64M
-check_eq "a quarter of the pages remain" $((64 << 20 >> 2)) "$(mm zram0 1)"
+	fio_quiet --name=holes --rw=trim:4k --bs=12k --size=${MIB}M
+check_eq "a quarter of the pages remain" $((MIB << 20 >> 2)) "$(mm zram0 1)"
 fragmented=$(mm zram0 3) compacted0=$(mm zram0 7) compr=$(mm zram0 2)
 diag "mem_used_total: full $full, after discard $fragmented"
 check_cmp "fragmentation: over half the memory is still allocated" \
@@ -69,14 +71,14 @@ check_cmp "compaction gave memory back: mem_used_total below half" \
 check_eq "pages_compacted rose by the pages given back" \
 	$(((fragmented - after) / PAGE)) "$compacted"
 check_eq "compaction changed neither orig_data_size nor compr_data_size" \
-	"$((64 << 20 >> 2)) $compr" "$(mm zram0 1) $(mm zram0 2)"
+	"$((MIB << 20 >> 2)) $compr" "$(mm zram0 1) $(mm zram0 2)"
 read_data "$AFTER"
 check_run "every byte reads back as before" cmp "$BEFORE" "$AFTER"
 rm -f "$BEFORE" "$AFTER"
 
 # Compaction racing with I/O on the other half of the device.
 fio --output="$OUT" --filename=$DEV --ioengine=psync --name=race \
-	--rw=randwrite --bsrange=4k-64k --offset=64M --size=32M --direct=1 \
+	--rw=randwrite --bsrange=4k-64k --offset=64M --size=$((32 / ZT_SCALE))M --direct=1 \
 	--refill_buffers --buffer_compress_percentage=50 --verify=crc32c \
 	--numjobs=1 --eta=never &
 fio_pid=$!

@@ -61,7 +61,7 @@ check_eq "debug_stat: 'version: 1', then 2 numbers" "version: 1|2" \
 	   awk '{ for (i = 1; i <= NF; i++) if ($i !~ /^[0-9]+$/) bad = 1
 		  print bad ? "bad" : NF }')"
 check_eq "a fresh device stores nothing" "0 0 0 0 0" \
-	"$(awk '{ print $1, $2, $3, $6, $8 }' "$Z/mm_stat")"
+	"$(fields "$Z/mm_stat" 1 2 3 6 8)"
 
 {
 	head -c $((64 * PAGE)) /dev/zero
@@ -93,7 +93,7 @@ dd if=/dev/zram0 of="$DATA.back" bs=64K count=24 iflag=direct status=none
 check_run "the data reads back identical (O_DIRECT)" cmp "$DATA" "$DATA.back"
 check_eq "block layer counted 3072 sectors read" 3072 $(($(stat_field 3) - reads0))
 check_eq "io_stat: no failed or invalid I/O, nothing freed" "0 0 0 0" \
-	"$(awk '{ print $1, $2, $3, $4 }' "$Z/io_stat")"
+	"$(fields "$Z/io_stat" 1 2 3 4)"
 
 # --- debugfs block_state -------------------------------------------------
 
@@ -123,7 +123,7 @@ head -c $((128 * PAGE)) /dev/zero > "$TMPDIR/zero.img"
 direct_write "$TMPDIR/zero.img" 128
 check_eq "random pages overwritten with zeros: huge 0, huge_since 128, same 256" \
 	"0 128 256 $((384 * PAGE))" \
-	"$(awk '{ print $8, $9, $6, $1 }' "$Z/mm_stat")"
+	"$(fields "$Z/mm_stat" 8 9 6 1)"
 free0=$(io zram0 4)
 blkdiscard -o 0 -l $((256 * PAGE)) /dev/zram0
 check_eq "discarding pages 0-255 frees them: orig 128 pages, same 0" \
@@ -155,16 +155,16 @@ if [ -e "$Z/num_reads" ] || zram_is_ours; then
 		legacy="$legacy $(cat "$Z/$a" 2>/dev/null || echo missing)"
 	done
 	check_eq "legacy orig_data_size compr_data_size mem_used_total zero_pages = mm_stat" \
-		"$(awk '{ print $1, $2, $3, $6 }' "$Z/mm_stat")" \
+		"$(fields "$Z/mm_stat" 1 2 3 6)" \
 		"$(echo $legacy | awk '{ print $1, $2, $3, $4 }')"
 	check_eq "legacy invalid_io notify_free = io_stat" \
-		"$(awk '{ print $3, $4 }' "$Z/io_stat")" \
+		"$(fields "$Z/io_stat" 3 4)" \
 		"$(echo $legacy | awk '{ print $5, $6 }')"
 	set -- $legacy
 	r0=$7 w0=$8
 	dd if=/dev/zram0 of=/dev/null bs=64K count=16 iflag=direct status=none
 	dd if=/dev/zero of=/dev/zram0 bs=64K count=16 oflag=direct status=none
-	r1=$(cat "$Z/num_reads") w1=$(cat "$Z/num_writes")
+	r1=$(< "$Z/num_reads") w1=$(< "$Z/num_writes")
 	check_eq "legacy num_reads/num_writes grow by 1..256 for 256 pages read/written" \
 		"yes yes" \
 		"$([ $((r1 - r0)) -ge 1 ] && [ $((r1 - r0)) -le 256 ] && echo yes || echo "no($r0->$r1)") $([ $((w1 - w0)) -ge 1 ] && [ $((w1 - w0)) -le 256 ] && echo yes || echo "no($w0->$w1)")"
@@ -176,20 +176,25 @@ fi
 
 # --- reset gives the memory back -------------------------------------------------
 
+mib=$((64 / ZT_SCALE))
 echo 1 > "$Z/reset"
 echo 128M > "$Z/disksize"
-rand=$(make_random 64)
+rand=$(make_random $mib)
 free_before=$(meminfo MemFree)
 direct_write "$rand" 0
 used=$(mm zram0 3)
 free_full=$(meminfo MemFree)
-check_cmp "64 MiB of random data take >= 64 MiB (mem_used_total)" "$used" -ge $((64 << 20))
-check_cmp "... and MemFree fell by >= 60 MiB" $((free_before - free_full)) -ge $((60 << 10))
+check_cmp "$mib MiB of random data take >= $mib MiB (mem_used_total)" \
+	"$used" -ge $((mib << 20))
+# MemFree is approximate (per-CPU page lists, frees still in flight from
+# the reset above), hence the margins.
+check_cmp "... and MemFree fell by >= 3/4 of that" \
+	$((free_before - free_full)) -ge $((mib * 3 / 4 << 10))
 echo 1 > "$Z/reset"
 check_eq "after reset mm_stat is all zero" "0 0 0 0 0 0 0 0 0" \
-	"$(awk '{ $1 = $1; print }' "$Z/mm_stat")"
-check_cmp "after reset MemFree is back within 8 MiB" \
-	$((free_before - $(meminfo MemFree))) -lt $((8 << 10))
+	"$(fields "$Z/mm_stat" 1 2 3 4 5 6 7 8 9)"
+check_cmp "after reset MemFree is back within 1/8 of it" \
+	$((free_before - $(meminfo MemFree))) -lt $((mib / 8 << 10))
 
 check_run "rmmod zram" zram_unload
 rm -f "$DATA" "$DATA.back" "$TMPDIR/zero.img"

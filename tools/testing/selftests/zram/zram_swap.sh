@@ -12,8 +12,8 @@ cd "$(dirname "$0")" && . ./lib.sh
 
 Z=$SYS/zram0
 CG=/sys/fs/cgroup/zt-swap
-HOG_MIB=96
-LIMIT_MIB=32
+HOG_MIB=$((96 / ZT_SCALE))
+LIMIT_MIB=$((HOG_MIB / 3))
 
 vmstat()
 {
@@ -45,7 +45,7 @@ echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 mkdir -p $CG
 echo ${LIMIT_MIB}M > $CG/memory.max
 mapping=/sys/module/zram/parameters/zsmalloc_mapping
-[ -r $mapping ] && diag "zsmalloc mapping: $(cat $mapping)"
+[ -r $mapping ] && diag "zsmalloc mapping: $(< $mapping)"
 
 out0=$(vmstat pswpout) in0=$(vmstat pswpin)
 wr0=$(field "$Z/stat" 7) rd0=$(field "$Z/stat" 3)
@@ -54,7 +54,7 @@ orig0=$(mm zram0 1)
 check_run "memhog $HOG_MIB MiB in a ${LIMIT_MIB} MiB cgroup: data intact" \
 	run_hog $HOG_MIB 1
 out=$(($(vmstat pswpout) - out0)) in=$(($(vmstat pswpin) - in0))
-diag "pswpout $out pswpin $in, mm_stat $(cat "$Z/mm_stat")"
+diag "pswpout $out pswpin $in, mm_stat $(< "$Z/mm_stat")"
 check_cmp "pages were swapped out: pswpout >= $((HOG_MIB - LIMIT_MIB)) MiB" \
 	"$out" -ge $(((HOG_MIB - LIMIT_MIB) << 8))
 check_cmp "and swapped back in: pswpin >= $((HOG_MIB - LIMIT_MIB)) MiB" \

@@ -22,8 +22,8 @@ sysfs_row()
 	local d=$SYS/zram$1 alg
 
 	alg=$(sed -n 's/.*\[\([^]]*\)\].*/\1/p' $d/comp_algorithm)
-	echo "/dev/zram$1 $alg $(cat $d/disksize) $(mm zram$1 1) $(mm zram$1 2)" \
-	     "$(mm zram$1 3) $(cat $d/max_comp_streams) $(mm zram$1 6) $2"
+	echo "/dev/zram$1 $alg $(< $d/disksize) $(mm zram$1 1) $(mm zram$1 2)" \
+	     "$(mm zram$1 3) $(< $d/max_comp_streams) $(mm zram$1 6) $2"
 }
 
 ktap_plan 14
@@ -32,7 +32,7 @@ check_run "modprobe zram" zram_load || ktap_finish
 modprobe -q crypto-lz4
 check_eq "zramctl --find --size 64M --algorithm lz4 sets up zram0" \
 	"/dev/zram0 67108864 lz4" \
-	"$(zramctl --find --size 64M --algorithm lz4) $(cat $SYS/zram0/disksize) $(sed -n 's/.*\[\([^]]*\)\].*/\1/p' $SYS/zram0/comp_algorithm)"
+	"$(zramctl --find --size 64M --algorithm lz4) $(< $SYS/zram0/disksize) $(sed -n 's/.*\[\([^]]*\)\].*/\1/p' $SYS/zram0/comp_algorithm)"
 check_eq "zramctl --find with no free device hot-adds zram1" \
 	"/dev/zram1 33554432" \
 	"$(zramctl --find --size 32M) $(cat $SYS/zram1/disksize 2>/dev/null)"
@@ -42,7 +42,7 @@ check_eq "zramctl --reset /dev/zram2 resets and removes it" "0 gone" \
 	"$(zramctl --reset /dev/zram2; echo $?) $([ -e $SYS/zram2 ] && echo present || echo gone)"
 check_eq "zramctl configures a named device (--size 16M --algorithm lzo-rle)" \
 	"2 16777216 lzo-rle" \
-	"$(cat $CTL/hot_add) $(zramctl /dev/zram2 --size 16M --algorithm lzo-rle > /dev/null; cat $SYS/zram2/disksize) $(sed -n 's/.*\[\([^]]*\)\].*/\1/p' $SYS/zram2/comp_algorithm)"
+	"$(< $CTL/hot_add) $(zramctl /dev/zram2 --size 16M --algorithm lzo-rle > /dev/null; cat $SYS/zram2/disksize) $(sed -n 's/.*\[\([^]]*\)\].*/\1/p' $SYS/zram2/comp_algorithm)"
 
 # Data on zram0: compressible text, zero pages and random pages.
 yes "zramctl reports what zram stores" | head -c $((8 << 20)) |
@@ -67,7 +67,7 @@ check_eq "zramctl --output-all lists the three devices" 4 \
 zramctl --reset /dev/zram1 2> /dev/null
 rc=$?
 check_eq "zramctl --reset of a mounted device fails, the device stays set up" \
-	"failed 1" "$([ $rc -ne 0 ] && echo failed) $(cat $SYS/zram1/initstate)"
+	"failed 1" "$([ $rc -ne 0 ] && echo failed) $(< $SYS/zram1/initstate)"
 umount /mnt/zram1
 check_eq "zramctl --reset of zram0 and zram1 frees and removes them" "0 2" \
 	"$(zramctl --reset /dev/zram0 /dev/zram1; echo $?) $(ls -d $SYS/zram* | sed 's|.*/zram||' | xargs)"
