@@ -34,7 +34,7 @@ EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
 EXT_CFLAGS := -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
 endif
 
-.PHONY: all modules clean deps demo check check-quick check-debug lint bench
+.PHONY: all modules clean deps demo check check-quick check-debug lint bench soak
 
 all: modules
 
@@ -64,6 +64,9 @@ lint: deps
 
 bench: deps
 	tools/testing/bench/run-bench
+
+soak: deps
+	scripts/soak.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
