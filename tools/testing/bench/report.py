@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the benchmark guest's output into tables and a chart.
 
-usage: report.py --log build/bench/raw.log --out build/bench
+usage: report.py --log build/bench/raw.log [--log MORE.log...] --out DIR
 
 Reads the lines bench.sh prints ("config:", "bench:", "mem:", "swap:",
 "zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
@@ -20,7 +20,8 @@ Two speed figures per measurement:
 Each figure is the median over the repetitions.  A ratio is the median of
 the per-repetition ratios (the systems of one repetition ran close
 together in the same boot), with the min-max of those ratios as the noise
-band.  Verdicts use the cpu ratio when there is one.
+band.  Verdicts use the cpu ratio when there is one.  Several logs (runs
+of the same tree) pool their repetitions.
 """
 import argparse
 import csv
@@ -66,16 +67,29 @@ def put(table, key, sys, rep, value):
 class Results:
     """Everything one raw.log holds."""
 
-    def __init__(self, path):
+    def __init__(self, paths):
         self.config, self.mem, self.zsbench = {}, {}, {}
         self.wall, self.cpu = {}, {}	# (alg, data, wl, jobs) -> sys -> rep
         self.swap_wall, self.swap_cpu = {}, {}	# "swap" -> sys -> rep
         self.shares = []	# VM CPU / host wall during 1-job runs
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
         self.begin = self.end = None
-        with open(path, errors="replace") as f:
-            for line in f:
-                self.line(line.rstrip("\r\n"))
+        self.rep_base = 0
+        reps, dates = 0, []
+        for path in paths:
+            with open(path, errors="replace") as f:
+                for line in f:
+                    self.line(line.rstrip("\r\n"))
+            # the next log's repetitions are new ones
+            self.rep_base += 1000
+            reps += int(self.config.get("reps", 0))
+            dates.append(self.config.get("date", "?"))
+        if len(paths) > 1:
+            self.config["reps"] = "%d (%d runs)" % (reps, len(paths))
+            self.config["date"] = ", ".join(dates)
+
+    def rep(self, v):
+        return self.rep_base + int(v.get("rep", 1))
 
     def line(self, line):
         kind, _, rest = line.partition(": ")
@@ -101,7 +115,7 @@ class Results:
             metric = v.get("ns_per_op", v.get("value"))
             if "test" in v and "impl" in v and metric is not None:
                 put(self.zsbench, (v["test"], v.get("mapping", "-")),
-                    v["impl"], int(v.get("rep", 1)), float(metric))
+                    v["impl"], self.rep(v), float(metric))
 
     def mark(self, what, v):
         if "hcpu" not in v:
@@ -127,7 +141,7 @@ class Results:
         # brd does not compress: its figures hold for every algorithm
         alg = "-" if v["sys"] == "brd" else v["alg"]
         key = (alg, v["data"], v["wl"], int(v["jobs"]))
-        rep = int(v["rep"])
+        rep = self.rep(v)
         kibs = int(v["read_kibs"]) + int(v["write_kibs"])
         spent = self.interval()
         if kibs > 0:
@@ -140,9 +154,9 @@ class Results:
     def swap(self, v):
         self.config.setdefault("swap_alg", v["alg"])
         spent = self.interval()
-        put(self.swap_wall, "swap", v["sys"], int(v["rep"]), float(v["secs"]))
+        put(self.swap_wall, "swap", v["sys"], self.rep(v), float(v["secs"]))
         if spent:
-            put(self.swap_cpu, "swap", v["sys"], int(v["rep"]), spent[0])
+            put(self.swap_cpu, "swap", v["sys"], self.rep(v), spent[0])
 
 
 def median(values):
@@ -504,7 +518,7 @@ unset multiplot
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--log", required=True)
+    parser.add_argument("--log", required=True, action="append")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 

@@ -1,3 +1,0 @@
-#!/bin/sh
-export PS4='+ $EPOCHREALTIME '
-bash -x ./zram_attrs.sh 2>&1 | grep -v '^ok'
