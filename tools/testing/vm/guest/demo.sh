@@ -6,6 +6,10 @@
 # cgroup grants swaps to zram0 and checks its data; files land in /tmp;
 # then the statistics.
 
+# busybox sh runs its own applets before PATH; the demo wants the real
+# util-linux and e2fsprogs tools, so it runs under bash.
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
+
 set -e
 step() { echo; echo "== $*"; }
 SYS=/sys/block
@@ -53,7 +57,10 @@ for dev in zram0 zram1; do
 done
 
 step "delete the files, trim, compact: memory comes back"
+echo "zram1 mem_used_total before: $(($(cat $SYS/zram1/mem_used_total) >> 20)) MiB"
 rm -rf /tmp/usr /tmp/lib
+# ext4 frees the blocks when the journal commits; sync commits it now.
+sync
 fstrim -v /tmp
 echo 1 > $SYS/zram1/compact
 echo "zram1 mem_used_total after: $(($(cat $SYS/zram1/mem_used_total) >> 20)) MiB"
