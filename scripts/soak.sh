@@ -44,7 +44,7 @@ fi
 
 # Per script: the loads, then setup, checks and the kmemleak scans of a
 # debug kernel.
-timeout=$((SECONDS_TO_RUN + 600))
+timeout=$((SECONDS_TO_RUN + 900))
 echo "soak: $SECONDS_TO_RUN s on the $NAME kernel"
 # shellcheck disable=SC2086
 exec "$RUN_VM" $KERNEL --mem 1G --name soak --timeout "$timeout" "$@" \
