@@ -3,11 +3,12 @@
 #
 # Races.  For a bounded time, shell loops write reset, disksize,
 # comp_algorithm, compact, mem_limit, hot_add and hot_remove as fast as they
-# can, all at once, while fio writes and verifies zram1, a program swaps
-# through zram0 and its data is checked, and a fourth device is set up,
-# used and torn down over and over.  The busy devices must refuse every
-# reset, disksize, comp_algorithm and hot_remove (EBUSY) and lose nothing;
-# rmmod must be refused while anything is busy; no kernel report.
+# can, all at once, while fio writes and verifies zram1 and a program swaps
+# through zram0 and checks its pages.  zram2 is set up, used and torn down
+# over and over by two loops at once (and hot-removed when idle); further
+# devices come and go through hot_add and hot_remove.  The busy devices
+# must refuse every reset, disksize, comp_algorithm and hot_remove and lose
+# nothing; rmmod must be refused all along; no kernel report.
 cd "$(dirname "$0")" || exit 1
 . ./rel_lib.sh
 
