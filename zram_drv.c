@@ -86,7 +86,7 @@ static void zram_free_storage(struct zram *zram)
 		zram_slot_free(zram, index);
 		cond_resched();
 	}
-	zs_destroy_pool(zram->mem_pool);
+	zsm_destroy_pool(zram->mem_pool);
 	vfree(zram->table);
 	zcomp_destroy(zram->comp);
 	zram->mem_pool = NULL;
@@ -103,7 +103,7 @@ static int zram_alloc_storage(struct zram *zram, unsigned long nr_pages)
 	if (!zram->table)
 		return -ENOMEM;
 
-	zram->mem_pool = zs_create_pool(zram->disk->disk_name);
+	zram->mem_pool = zsm_create_pool(zram->disk->disk_name);
 	if (!zram->mem_pool)
 		goto free_table;
 
@@ -115,11 +115,11 @@ static int zram_alloc_storage(struct zram *zram, unsigned long nr_pages)
 		goto destroy_pool;
 	}
 	zram->comp = comp;
-	zram->huge_class_size = zs_huge_class_size(zram->mem_pool);
+	zram->huge_class_size = zsm_huge_class_size(zram->mem_pool);
 	return 0;
 
 destroy_pool:
-	zs_destroy_pool(zram->mem_pool);
+	zsm_destroy_pool(zram->mem_pool);
 	zram->mem_pool = NULL;
 free_table:
 	vfree(zram->table);

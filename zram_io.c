@@ -66,7 +66,7 @@ void zram_slot_free(struct zram *zram, unsigned long index)
 			zram_slot_clear(zram, index, ZRAM_HUGE);
 			atomic64_dec(&zram->stats.huge_pages);
 		}
-		zs_free(zram->mem_pool, slot->handle);
+		zsm_free(zram->mem_pool, slot->handle);
 		atomic64_sub(zram_slot_size(zram, index),
 			     &zram->stats.compr_data_size);
 		atomic64_dec(&zram->stats.pages_stored);
@@ -154,7 +154,7 @@ static void zram_update_max_used(struct zram *zram, unsigned long pages)
 /* Checked after each allocation, so mem_used_max stays exact too. */
 static bool zram_over_limit(struct zram *zram)
 {
-	unsigned long used = zs_get_total_pages(zram->mem_pool);
+	unsigned long used = zsm_get_total_pages(zram->mem_pool);
 	unsigned long limit = READ_ONCE(zram->limit_pages);
 
 	zram_update_max_used(zram, used);
@@ -195,16 +195,16 @@ static int zram_obj_fill(struct zram *zram, unsigned long handle,
 	void *dst;
 
 	if (zram_over_limit(zram)) {
-		zs_free(zram->mem_pool, handle);
+		zsm_free(zram->mem_pool, handle);
 		return -ENOMEM;
 	}
 
-	dst = zs_map_object(zram->mem_pool, handle, ZS_MM_WO);
+	dst = zsm_map_object(zram->mem_pool, handle, ZS_MM_WO);
 	if (len == PAGE_SIZE)
 		memcpy_from_page(dst, page, 0, PAGE_SIZE);
 	else
 		memcpy(dst, buf, len);
-	zs_unmap_object(zram->mem_pool, handle);
+	zsm_unmap_object(zram->mem_pool, handle);
 
 	obj->handle = handle;
 	obj->size = len;
@@ -229,7 +229,7 @@ static int zram_recompress(struct zram *zram, struct page *page,
 	if (!ret && len > room)
 		ret = -EAGAIN;
 	if (ret)
-		zs_free(zram->mem_pool, handle);
+		zsm_free(zram->mem_pool, handle);
 	else
 		ret = zram_obj_fill(zram, handle, len, page, strm->buffer, obj);
 	zcomp_stream_put(zram->comp);
@@ -244,7 +244,7 @@ static int zram_store_retry(struct zram *zram, struct page *page,
 	int ret;
 
 	atomic64_inc(&zram->stats.writestall);
-	handle = zs_malloc(zram->mem_pool, len, ZRAM_GFP_RETRY);
+	handle = zsm_malloc(zram->mem_pool, len, ZRAM_GFP_RETRY);
 	if (!handle)
 		return -ENOMEM;
 
@@ -253,7 +253,7 @@ static int zram_store_retry(struct zram *zram, struct page *page,
 		if (ret != -EAGAIN)
 			return ret;
 		/* It grew while we slept: keep it as it is now. */
-		handle = zs_malloc(zram->mem_pool, PAGE_SIZE, ZRAM_GFP_RETRY);
+		handle = zsm_malloc(zram->mem_pool, PAGE_SIZE, ZRAM_GFP_RETRY);
 		if (!handle)
 			return -ENOMEM;
 	}
@@ -274,7 +274,7 @@ static int zram_store(struct zram *zram, struct page *page,
 	if (ret)
 		goto put;
 
-	handle = zs_malloc(zram->mem_pool, len, ZRAM_GFP_NOWAIT);
+	handle = zsm_malloc(zram->mem_pool, len, ZRAM_GFP_NOWAIT);
 	if (!handle) {
 		zcomp_stream_put(zram->comp);
 		return zram_store_retry(zram, page, len, obj);
@@ -318,18 +318,18 @@ static int zram_read_obj(struct zram *zram, unsigned long index,
 	int ret;
 
 	if (size == PAGE_SIZE) {
-		src = zs_map_object(zram->mem_pool, handle, ZS_MM_RO);
+		src = zsm_map_object(zram->mem_pool, handle, ZS_MM_RO);
 		memcpy_to_page(page, 0, src, PAGE_SIZE);
-		zs_unmap_object(zram->mem_pool, handle);
+		zsm_unmap_object(zram->mem_pool, handle);
 		return 0;
 	}
 
 	strm = zcomp_stream_get(zram->comp);
-	src = zs_map_object(zram->mem_pool, handle, ZS_MM_RO);
+	src = zsm_map_object(zram->mem_pool, handle, ZS_MM_RO);
 	dst = kmap_local_page(page);
 	ret = zcomp_decompress(zram->comp, strm, src, size, dst);
 	kunmap_local(dst);
-	zs_unmap_object(zram->mem_pool, handle);
+	zsm_unmap_object(zram->mem_pool, handle);
 	zcomp_stream_put(zram->comp);
 	return ret;
 }

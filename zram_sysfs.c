@@ -109,7 +109,7 @@ static ssize_t mem_used_max_store(struct device *dev,
 	down_read(&zram->init_lock);
 	if (zram_initialized(zram))
 		atomic_long_set(&zram->stats.max_used_pages,
-				zs_get_total_pages(zram->mem_pool));
+				zsm_get_total_pages(zram->mem_pool));
 	up_read(&zram->init_lock);
 	return len;
 }
@@ -221,7 +221,7 @@ static ssize_t compact_store(struct device *dev, struct device_attribute *attr,
 
 	down_read(&zram->init_lock);
 	if (zram_initialized(zram))
-		zs_compact(zram->mem_pool);
+		zsm_compact(zram->mem_pool);
 	else
 		ret = -EINVAL;
 	up_read(&zram->init_lock);
@@ -247,14 +247,14 @@ static ssize_t mm_stat_show(struct device *dev, struct device_attribute *attr,
 {
 	struct zram *zram = dev_to_zram(dev);
 	struct zram_stats *stats = &zram->stats;
-	struct zs_pool_stats pool_stats = { };
+	struct zsm_pool_stats pool_stats = { };
 	unsigned long mem_used = 0;
 	ssize_t ret;
 
 	down_read(&zram->init_lock);
 	if (zram_initialized(zram)) {
-		mem_used = zs_get_total_pages(zram->mem_pool);
-		zs_pool_stats(zram->mem_pool, &pool_stats);
+		mem_used = zsm_get_total_pages(zram->mem_pool);
+		zsm_pool_stats(zram->mem_pool, &pool_stats);
 	}
 	ret = sysfs_emit(buf,
 			 "%8llu %8llu %8llu %8lu %8ld %8llu %8lu %8llu %8llu\n",
@@ -312,7 +312,7 @@ static ssize_t mem_used_total_show(struct device *dev,
 
 	down_read(&zram->init_lock);
 	if (zram_initialized(zram))
-		pages = zs_get_total_pages(zram->mem_pool);
+		pages = zsm_get_total_pages(zram->mem_pool);
 	up_read(&zram->init_lock);
 	return sysfs_emit(buf, "%llu\n", pages << PAGE_SHIFT);
 }

@@ -26,7 +26,7 @@
  * up with the same geometry share one struct size_class, whose slot size is
  * the largest of them: there is no point in keeping two classes that would
  * lay out their zspages identically.  Sizes that get one object per
- * single-page zspage form the "huge" class; zs_huge_class_size() tells the
+ * single-page zspage form the "huge" class; zsm_huge_class_size() tells the
  * caller where that begins, because storing such an object compressed saves
  * nothing.
  *
@@ -73,7 +73,7 @@
  *
  * Mapping
  * -------
- * Objects are reached through zs_map_object()/zs_unmap_object() and only in
+ * Objects are reached through zsm_map_object()/zsm_unmap_object() and only in
  * between.  An object that lies inside one page is simply mapped with
  * kmap_local_page().  For one that spans two pages there are two methods,
  * chosen per pool when it is created (see the zsmalloc_mapping module
@@ -95,7 +95,7 @@
  * Compaction
  * ----------
  * Freed slots scatter over many zspages.  When a class has at least a whole
- * zspage worth of free slots, zs_compact() repeatedly takes its sparsest
+ * zspage worth of free slots, zsm_compact() repeatedly takes its sparsest
  * zspage off the lists, moves each object into the fullest zspage that has
  * room, and frees the pages once it is empty.  It runs when asked (zram's
  * compact attribute) and from a shrinker under memory pressure.  An object
@@ -105,14 +105,14 @@
  * -------
  *  - class->lock (spinlock) protects a class's lists and counters, every
  *    zspage of the class (slot words, inuse, group) and the location fields
- *    of every handle in the class.  zs_malloc(), zs_free() and compaction
+ *    of every handle in the class.  zsm_malloc(), zsm_free() and compaction
  *    take it; mapping does not, so mapping never contends on a shared lock.
- *  - handle->lock (spinlock) pins one object where it is.  zs_map_object()
- *    takes it and zs_unmap_object() drops it; compaction only ever tries it
+ *  - handle->lock (spinlock) pins one object where it is.  zsm_map_object()
+ *    takes it and zsm_unmap_object() drops it; compaction only ever tries it
  *    (spin_trylock) with class->lock held and skips the object when it is
  *    busy.  So a mapper (handle lock, then perhaps class lock if it frees or
  *    allocates while mapped) and compaction (class lock, then trylock) never
- *    wait for each other in a cycle.  zs_free() does not need the handle
+ *    wait for each other in a cycle.  zsm_free() does not need the handle
  *    lock: the caller guarantees the object is not mapped, and class->lock
  *    keeps compaction away from it.
  *  - the per-CPU map area's local_lock nests inside handle->lock.
@@ -176,7 +176,7 @@
 /*
  * A handle record: where one object lives.  zspage and slot change only
  * while compaction holds both the class lock and @lock; class_index never
- * changes.  Mappers read the location under @lock, zs_free() under the
+ * changes.  Mappers read the location under @lock, zsm_free() under the
  * class lock.
  */
 struct zs_handle {
@@ -250,7 +250,7 @@ struct zs_pool {
 	struct kmem_cache *zspage_cache;
 	struct zs_map_area __percpu *areas;
 	atomic_long_t pages;
-	struct zs_pool_stats stats;
+	struct zsm_pool_stats stats;
 	struct shrinker shrinker;
 	bool shrinker_registered;
 	bool debugfs_added;
@@ -294,7 +294,7 @@ static enum zs_mapping zs_default_mapping =
 	(IS_ENABLED(CONFIG_ZSMALLOC_PGTABLE_MAPPING) && ZS_HAVE_PGTABLE_MAPPING) ?
 	ZS_MAPPING_PGTABLE : ZS_MAPPING_COPY;
 
-const char *zs_mapping_name(enum zs_mapping mapping)
+const char *zsm_mapping_name(enum zs_mapping mapping)
 {
 	if (mapping >= ARRAY_SIZE(zs_mapping_names))
 		return "unknown";
@@ -315,7 +315,7 @@ static int zs_mapping_param_set(const char *val, const struct kernel_param *kp)
 
 static int zs_mapping_param_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", zs_mapping_name(zs_default_mapping));
+	return sysfs_emit(buf, "%s\n", zsm_mapping_name(zs_default_mapping));
 }
 
 static const struct kernel_param_ops zs_mapping_param_ops = {
@@ -641,7 +641,7 @@ static void zs_place_object(struct size_class *class, struct zspage *zspage,
 	zs_class_refile(class, zspage);
 }
 
-unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp)
+unsigned long zsm_malloc(struct zs_pool *pool, size_t size, gfp_t gfp)
 {
 	struct size_class *class;
 	struct zspage *zspage;
@@ -676,7 +676,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp)
 	return (unsigned long)h;
 }
 
-void zs_free(struct zs_pool *pool, unsigned long handle)
+void zsm_free(struct zs_pool *pool, unsigned long handle)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct size_class *class;
@@ -705,23 +705,23 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	zs_handle_free(pool, h);
 }
 
-size_t zs_huge_class_size(struct zs_pool *pool)
+size_t zsm_huge_class_size(struct zs_pool *pool)
 {
 	return pool->huge_class_size;
 }
 
-unsigned long zs_get_total_pages(struct zs_pool *pool)
+unsigned long zsm_get_total_pages(struct zs_pool *pool)
 {
 	return atomic_long_read(&pool->pages);
 }
 
-void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
+void zsm_pool_stats(struct zs_pool *pool, struct zsm_pool_stats *stats)
 {
 	atomic_long_set(&stats->pages_compacted,
 			atomic_long_read(&pool->stats.pages_compacted));
 }
 
-enum zs_mapping zs_pool_mapping(struct zs_pool *pool)
+enum zs_mapping zsm_pool_mapping(struct zs_pool *pool)
 {
 	return pool->mapping;
 }
@@ -937,10 +937,10 @@ static int zs_areas_create(struct zs_pool *pool)
 
 /*
  * Returns with the object pinned and preemption disabled; the caller must
- * not sleep before zs_unmap_object() and must not map another object of
+ * not sleep before zsm_unmap_object() and must not map another object of
  * this pool meanwhile.
  */
-void *zs_map_object(struct zs_pool *pool, unsigned long handle,
+void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 		    enum zs_mapmode mm)
 	__acquires(handle_lock)
 {
@@ -974,7 +974,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	return area->bounce;
 }
 
-void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
+void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
 	__releases(handle_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
@@ -1096,7 +1096,7 @@ static unsigned long zs_class_compact(struct zs_pool *pool,
 	return freed;
 }
 
-unsigned long zs_compact(struct zs_pool *pool)
+unsigned long zsm_compact(struct zs_pool *pool)
 {
 	struct size_class *class;
 	unsigned long freed = 0;
@@ -1134,7 +1134,7 @@ static unsigned long zs_shrinker_scan(struct shrinker *shrinker,
 				      struct shrink_control *sc)
 {
 	struct zs_pool *pool = container_of(shrinker, struct zs_pool, shrinker);
-	unsigned long freed = zs_compact(pool);
+	unsigned long freed = zsm_compact(pool);
 
 	return freed ? freed : SHRINK_STOP;
 }
@@ -1199,8 +1199,8 @@ static int zs_pool_show(struct seq_file *s, void *unused)
 	struct zs_pool *pool = s->private;
 
 	seq_printf(s, "name: %s\n", pool->name);
-	seq_printf(s, "mapping: %s\n", zs_mapping_name(pool->mapping));
-	seq_printf(s, "pages: %lu\n", zs_get_total_pages(pool));
+	seq_printf(s, "mapping: %s\n", zsm_mapping_name(pool->mapping));
+	seq_printf(s, "pages: %lu\n", zsm_get_total_pages(pool));
 	seq_printf(s, "pages_compacted: %lu\n",
 		   atomic_long_read(&pool->stats.pages_compacted));
 	seq_printf(s, "huge_class_size: %zu\n", pool->huge_class_size);
@@ -1347,7 +1347,7 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 	zs_debugfs_add(pool);
 
 	pr_info("zsmalloc pool %s: %s mapping, huge objects from %zu bytes\n",
-		pool->name, zs_mapping_name(pool->mapping),
+		pool->name, zsm_mapping_name(pool->mapping),
 		pool->huge_class_size);
 	return pool;
 
@@ -1356,7 +1356,7 @@ fail:
 	return NULL;
 }
 
-struct zs_pool *zs_create_pool(const char *name)
+struct zs_pool *zsm_create_pool(const char *name)
 {
 	return zs_create_pool_mapping(name, zs_default_mapping);
 }
@@ -1365,7 +1365,7 @@ struct zs_pool *zs_create_pool(const char *name)
  * Frees every object still in the pool too: the caller must not use any
  * handle of it afterwards.
  */
-void zs_destroy_pool(struct zs_pool *pool)
+void zsm_destroy_pool(struct zs_pool *pool)
 {
 	if (pool)
 		zs_pool_release(pool);

@@ -17,8 +17,8 @@
  * remove them to run again.
  *
  * Tests:
- *  map_{ro,wo}_{span,nospan}: ns per zs_map_object() + one byte touched +
- *	zs_unmap_object(), for objects that span two pages or lie in one.
+ *  map_{ro,wo}_{span,nospan}: ns per zsm_map_object() + one byte touched +
+ *	zsm_unmap_object(), for objects that span two pages or lie in one.
  *	Median of @reps runs of @iters operations, the two mappings of ours
  *	interleaved.
  *  space_eff: bytes requested / bytes of pool pages after allocating
@@ -170,9 +170,9 @@ static void zsb_classify(struct zs_pool *pool, struct zsb_handles *h)
 
 	get_cpu();
 	for (i = 0; i < h->nr_all; i++) {
-		addrs[i] = (unsigned long)zs_map_object(pool, h->all[i],
+		addrs[i] = (unsigned long)zsm_map_object(pool, h->all[i],
 							ZS_MM_RO);
-		zs_unmap_object(pool, h->all[i]);
+		zsm_unmap_object(pool, h->all[i]);
 	}
 	put_cpu();
 
@@ -198,13 +198,13 @@ static bool zsb_alloc_map_objects(struct zs_pool *pool, struct zsb_handles *h)
 
 	for (i = 0; i < ZSB_MAP_OBJECTS; i++) {
 		size = i % 2 ? ZSB_SIZE_SPAN : ZSB_SIZE_NOSPAN;
-		h->all[i] = zs_malloc(pool, size, GFP_KERNEL);
+		h->all[i] = zsm_malloc(pool, size, GFP_KERNEL);
 		if (!zsb_handle_ok(h->all[i]))
 			break;
 		h->nr_all++;
-		p = zs_map_object(pool, h->all[i], ZS_MM_WO);
+		p = zsm_map_object(pool, h->all[i], ZS_MM_WO);
 		memset(p, i, size);
-		zs_unmap_object(pool, h->all[i]);
+		zsm_unmap_object(pool, h->all[i]);
 	}
 	if (h->nr_all < ZSB_MAP_OBJECTS)
 		return false;
@@ -217,7 +217,7 @@ static void zsb_free_map_objects(struct zs_pool *pool, struct zsb_handles *h)
 	unsigned int i;
 
 	for (i = 0; i < h->nr_all; i++)
-		zs_free(pool, h->all[i]);
+		zsm_free(pool, h->all[i]);
 }
 
 /* One timed run: ns per map + touch + unmap. */
@@ -233,12 +233,12 @@ static u64 zsb_time_maps(struct zs_pool *pool, const unsigned long *handles,
 	for (i = 0; i < iters; i++) {
 		unsigned long handle = handles[i % nr];
 
-		p = zs_map_object(pool, handle, mm);
+		p = zsm_map_object(pool, handle, mm);
 		if (mm == ZS_MM_RO)
 			sink += READ_ONCE(*p);
 		else
 			WRITE_ONCE(*p, (u8)i);
-		zs_unmap_object(pool, handle);
+		zsm_unmap_object(pool, handle);
 		if (!(i % 1024))
 			cond_resched();
 	}
@@ -349,7 +349,7 @@ static int zsb_map_bench(void)
 		if (!st->pool[m])
 			continue;
 		zsb_free_map_objects(st->pool[m], &st->handles[m]);
-		zs_destroy_pool(st->pool[m]);
+		zsm_destroy_pool(st->pool[m]);
 	}
 	kvfree(st);
 	return err;
@@ -386,7 +386,7 @@ struct zsb_space {
 
 static void zsb_space_report(struct zsb_space *s, const char *test)
 {
-	unsigned long pages = zs_get_total_pages(s->pool);
+	unsigned long pages = zsm_get_total_pages(s->pool);
 	u64 ratio = pages ? div64_u64(s->stored * 10000, pages * PAGE_SIZE) : 0;
 
 	u64 meta;
@@ -408,7 +408,7 @@ static bool zsb_space_fill(struct zsb_space *s)
 	for (i = 0; i < s->nr; i++) {
 		u32 size = zsb_compressed_size(&rnd);
 
-		s->handles[i] = zs_malloc(s->pool, size, GFP_KERNEL);
+		s->handles[i] = zsm_malloc(s->pool, size, GFP_KERNEL);
 		if (!zsb_handle_ok(s->handles[i]))
 			return false;
 		s->sizes[i] = size;
@@ -429,12 +429,12 @@ static void zsb_space_churn(struct zsb_space *s)
 	for (i = 0; i < s->nr; i++) {
 		if (prandom_u32_state(&rnd) % 2)
 			continue;
-		zs_free(s->pool, s->handles[i]);
+		zsm_free(s->pool, s->handles[i]);
 		s->handles[i] = 0;
 		s->stored -= s->sizes[i];
 		s->live--;
 	}
-	zs_compact(s->pool);
+	zsm_compact(s->pool);
 }
 
 static int zsb_space_run(unsigned int nr, bool churn, const char *test)
@@ -456,11 +456,11 @@ static int zsb_space_run(unsigned int nr, bool churn, const char *test)
 	}
 	for (i = 0; s.pool && s.handles && i < nr; i++)
 		if (zsb_handle_ok(s.handles[i]))
-			zs_free(s.pool, s.handles[i]);
+			zsm_free(s.pool, s.handles[i]);
 	kvfree(s.sizes);
 	kvfree(s.handles);
 	if (s.pool)
-		zs_destroy_pool(s.pool);
+		zsm_destroy_pool(s.pool);
 	return err;
 }
 
@@ -484,8 +484,8 @@ static int __init zsb_init(void)
 	if (!pool)
 		return -ENOMEM;
 	pr_info("impl=%s test=huge_class_size value=%zu\n", ZSB_IMPL,
-		zs_huge_class_size(pool));
-	zs_destroy_pool(pool);
+		zsm_huge_class_size(pool));
+	zsm_destroy_pool(pool);
 
 	err = zsb_map_bench();
 	if (!err)

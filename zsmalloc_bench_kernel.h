@@ -2,9 +2,10 @@
 /*
  * The interface of the kernel's own zsmalloc.ko in 6.1, for the benchmark
  * that runs against it.  Our include/linux/zsmalloc.h shadows the kernel's
- * header in this build, so the declarations are repeated here.  Note that
- * 6.1's zs_malloc() returns an error value (IS_ERR_VALUE), not 0, when it
- * fails.
+ * header in this build, so the declarations are repeated here, and each
+ * call is given the name our allocator uses (zsm_*), so that the benchmark
+ * body reads the same for both.  Note that 6.1's zs_malloc() returns an
+ * error value (IS_ERR_VALUE), not 0, when it fails.
  */
 #ifndef _ZSMALLOC_BENCH_KERNEL_H_
 #define _ZSMALLOC_BENCH_KERNEL_H_
@@ -29,5 +30,14 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 void zs_unmap_object(struct zs_pool *pool, unsigned long handle);
 unsigned long zs_get_total_pages(struct zs_pool *pool);
 unsigned long zs_compact(struct zs_pool *pool);
+
+#define zsm_destroy_pool	zs_destroy_pool
+#define zsm_malloc		zs_malloc
+#define zsm_free		zs_free
+#define zsm_huge_class_size	zs_huge_class_size
+#define zsm_map_object		zs_map_object
+#define zsm_unmap_object	zs_unmap_object
+#define zsm_get_total_pages	zs_get_total_pages
+#define zsm_compact		zs_compact
 
 #endif

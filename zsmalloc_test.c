@@ -114,16 +114,16 @@ static bool zt_matches(const u8 *buf, size_t len, u32 seed)
 static void zt_write(struct zs_pool *pool, unsigned long handle, size_t len,
 		     u32 seed)
 {
-	zt_fill(zs_map_object(pool, handle, ZS_MM_WO), len, seed);
-	zs_unmap_object(pool, handle);
+	zt_fill(zsm_map_object(pool, handle, ZS_MM_WO), len, seed);
+	zsm_unmap_object(pool, handle);
 }
 
 static bool zt_check(struct zs_pool *pool, unsigned long handle, size_t len,
 		     u32 seed)
 {
-	bool ok = zt_matches(zs_map_object(pool, handle, ZS_MM_RO), len, seed);
+	bool ok = zt_matches(zsm_map_object(pool, handle, ZS_MM_RO), len, seed);
 
-	zs_unmap_object(pool, handle);
+	zsm_unmap_object(pool, handle);
 	if (!ok)
 		zt_diag("content of handle %lx (%zu bytes) is wrong", handle,
 			len);
@@ -231,9 +231,9 @@ static bool zt_pool_consistent(struct zs_pool *pool)
 		ok = zt_class_consistent(pool, class, &pages);
 		spin_unlock(&class->lock);
 	}
-	if (ok && pages != zs_get_total_pages(pool)) {
+	if (ok && pages != zsm_get_total_pages(pool)) {
 		zt_diag("zspages hold %lu pages, pool says %lu", pages,
-			zs_get_total_pages(pool));
+			zsm_get_total_pages(pool));
 		ok = false;
 	}
 	return ok;
@@ -291,7 +291,7 @@ static bool zt_table_store(struct zt_table *t, unsigned int i, u32 size,
 {
 	struct zt_object *obj = &t->objs[i];
 
-	obj->handle = zs_malloc(t->pool, size, gfp);
+	obj->handle = zsm_malloc(t->pool, size, gfp);
 	if (!obj->handle)
 		return false;
 	obj->size = size;
@@ -302,7 +302,7 @@ static bool zt_table_store(struct zt_table *t, unsigned int i, u32 size,
 
 static void zt_table_drop(struct zt_table *t, unsigned int i)
 {
-	zs_free(t->pool, t->objs[i].handle);
+	zsm_free(t->pool, t->objs[i].handle);
 	t->objs[i].handle = 0;
 }
 
@@ -373,7 +373,7 @@ static bool zt_class_size_roundtrip(struct zs_pool *pool, size_t size,
 	u8 *p;
 
 	for (i = 0; ok && i < count; i++) {
-		handles[i] = zs_malloc(pool, size, GFP_KERNEL);
+		handles[i] = zsm_malloc(pool, size, GFP_KERNEL);
 		ok = handles[i];
 		if (ok)
 			zt_write(pool, handles[i], size, i);
@@ -381,18 +381,18 @@ static bool zt_class_size_roundtrip(struct zs_pool *pool, size_t size,
 	for (i = 0; ok && i < count; i++) {
 		*spans += zt_object_spans(handles[i]);
 		ok = zt_check(pool, handles[i], size, i);
-		p = zs_map_object(pool, handles[i], ZS_MM_RW);
+		p = zsm_map_object(pool, handles[i], ZS_MM_RW);
 		ok = ok && zt_matches(p, size, i);
 		zt_fill(p, size / 2, ~i);
-		zs_unmap_object(pool, handles[i]);
-		p = zs_map_object(pool, handles[i], ZS_MM_RO);
+		zsm_unmap_object(pool, handles[i]);
+		p = zsm_map_object(pool, handles[i], ZS_MM_RO);
 		ok = ok && zt_matches(p, size / 2, ~i) &&
 		     zt_matches_range(p, size / 2, size, i);
-		zs_unmap_object(pool, handles[i]);
+		zsm_unmap_object(pool, handles[i]);
 	}
 	ok = ok && zt_pool_consistent(pool);
 	for (i = 0; handles && i < count; i++)
-		zs_free(pool, handles[i]);
+		zsm_free(pool, handles[i]);
 	kfree(handles);
 	if (!ok)
 		zt_diag("size %zu failed", size);
@@ -415,7 +415,7 @@ static enum zt_result zt_class_sizes(struct zs_pool *pool)
 		if (!ZT_OK(zt_class_size_roundtrip(pool, largest, count,
 						   &spans)))
 			return ZT_FAIL;
-		if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 			return ZT_FAIL;
 	}
 	zt_diag("%u objects spanned two pages", spans);
@@ -451,7 +451,7 @@ static enum zt_result zt_random_workload(struct zs_pool *pool)
 				zt_table_drop(&t, i);
 		}
 		if (op % 10000 == 0 && zt_rand(&t, 2))
-			zs_compact(pool);
+			zsm_compact(pool);
 		if (op % 5000 == 0 &&
 		    (!zt_table_check(&t) || !zt_pool_consistent(pool)))
 			goto out;
@@ -459,7 +459,7 @@ static enum zt_result zt_random_workload(struct zs_pool *pool)
 	result = ZT_PASS;
 out:
 	zt_table_destroy(&t);
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return result;
 }
@@ -484,21 +484,21 @@ static bool zt_no_spare_zspages(struct zs_pool *pool)
 static bool zt_compaction_checks(struct zs_pool *pool, struct zt_table *t)
 {
 	unsigned long before, freed, handles[4];
-	struct zs_pool_stats stats;
+	struct zsm_pool_stats stats;
 	unsigned int i;
 
 	if (!ZT_OK(zt_fill_and_thin(t, 4)))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(handles); i++)
 		handles[i] = t->objs[i].handle;
-	before = zs_get_total_pages(pool);
-	freed = zs_compact(pool);
+	before = zsm_get_total_pages(pool);
+	freed = zsm_compact(pool);
 	zt_diag("%lu pages before, %lu freed", before, freed);
 	if (!ZT_OK(freed > 0))
 		return false;
-	if (!ZT_OK(zs_get_total_pages(pool) == before - freed))
+	if (!ZT_OK(zsm_get_total_pages(pool) == before - freed))
 		return false;
-	zs_pool_stats(pool, &stats);
+	zsm_pool_stats(pool, &stats);
 	if (!ZT_OK(atomic_long_read(&stats.pages_compacted) == freed))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(handles); i++)
@@ -510,7 +510,7 @@ static bool zt_compaction_checks(struct zs_pool *pool, struct zt_table *t)
 		return false;
 	if (!ZT_OK(zt_no_spare_zspages(pool)))
 		return false;
-	if (!ZT_OK(zs_compact(pool) == 0))
+	if (!ZT_OK(zsm_compact(pool) == 0))
 		return false;
 	return true;
 }
@@ -527,7 +527,7 @@ static enum zt_result zt_compaction(struct zs_pool *pool)
 	zt_table_destroy(&t);
 	if (!ZT_OK(ok))
 		return ZT_FAIL;
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
@@ -547,7 +547,7 @@ static bool zt_pinned_checks(struct zs_pool *pool, unsigned long *handles,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		handles[i] = zs_malloc(pool, size, GFP_KERNEL);
+		handles[i] = zsm_malloc(pool, size, GFP_KERNEL);
 		if (!ZT_OK(handles[i]))
 			return false;
 		zt_write(pool, handles[i], size, i);
@@ -559,22 +559,22 @@ static bool zt_pinned_checks(struct zs_pool *pool, unsigned long *handles,
 		return false;
 	for (i = 1; i < nr; i++) {
 		if (zs_handle_of(handles[i])->zspage == first || i == nr - 1) {
-			zs_free(pool, handles[i]);
+			zsm_free(pool, handles[i]);
 			handles[i] = 0;
 		}
 	}
 
-	zs_map_object(pool, handles[0], ZS_MM_RO);
+	zsm_map_object(pool, handles[0], ZS_MM_RO);
 	spin_lock(&class->lock);
 	moved = zs_class_compact_one(class, &done);
 	spin_unlock(&class->lock);
-	zs_unmap_object(pool, handles[0]);
+	zsm_unmap_object(pool, handles[0]);
 	if (!ZT_OK(!moved && done && survivor->zspage == first))
 		return false;
 	if (!ZT_OK(zt_check(pool, handles[0], size, 0)))
 		return false;
 
-	if (!ZT_OK(zs_compact(pool) == class->pages_per_zspage))
+	if (!ZT_OK(zsm_compact(pool) == class->pages_per_zspage))
 		return false;
 	if (!ZT_OK(survivor->zspage == second))
 		return false;
@@ -597,11 +597,11 @@ static enum zt_result zt_compaction_skips_mapped(struct zs_pool *pool)
 		return ZT_FAIL;
 	ok = zt_pinned_checks(pool, handles, nr, size);
 	for (i = 0; i < nr; i++)
-		zs_free(pool, handles[i]);
+		zsm_free(pool, handles[i]);
 	kfree(handles);
 	if (!ZT_OK(ok))
 		return ZT_FAIL;
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
@@ -660,7 +660,7 @@ static int zt_compactor_fn(void *data)
 	struct zt_compactor *c = data;
 
 	while (!kthread_should_stop()) {
-		c->freed += zs_compact(c->pool);
+		c->freed += zsm_compact(c->pool);
 		c->runs++;
 		cond_resched();
 	}
@@ -741,7 +741,7 @@ out:
 	for (i = 0; i < ready; i++)
 		zt_table_destroy(&workers[i].table);
 	zt_table_destroy(&shared);
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return result;
 }
@@ -758,7 +758,7 @@ static enum zt_result zt_destroy_frees_all(struct zs_pool *fresh)
 	if (!ZT_OK(pool))
 		return ZT_FAIL;
 	if (zt_table_init(&t, pool, 2000, 3)) {
-		zs_destroy_pool(pool);
+		zsm_destroy_pool(pool);
 		return ZT_FAIL;
 	}
 	if (!zt_fill_and_thin(&t, 2))
@@ -767,14 +767,14 @@ static enum zt_result zt_destroy_frees_all(struct zs_pool *fresh)
 	if (!ZT_OK(atomic_long_read(&zt_live[ZS_TRACK_PAGES]) >
 		   before.live[ZS_TRACK_PAGES]))
 		return ZT_FAIL;
-	zs_destroy_pool(pool);
+	zsm_destroy_pool(pool);
 	if (!ZT_OK(zt_census_unchanged(&before)))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
 
 /*
- * Fail the 1st, 2nd, ... allocation inside zs_malloc() until one call gets
+ * Fail the 1st, 2nd, ... allocation inside zsm_malloc() until one call gets
  * through: each failure must return 0 and leave nothing behind.  A size in
  * a class with multi-page zspages reaches every allocation site.
  */
@@ -792,7 +792,7 @@ static enum zt_result zt_alloc_failure(struct zs_pool *pool)
 	for (nth = 1; !handle && nth < 64; nth++) {
 		atomic_set(&zt_failures, 0);
 		atomic_set(&zt_fail_countdown, nth);
-		handle = zs_malloc(pool, size, gfp);
+		handle = zsm_malloc(pool, size, gfp);
 		atomic_set(&zt_fail_countdown, 0);
 		if (!atomic_read(&zt_failures))
 			break;
@@ -812,13 +812,13 @@ static enum zt_result zt_alloc_failure(struct zs_pool *pool)
 
 	/* With room in a zspage only the handle allocation can fail. */
 	atomic_set(&zt_fail_countdown, 1);
-	if (!ZT_OK(!zs_malloc(pool, size, gfp)))
+	if (!ZT_OK(!zsm_malloc(pool, size, gfp)))
 		return ZT_FAIL;
 	atomic_set(&zt_fail_countdown, 0);
 	zt_write(pool, handle, size, 9);
 	if (!ZT_OK(zt_check(pool, handle, size, 9)))
 		return ZT_FAIL;
-	zs_free(pool, handle);
+	zsm_free(pool, handle);
 	if (!ZT_OK(zt_census_unchanged(&before)))
 		return ZT_FAIL;
 	if (!ZT_OK(zt_pool_consistent(pool)))
@@ -839,7 +839,7 @@ static enum zt_result zt_kernel_fault_injection(struct zs_pool *pool)
 	zt_take_census(&before);
 	current->make_it_fail = 1;
 	for (i = 0; i < 32; i++) {
-		handle = zs_malloc(pool, 100 + i * 120,
+		handle = zsm_malloc(pool, 100 + i * 120,
 				   GFP_NOWAIT | __GFP_NOWARN);
 		if (handle)
 			break;
@@ -851,11 +851,11 @@ static enum zt_result zt_kernel_fault_injection(struct zs_pool *pool)
 		return ZT_FAIL;
 	if (!ZT_OK(zt_pool_consistent(pool)))
 		return ZT_FAIL;
-	handle = zs_malloc(pool, 100, GFP_KERNEL);
+	handle = zsm_malloc(pool, 100, GFP_KERNEL);
 	if (!ZT_OK(handle))
 		return ZT_FAIL;
-	zs_free(pool, handle);
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	zsm_free(pool, handle);
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
@@ -870,27 +870,27 @@ static enum zt_result zt_bad_sizes(struct zs_pool *pool)
 {
 	unsigned long handle;
 
-	if (!ZT_OK(!zs_malloc(pool, 0, GFP_KERNEL)))
+	if (!ZT_OK(!zsm_malloc(pool, 0, GFP_KERNEL)))
 		return ZT_FAIL;
-	if (!ZT_OK(!zs_malloc(pool, PAGE_SIZE + 1, GFP_KERNEL)))
+	if (!ZT_OK(!zsm_malloc(pool, PAGE_SIZE + 1, GFP_KERNEL)))
 		return ZT_FAIL;
-	if (!ZT_OK(!zs_malloc(pool, SIZE_MAX, GFP_KERNEL)))
+	if (!ZT_OK(!zsm_malloc(pool, SIZE_MAX, GFP_KERNEL)))
 		return ZT_FAIL;
-	zs_free(pool, 0);
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	zsm_free(pool, 0);
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
-	handle = zs_malloc(pool, PAGE_SIZE, GFP_KERNEL);
+	handle = zsm_malloc(pool, PAGE_SIZE, GFP_KERNEL);
 	if (!ZT_OK(handle))
 		return ZT_FAIL;
-	if (!ZT_OK(zs_get_total_pages(pool) == 1))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 1))
 		return ZT_FAIL;
 	zt_write(pool, handle, PAGE_SIZE, 1);
 	if (!ZT_OK(zt_check(pool, handle, PAGE_SIZE, 1)))
 		return ZT_FAIL;
-	zs_free(pool, handle);
+	zsm_free(pool, handle);
 	if (!ZT_OK(zt_pool_consistent(pool)))
 		return ZT_FAIL;
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
@@ -903,7 +903,7 @@ static bool zt_shrinker_checks(struct zs_pool *pool, struct zt_table *t)
 	if (!ZT_OK(zt_fill_and_thin(t, 5)))
 		return false;
 	count = pool->shrinker.count_objects(&pool->shrinker, &sc);
-	before = zs_get_total_pages(pool);
+	before = zsm_get_total_pages(pool);
 	zt_diag("shrinker sees %lu of %lu pages", count, before);
 	if (!ZT_OK(count > 0 && count < before))
 		return false;
@@ -911,7 +911,7 @@ static bool zt_shrinker_checks(struct zs_pool *pool, struct zt_table *t)
 	freed = pool->shrinker.scan_objects(&pool->shrinker, &sc);
 	if (!ZT_OK(freed >= count))
 		return false;
-	if (!ZT_OK(zs_get_total_pages(pool) == before - freed))
+	if (!ZT_OK(zsm_get_total_pages(pool) == before - freed))
 		return false;
 	if (!ZT_OK(pool->shrinker.count_objects(&pool->shrinker, &sc) == 0))
 		return false;
@@ -933,14 +933,14 @@ static enum zt_result zt_shrinker(struct zs_pool *pool)
 	zt_table_destroy(&t);
 	if (!ZT_OK(ok))
 		return ZT_FAIL;
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
 
 static enum zt_result zt_huge_class(struct zs_pool *pool)
 {
-	size_t huge = zs_huge_class_size(pool);
+	size_t huge = zsm_huge_class_size(pool);
 	unsigned long handles[8];
 	struct size_class *class;
 	unsigned int i;
@@ -952,15 +952,15 @@ static enum zt_result zt_huge_class(struct zs_pool *pool)
 	if (!ZT_OK(!zs_class_is_huge(class)))
 		return ZT_FAIL;
 	for (i = 0; i < ARRAY_SIZE(handles); i++) {
-		handles[i] = zs_malloc(pool, huge, GFP_KERNEL);
+		handles[i] = zsm_malloc(pool, huge, GFP_KERNEL);
 		if (!ZT_OK(handles[i]))
 			return ZT_FAIL;
-		if (!ZT_OK(zs_get_total_pages(pool) == i + 1))
+		if (!ZT_OK(zsm_get_total_pages(pool) == i + 1))
 			return ZT_FAIL;
 	}
 	for (i = 0; i < ARRAY_SIZE(handles); i++)
-		zs_free(pool, handles[i]);
-	if (!ZT_OK(zs_get_total_pages(pool) == 0))
+		zsm_free(pool, handles[i]);
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
@@ -1004,7 +1004,7 @@ static enum zt_result zt_class_table(struct zs_pool *pool)
 		class = pool->classes[zs_size_index(size)];
 		if (!ZT_OK(class->size >= size))
 			return ZT_FAIL;
-		huge = size >= zs_huge_class_size(pool);
+		huge = size >= zsm_huge_class_size(pool);
 		if (!ZT_OK(zs_class_is_huge(class) == huge))
 			return ZT_FAIL;
 	}
@@ -1023,17 +1023,17 @@ static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
 	if (!ZT_OK(buf))
 		return ZT_FAIL;
 	param_ok = zs_mapping_param_get(buf, NULL) > 0 &&
-		   !strcmp(strim(buf), zs_mapping_name(expect));
+		   !strcmp(strim(buf), zsm_mapping_name(expect));
 	zt_diag("zsmalloc_mapping parameter: %s", buf);
 	free_page((unsigned long)buf);
 	if (!ZT_OK(param_ok))
 		return ZT_FAIL;
 
-	pool = zs_create_pool("zt_default");
+	pool = zsm_create_pool("zt_default");
 	if (!ZT_OK(pool))
 		return ZT_FAIL;
-	param_ok = zs_pool_mapping(pool) == expect;
-	zs_destroy_pool(pool);
+	param_ok = zsm_pool_mapping(pool) == expect;
+	zsm_destroy_pool(pool);
 	if (!ZT_OK(param_ok))
 		return ZT_FAIL;
 
@@ -1041,14 +1041,14 @@ static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
 	if (!ZT_OK(pool))
 		return ZT_FAIL;
 	expect = ZS_HAVE_PGTABLE_MAPPING ? ZS_MAPPING_PGTABLE : ZS_MAPPING_COPY;
-	param_ok = zs_pool_mapping(pool) == expect;
-	zs_destroy_pool(pool);
+	param_ok = zsm_pool_mapping(pool) == expect;
+	zsm_destroy_pool(pool);
 	if (!ZT_OK(param_ok))
 		return ZT_FAIL;
 
-	if (!ZT_OK(!strcmp(zs_mapping_name(ZS_MAPPING_COPY), "copy")))
+	if (!ZT_OK(!strcmp(zsm_mapping_name(ZS_MAPPING_COPY), "copy")))
 		return ZT_FAIL;
-	if (!ZT_OK(!strcmp(zs_mapping_name(ZS_MAPPING_PGTABLE), "pgtable")))
+	if (!ZT_OK(!strcmp(zsm_mapping_name(ZS_MAPPING_PGTABLE), "pgtable")))
 		return ZT_FAIL;
 	return ZT_PASS;
 }
@@ -1110,7 +1110,7 @@ static enum zt_result zt_run_case(const struct zt_case *tc,
 	result = tc->run(pool);
 	if (result != ZT_FAIL && !zt_pool_consistent(pool))
 		result = ZT_FAIL;
-	zs_destroy_pool(pool);
+	zsm_destroy_pool(pool);
 	if (!zt_census_unchanged(&before))
 		result = ZT_FAIL;
 	return result;
@@ -1142,7 +1142,7 @@ static void zt_run_all(void)
 		}
 		for (m = 0; m < ARRAY_SIZE(zt_mappings); m++) {
 			snprintf(prefix, sizeof(prefix), "%s_",
-				 zs_mapping_name(zt_mappings[m]));
+				 zsm_mapping_name(zt_mappings[m]));
 			zt_report(prefix, tc->name,
 				  zt_run_case(tc, zt_mappings[m]));
 		}
@@ -1158,18 +1158,18 @@ static int __init zsmalloc_test_init(void)
 
 	zt_run_all();
 
-	zt_inspect_pool = zs_create_pool("inspect");
+	zt_inspect_pool = zsm_create_pool("inspect");
 	if (!zt_inspect_pool)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(zt_inspect_handles); i++)
-		zt_inspect_handles[i] = zs_malloc(zt_inspect_pool, 700,
+		zt_inspect_handles[i] = zsm_malloc(zt_inspect_pool, 700,
 						  GFP_KERNEL);
 	return 0;
 }
 
 static void __exit zsmalloc_test_exit(void)
 {
-	zs_destroy_pool(zt_inspect_pool);
+	zsm_destroy_pool(zt_inspect_pool);
 }
 
 module_init(zsmalloc_test_init);

@@ -6,9 +6,12 @@
 # scripts/debug-kernel.config (KASAN, lockdep, kmemleak, UBSAN, fault
 # injection; zram and zsmalloc left out).
 #
-# Everything lands in build/debug-kernel/:
+# Everything lands in the cache directory that "--print-dir" prints, outside
+# the work tree so that every clone on the machine shares one build
+# ($DEBUG_KERNEL_DIR, else $XDG_CACHE_HOME/zram-debug-kernel, else
+# ~/.cache/zram-debug-kernel):
 #   linux-<version>/   the built tree (bzImage, modules, Module.symvers), for
-#                      "make -C build/debug-kernel/linux M=$PWD modules"
+#                      "make -C <dir>/linux M=$PWD modules"
 #   linux              symlink to that tree
 #   bzImage            copy of the kernel image
 #   release            output of "make kernelrelease"
@@ -21,13 +24,14 @@
 # "debug kernel: cached".  A changed fragment rebuilds incrementally in the
 # same tree; a changed tarball starts from a fresh tree.
 #
-# Options: --force  rebuild even if cached.
+# Options: --force  rebuild even if cached;
+#          --print-dir  print the cache directory and exit.
 # Environment: JOBS (default 2), SRC_TARBALL, DEBUG_KERNEL_DIR.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-OUT=${DEBUG_KERNEL_DIR:-$TOP/build/debug-kernel}
+OUT=${DEBUG_KERNEL_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/zram-debug-kernel}
 FRAGMENT=$TOP/scripts/debug-kernel.config
 JOBS=${JOBS:-2}
 FORCE=0
@@ -40,7 +44,8 @@ die() {
 for arg in "$@"; do
 	case $arg in
 	--force) FORCE=1 ;;
-	*) die "unknown argument '$arg' (only --force)" ;;
+	--print-dir) echo "$OUT"; exit 0 ;;
+	*) die "unknown argument '$arg' (--force or --print-dir)" ;;
 	esac
 done
 

@@ -5,7 +5,7 @@
  * Objects of any size up to PAGE_SIZE are packed into "zspages", chains of
  * order-0 pages.  A caller gets an opaque handle back; the handle stays valid
  * while the allocator moves the object during compaction, so the memory must
- * be reached through zs_map_object()/zs_unmap_object() every time.
+ * be reached through zsm_map_object()/zsm_unmap_object() every time.
  *
  * This copy is linked into zram.ko and exports nothing, so it can coexist
  * with a kernel's own zsmalloc.ko.
@@ -32,30 +32,30 @@ enum zs_mapping {
 	ZS_MAPPING_PGTABLE,	/* per-CPU two-page virtual window */
 };
 
-struct zs_pool_stats {
+struct zsm_pool_stats {
 	/* pages freed by compaction over the pool's lifetime */
 	atomic_long_t pages_compacted;
 };
 
 struct zs_pool;
 
-struct zs_pool *zs_create_pool(const char *name);
-void zs_destroy_pool(struct zs_pool *pool);
+struct zs_pool *zsm_create_pool(const char *name);
+void zsm_destroy_pool(struct zs_pool *pool);
 
-unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t flags);
-void zs_free(struct zs_pool *pool, unsigned long handle);
+unsigned long zsm_malloc(struct zs_pool *pool, size_t size, gfp_t flags);
+void zsm_free(struct zs_pool *pool, unsigned long handle);
 
-size_t zs_huge_class_size(struct zs_pool *pool);
+size_t zsm_huge_class_size(struct zs_pool *pool);
 
-void *zs_map_object(struct zs_pool *pool, unsigned long handle,
+void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 		    enum zs_mapmode mm);
-void zs_unmap_object(struct zs_pool *pool, unsigned long handle);
+void zsm_unmap_object(struct zs_pool *pool, unsigned long handle);
 
-unsigned long zs_get_total_pages(struct zs_pool *pool);
-unsigned long zs_compact(struct zs_pool *pool);
+unsigned long zsm_get_total_pages(struct zs_pool *pool);
+unsigned long zsm_compact(struct zs_pool *pool);
 
-void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats);
-enum zs_mapping zs_pool_mapping(struct zs_pool *pool);
-const char *zs_mapping_name(enum zs_mapping mapping);
+void zsm_pool_stats(struct zs_pool *pool, struct zsm_pool_stats *stats);
+enum zs_mapping zsm_pool_mapping(struct zs_pool *pool);
+const char *zsm_mapping_name(enum zs_mapping mapping);
 
 #endif

@@ -18,7 +18,7 @@ select_kernel() {
 	local debug=$1 kver=$2 dir
 
 	if [ "$debug" = 1 ]; then
-		dir=${DEBUG_KERNEL_DIR:-$TOP/build/debug-kernel}
+		dir=$("$TOP/scripts/build-debug-kernel.sh" --print-dir)
 		"$TOP/scripts/build-debug-kernel.sh" || return 1
 		VM_KVER=$(cat "$dir/release")
 		VM_KERNEL=$dir/bzImage
