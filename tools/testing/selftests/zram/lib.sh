@@ -231,6 +231,19 @@ meminfo()
 	done < /proc/meminfo
 }
 
+# free_kib: free memory in KiB, MemFree plus the pages free on per-CPU
+# lists, which MemFree leaves out.  Since 6.7 those lists grow to tens of
+# MiB after a burst of frees such as a reset, so MemFree alone misses them.
+free_kib()
+{
+	local key value pcp=0
+
+	while read -r key value; do
+		[ "$key" = count: ] && pcp=$((pcp + value))
+	done < /proc/zoneinfo
+	echo $(($(meminfo MemFree) + pcp * PAGE / 1024))
+}
+
 # make_random MIB: a file of incompressible data in $TMPDIR (a tmpfs),
 # created once per boot; prints its path.
 make_random()

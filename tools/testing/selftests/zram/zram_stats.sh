@@ -176,19 +176,6 @@ fi
 
 # --- reset gives the memory back -------------------------------------------------
 
-# Free memory in KiB: MemFree plus the pages free on per-CPU lists, which
-# MemFree leaves out.  Since 6.7 those lists grow to tens of MiB after a
-# burst of frees such as a reset, so MemFree alone misses them.
-free_kib()
-{
-	local key value pcp=0
-
-	while read -r key value; do
-		[ "$key" = count: ] && pcp=$((pcp + value))
-	done < /proc/zoneinfo
-	echo $(($(meminfo MemFree) + pcp * PAGE / 1024))
-}
-
 mib=$((64 / ZT_SCALE))
 echo 1 > "$Z/reset"
 echo 128M > "$Z/disksize"
