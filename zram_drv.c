@@ -218,8 +218,8 @@ static void zram_setup_queue(struct request_queue *q)
 	blk_queue_io_min(q, PAGE_SIZE);
 	blk_queue_io_opt(q, PAGE_SIZE);
 	q->limits.discard_granularity = PAGE_SIZE;
-	blk_queue_max_discard_sectors(q, UINT_MAX);
-	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
+	blk_queue_max_discard_sectors(q, ZRAM_MAX_DISCARD_SECTORS);
+	blk_queue_max_write_zeroes_sectors(q, ZRAM_MAX_WRITE_ZEROES_SECTORS);
 }
 
 static void zram_setup_disk(struct zram *zram)

@@ -26,6 +26,17 @@
 #define ZRAM_SECTORS_PER_LOGICAL_BLOCK	(ZRAM_LOGICAL_BLOCK_SIZE >> SECTOR_SHIFT)
 
 /*
+ * The longest discard and write-zeroes bios the queue advertises.  A bio
+ * holds its length in 32 bits of bytes, and 6.1's zero-out helper splits a
+ * request only at our limit: with a larger one, a zero-out of 4 GiB or more
+ * reaches the driver cut to its length modulo 4 GiB.  Whole logical blocks,
+ * just below 4 GiB.
+ */
+#define ZRAM_MAX_DISCARD_SECTORS \
+	round_down(UINT_MAX >> SECTOR_SHIFT, ZRAM_SECTORS_PER_LOGICAL_BLOCK)
+#define ZRAM_MAX_WRITE_ZEROES_SECTORS	ZRAM_MAX_DISCARD_SECTORS
+
+/*
  * zram_slot.flags: the low ZRAM_SIZE_BITS hold the size of the stored
  * object (PAGE_SIZE included); the bits of enum zram_slot_flag follow.
  */

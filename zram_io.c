@@ -512,11 +512,19 @@ static bool zram_range_valid(struct zram *zram, sector_t start,
 	/* Pairs with zram_init_device(): a set disksize means a table. */
 	u64 disksize = smp_load_acquire(&zram->disksize);
 
+	/* Not a flush, so a length that wrapped around in 32 bits. */
+	if (!size)
+		return false;
 	if (start & (ZRAM_SECTORS_PER_LOGICAL_BLOCK - 1))
 		return false;
 	if (size & (ZRAM_LOGICAL_BLOCK_SIZE - 1))
 		return false;
 	return start + (size >> SECTOR_SHIFT) <= disksize >> SECTOR_SHIFT;
+}
+
+static bool zram_bio_is_flush(const struct bio *bio)
+{
+	return op_is_flush(bio->bi_opf) || bio_op(bio) == REQ_OP_FLUSH;
 }
 
 void zram_submit_bio(struct bio *bio)
@@ -525,8 +533,8 @@ void zram_submit_bio(struct bio *bio)
 	unsigned long start_time;
 	int ret = 0;
 
-	if (!bio->bi_iter.bi_size) {
-		/* A flush: nothing is cached, the data is where it goes. */
+	if (!bio->bi_iter.bi_size && zram_bio_is_flush(bio)) {
+		/* Nothing is cached: the data is already where it goes. */
 		bio_endio(bio);
 		return;
 	}
