@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/part_stat.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -160,13 +161,15 @@ unlock:
 static void zram_reset_device(struct zram *zram)
 {
 	down_write(&zram->init_lock);
+	/* A limit set before initialisation goes too, as in 6.1. */
+	WRITE_ONCE(zram->limit_pages, 0);
 	if (zram_initialized(zram)) {
 		zram_free_storage(zram);
 		zram->nr_pages = 0;
 		zram->disksize = 0;
-		WRITE_ONCE(zram->limit_pages, 0);
 		memset(&zram->stats, 0, sizeof(zram->stats));
 		set_capacity_and_notify(zram->disk, 0);
+		part_stat_set_all(zram->disk->part0, 0);
 	}
 	up_write(&zram->init_lock);
 }
