@@ -98,8 +98,8 @@ struct zram_stats {
  * they stay until a reset, which cannot happen while the disk is open, so
  * the I/O path uses them without init_lock.
  *
- * @claim, protected by the disk's open_mutex, is set while a reset or a
- * removal is in progress and makes opens fail with -EBUSY.
+ * @claim (a reset in progress) and @removing (a removal in progress), both
+ * protected by the disk's open_mutex, make opens fail with -EBUSY.
  *
  * @limit_pages (0: no limit) may change at any time; read it once.
  */
@@ -116,6 +116,7 @@ struct zram {
 	char compressor[CRYPTO_MAX_ALG_NAME];
 	struct zram_stats stats;
 	bool claim;
+	bool removing;
 	int id;
 	struct dentry *debugfs_dir;
 };
