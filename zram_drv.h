@@ -83,7 +83,7 @@ struct zram_stats {
 	atomic64_t failed_reads;
 	atomic64_t failed_writes;	/* includes mem_limit refusals */
 	atomic64_t invalid_io;		/* misaligned or out-of-range bios */
-	atomic64_t notify_free;		/* slots freed by discard or swap */
+	atomic64_t notify_free;		/* swap frees (missed too), discards */
 	atomic64_t miss_free;		/* swap frees skipped: slot busy */
 	atomic64_t writestall;		/* stores that had to sleep for memory */
 };

@@ -505,7 +505,10 @@ static void zram_bio_discard(struct zram *zram, struct bio *bio)
 	}
 }
 
-/* Whole logical blocks inside the device; anything else is refused. */
+/*
+ * Whole logical blocks inside the device, at least one; anything else is
+ * refused.
+ */
 static bool zram_range_valid(struct zram *zram, sector_t start,
 			     unsigned int size)
 {
@@ -567,8 +570,9 @@ void zram_submit_bio(struct bio *bio)
 
 /*
  * One whole page without a bio: swap's synchronous path (6.1 sets
- * SWP_SYNCHRONOUS_IO for devices with rw_page) and mpage reads.  A failure
- * is not counted: the caller retries with a bio, which reports it.
+ * SWP_SYNCHRONOUS_IO for devices with rw_page) and mpage reads.  A failed
+ * read or write is not counted: the caller retries with a bio, which
+ * reports it.  A request outside the device counts in invalid_io, as in 6.1.
  */
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op)
@@ -579,8 +583,12 @@ int zram_rw_page(struct block_device *bdev, sector_t sector,
 	unsigned long start_time;
 	int ret;
 
-	if (PageTransHuge(page) || !zram_range_valid(zram, sector, PAGE_SIZE))
+	if (PageTransHuge(page))
 		return -EINVAL;
+	if (!zram_range_valid(zram, sector, PAGE_SIZE)) {
+		atomic64_inc(&zram->stats.invalid_io);
+		return -EINVAL;
+	}
 
 	start_time = bdev_start_io_acct(bdev->bd_disk->part0, SECTORS_PER_PAGE,
 					op, jiffies);
@@ -610,11 +618,12 @@ void zram_swap_slot_free_notify(struct block_device *bdev,
 
 	if (index >= zram->nr_pages)
 		return;
+	/* As 6.1 counts: every notification, missed ones in miss_free too. */
+	atomic64_inc(&zram->stats.notify_free);
 	if (!zram_slot_trylock(zram, index)) {
 		atomic64_inc(&zram->stats.miss_free);
 		return;
 	}
 	zram_slot_free(zram, index);
 	zram_slot_unlock(zram, index);
-	atomic64_inc(&zram->stats.notify_free);
 }
