@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/bit_spinlock.h>
 #include <linux/blkdev.h>
+#include <linux/build_bug.h>
 #include <linux/crypto.h>
 #include <linux/ktime.h>
 #include <linux/rwsem.h>
@@ -21,8 +22,12 @@
 #define SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 #define SECTORS_PER_PAGE	BIT(SECTORS_PER_PAGE_SHIFT)
 
-/* One logical block per page: every request covers whole slots. */
-#define ZRAM_LOGICAL_BLOCK_SIZE	PAGE_SIZE
+/*
+ * 4 KiB logical blocks, as in 6.1.  The I/O path keeps one block in each
+ * slot of a page, so Kconfig allows only 4 KiB pages, and the build checks.
+ */
+#define ZRAM_LOGICAL_BLOCK_SIZE	4096
+static_assert(PAGE_SIZE == ZRAM_LOGICAL_BLOCK_SIZE);
 #define ZRAM_SECTORS_PER_LOGICAL_BLOCK	(ZRAM_LOGICAL_BLOCK_SIZE >> SECTOR_SHIFT)
 
 /*
