@@ -987,7 +987,7 @@ static int zs_areas_create(struct zs_pool *pool)
  * this pool meanwhile.
  */
 void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
-		    enum zs_mapmode mm)
+		     enum zs_mapmode mm)
 	__acquires(handle_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);

@@ -840,7 +840,7 @@ static enum zt_result zt_kernel_fault_injection(struct zs_pool *pool)
 	current->make_it_fail = 1;
 	for (i = 0; i < 32; i++) {
 		handle = zsm_malloc(pool, 100 + i * 120,
-				   GFP_NOWAIT | __GFP_NOWARN);
+				    GFP_NOWAIT | __GFP_NOWARN);
 		if (handle)
 			break;
 	}
@@ -1176,7 +1176,7 @@ static int __init zsmalloc_test_init(void)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(zt_inspect_handles); i++)
 		zt_inspect_handles[i] = zsm_malloc(zt_inspect_pool, 700,
-						  GFP_KERNEL);
+						   GFP_KERNEL);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ void zsm_free(struct zs_pool *pool, unsigned long handle);
 size_t zsm_huge_class_size(struct zs_pool *pool);
 
 void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
-		    enum zs_mapmode mm);
+		     enum zs_mapmode mm);
 void zsm_unmap_object(struct zs_pool *pool, unsigned long handle);
 
 unsigned long zsm_get_total_pages(struct zs_pool *pool);
