@@ -136,55 +136,55 @@ static inline struct zram *dev_to_zram(struct device *dev)
 	return dev_to_disk(dev)->private_data;
 }
 
-static inline struct zram_slot *zram_slot(struct zram *zram,
-					  unsigned long index)
+static inline struct zram_slot *zram_slot_at(struct zram *zram,
+					     unsigned long index)
 {
 	return &zram->table[index];
 }
 
 static inline void zram_slot_lock(struct zram *zram, unsigned long index)
 {
-	bit_spin_lock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+	bit_spin_lock(ZRAM_LOCK, &zram_slot_at(zram, index)->flags);
 }
 
 static inline bool zram_slot_trylock(struct zram *zram, unsigned long index)
 {
-	return bit_spin_trylock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+	return bit_spin_trylock(ZRAM_LOCK, &zram_slot_at(zram, index)->flags);
 }
 
 static inline void zram_slot_unlock(struct zram *zram, unsigned long index)
 {
-	bit_spin_unlock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+	bit_spin_unlock(ZRAM_LOCK, &zram_slot_at(zram, index)->flags);
 }
 
 static inline bool zram_slot_test(struct zram *zram, unsigned long index,
 				  enum zram_slot_flag flag)
 {
-	return test_bit(flag, &zram_slot(zram, index)->flags);
+	return test_bit(flag, &zram_slot_at(zram, index)->flags);
 }
 
 static inline void zram_slot_set(struct zram *zram, unsigned long index,
 				 enum zram_slot_flag flag)
 {
-	set_bit(flag, &zram_slot(zram, index)->flags);
+	set_bit(flag, &zram_slot_at(zram, index)->flags);
 }
 
 static inline void zram_slot_clear(struct zram *zram, unsigned long index,
 				   enum zram_slot_flag flag)
 {
-	clear_bit(flag, &zram_slot(zram, index)->flags);
+	clear_bit(flag, &zram_slot_at(zram, index)->flags);
 }
 
 static inline unsigned int zram_slot_size(struct zram *zram,
 					  unsigned long index)
 {
-	return zram_slot(zram, index)->flags & ZRAM_SIZE_MASK;
+	return zram_slot_at(zram, index)->flags & ZRAM_SIZE_MASK;
 }
 
 static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
 				      unsigned int size)
 {
-	struct zram_slot *slot = zram_slot(zram, index);
+	struct zram_slot *slot = zram_slot_at(zram, index);
 
 	slot->flags = (slot->flags & ~ZRAM_SIZE_MASK) | size;
 }
@@ -192,7 +192,7 @@ static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
 /* Holds data: a zsmalloc object or a fill word. */
 static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 {
-	return zram_slot(zram, index)->handle ||
+	return zram_slot_at(zram, index)->handle ||
 	       zram_slot_test(zram, index, ZRAM_SAME);
 }
 

@@ -52,7 +52,7 @@ struct zram_obj {
 /* Called with the slot locked, or with the device exclusively owned. */
 void zram_slot_free(struct zram *zram, unsigned long index)
 {
-	struct zram_slot *slot = zram_slot(zram, index);
+	struct zram_slot *slot = zram_slot_at(zram, index);
 
 	zram_slot_clear(zram, index, ZRAM_IDLE);
 	slot->ac_time = 0;
@@ -79,7 +79,7 @@ void zram_slot_free(struct zram *zram, unsigned long index)
 static void zram_slot_install(struct zram *zram, unsigned long index,
 			      const struct zram_obj *obj)
 {
-	zram_slot(zram, index)->handle = obj->handle;
+	zram_slot_at(zram, index)->handle = obj->handle;
 	if (obj->same) {
 		zram_slot_set(zram, index, ZRAM_SAME);
 		atomic64_inc(&zram->stats.same_pages);
@@ -98,7 +98,7 @@ static void zram_slot_install(struct zram *zram, unsigned long index,
 static void zram_slot_accessed(struct zram *zram, unsigned long index)
 {
 	zram_slot_clear(zram, index, ZRAM_IDLE);
-	zram_slot(zram, index)->ac_time = ktime_get_boottime();
+	zram_slot_at(zram, index)->ac_time = ktime_get_boottime();
 }
 
 /* Marks idle the slots holding data last used at or before @cutoff. */
@@ -109,7 +109,7 @@ void zram_mark_idle(struct zram *zram, ktime_t cutoff)
 	for (index = 0; index < zram->nr_pages; index++) {
 		zram_slot_lock(zram, index);
 		if (zram_slot_allocated(zram, index) &&
-		    zram_slot(zram, index)->ac_time <= cutoff)
+		    zram_slot_at(zram, index)->ac_time <= cutoff)
 			zram_slot_set(zram, index, ZRAM_IDLE);
 		zram_slot_unlock(zram, index);
 		cond_resched();
@@ -311,7 +311,7 @@ static int zram_write_page(struct zram *zram, struct page *page,
 static int zram_read_obj(struct zram *zram, unsigned long index,
 			 struct page *page)
 {
-	unsigned long handle = zram_slot(zram, index)->handle;
+	unsigned long handle = zram_slot_at(zram, index)->handle;
 	unsigned int size = zram_slot_size(zram, index);
 	struct zcomp_strm *strm;
 	void *src, *dst;
@@ -352,8 +352,8 @@ static int zram_read_page(struct zram *zram, struct page *page,
 		zram_slot_accessed(zram, index);
 
 	if (zram_slot_test(zram, index, ZRAM_SAME))
-		zram_fill_page(page, zram_slot(zram, index)->handle);
-	else if (!zram_slot(zram, index)->handle)
+		zram_fill_page(page, zram_slot_at(zram, index)->handle);
+	else if (!zram_slot_at(zram, index)->handle)
 		zram_fill_page(page, 0);
 	else
 		ret = zram_read_obj(zram, index, page);
