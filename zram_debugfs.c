@@ -31,7 +31,7 @@ static void *zram_block_state_find(struct zram *zram, loff_t *pos)
 		zram_slot_unlock(zram, index);
 		if (allocated) {
 			*pos = index;
-			return zram_slot(zram, index);
+			return zram_slot_at(zram, index);
 		}
 		cond_resched();
 	}
@@ -75,7 +75,7 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	same = zram_slot_test(zram, index, ZRAM_SAME);
 	huge = zram_slot_test(zram, index, ZRAM_HUGE);
 	idle = zram_slot_test(zram, index, ZRAM_IDLE);
-	ts = ktime_to_timespec64(zram_slot(zram, index)->ac_time);
+	ts = ktime_to_timespec64(zram_slot_at(zram, index)->ac_time);
 	zram_slot_unlock(zram, index);
 
 	/* Freed since it was found. */

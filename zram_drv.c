@@ -10,9 +10,11 @@
  * attributes in zram_sysfs.c.
  *
  * Reset and removal must not pull storage from under an open disk.  Both
- * check the openers and set zram->claim under the disk's open_mutex;
- * zram_open() refuses to open a claimed device, so once claimed it stays
- * unused until the claim is dropped.
+ * check the openers and mark the device under the disk's open_mutex
+ * (zram->claim, zram->removing); zram_open() refuses a marked device, so
+ * it stays unused from then on.  A removal that finds a reset running
+ * waits for it, as 6.1 does: del_gendisk() drains the reset attribute's
+ * handler.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -22,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/part_stat.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -58,7 +61,7 @@ int zram_open(struct gendisk *disk)
 	struct zram *zram = disk->private_data;
 
 	lockdep_assert_held(&disk->open_mutex);
-	return zram->claim ? -EBUSY : 0;
+	return zram->claim || zram->removing ? -EBUSY : 0;
 }
 
 static const struct block_device_operations zram_fops = {
@@ -160,28 +163,45 @@ unlock:
 static void zram_reset_device(struct zram *zram)
 {
 	down_write(&zram->init_lock);
+	/* A limit set before initialisation goes too, as in 6.1. */
+	WRITE_ONCE(zram->limit_pages, 0);
 	if (zram_initialized(zram)) {
 		zram_free_storage(zram);
 		zram->nr_pages = 0;
 		zram->disksize = 0;
-		WRITE_ONCE(zram->limit_pages, 0);
 		memset(&zram->stats, 0, sizeof(zram->stats));
 		set_capacity_and_notify(zram->disk, 0);
+		part_stat_set_all(zram->disk->part0, 0);
 	}
 	up_write(&zram->init_lock);
 }
 
-/* Claims the device for a reset or removal; -EBUSY if open or claimed. */
+/* Claims the device for a reset; -EBUSY if open, claimed or going away. */
 static int zram_claim(struct zram *zram)
 {
 	struct gendisk *disk = zram->disk;
 	int ret = 0;
 
 	mutex_lock(&disk->open_mutex);
-	if (disk_openers(disk) || zram->claim)
+	if (disk_openers(disk) || zram->claim || zram->removing)
 		ret = -EBUSY;
 	else
 		zram->claim = true;
+	mutex_unlock(&disk->open_mutex);
+	return ret;
+}
+
+/* Marks the device for removal; -EBUSY if open.  A reset may be running. */
+static int zram_mark_removing(struct zram *zram)
+{
+	struct gendisk *disk = zram->disk;
+	int ret = 0;
+
+	mutex_lock(&disk->open_mutex);
+	if (disk_openers(disk))
+		ret = -EBUSY;
+	else
+		zram->removing = true;
 	mutex_unlock(&disk->open_mutex);
 	return ret;
 }
@@ -220,8 +240,8 @@ static void zram_queue_limits(struct queue_limits *lim)
 	lim->io_min = PAGE_SIZE;
 	lim->io_opt = PAGE_SIZE;
 	lim->discard_granularity = PAGE_SIZE;
-	lim->max_hw_discard_sectors = UINT_MAX;
-	lim->max_write_zeroes_sectors = UINT_MAX;
+	lim->max_hw_discard_sectors = ZRAM_MAX_DISCARD_SECTORS;
+	lim->max_write_zeroes_sectors = ZRAM_MAX_WRITE_ZEROES_SECTORS;
 }
 
 static void zram_setup_disk(struct zram *zram)
@@ -282,9 +302,10 @@ free_zram:
 }
 
 /*
- * Tears a device down.  It must be claimed or unopenable (module exit).
- * del_gendisk() waits for attribute handlers still running, so no one can
- * initialise the device again before its storage is freed.
+ * Tears a device down.  It must be marked for removal or unopenable
+ * (module exit).  del_gendisk() waits for attribute handlers still running,
+ * a reset among them, so no one can initialise the device again before its
+ * storage is freed.
  */
 static void zram_destroy(struct zram *zram)
 {
@@ -332,7 +353,7 @@ static ssize_t hot_remove_store(zram_class_const struct class *class,
 	if (!zram) {
 		ret = -ENODEV;
 	} else {
-		ret = zram_claim(zram);
+		ret = zram_mark_removing(zram);
 		if (!ret) {
 			idr_remove(&zram_index_idr, id);
 			zram_destroy(zram);

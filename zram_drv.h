@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/bit_spinlock.h>
 #include <linux/blkdev.h>
+#include <linux/build_bug.h>
 #include <linux/crypto.h>
 #include <linux/ktime.h>
 #include <linux/rwsem.h>
@@ -22,9 +23,24 @@
 #define SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 #define SECTORS_PER_PAGE	BIT(SECTORS_PER_PAGE_SHIFT)
 
-/* One logical block per page: every request covers whole slots. */
-#define ZRAM_LOGICAL_BLOCK_SIZE	PAGE_SIZE
+/*
+ * 4 KiB logical blocks, as in 6.1.  The I/O path keeps one block in each
+ * slot of a page, so Kconfig allows only 4 KiB pages, and the build checks.
+ */
+#define ZRAM_LOGICAL_BLOCK_SIZE	4096
+static_assert(PAGE_SIZE == ZRAM_LOGICAL_BLOCK_SIZE);
 #define ZRAM_SECTORS_PER_LOGICAL_BLOCK	(ZRAM_LOGICAL_BLOCK_SIZE >> SECTOR_SHIFT)
+
+/*
+ * The longest discard and write-zeroes bios the queue advertises.  A bio
+ * holds its length in 32 bits of bytes, and 6.1's zero-out helper splits a
+ * request only at our limit: with a larger one, a zero-out of 4 GiB or more
+ * reaches the driver cut to its length modulo 4 GiB.  Whole logical blocks,
+ * just below 4 GiB.
+ */
+#define ZRAM_MAX_DISCARD_SECTORS \
+	round_down(UINT_MAX >> SECTOR_SHIFT, ZRAM_SECTORS_PER_LOGICAL_BLOCK)
+#define ZRAM_MAX_WRITE_ZEROES_SECTORS	ZRAM_MAX_DISCARD_SECTORS
 
 /*
  * zram_slot.flags: the low ZRAM_SIZE_BITS hold the size of the stored
@@ -73,7 +89,7 @@ struct zram_stats {
 	atomic64_t failed_reads;
 	atomic64_t failed_writes;	/* includes mem_limit refusals */
 	atomic64_t invalid_io;		/* misaligned or out-of-range bios */
-	atomic64_t notify_free;		/* slots freed by discard or swap */
+	atomic64_t notify_free;		/* swap frees (missed too), discards */
 	atomic64_t miss_free;		/* swap frees skipped: slot busy */
 	atomic64_t writestall;		/* stores that had to sleep for memory */
 };
@@ -88,8 +104,8 @@ struct zram_stats {
  * they stay until a reset, which cannot happen while the disk is open, so
  * the I/O path uses them without init_lock.
  *
- * @claim, protected by the disk's open_mutex, is set while a reset or a
- * removal is in progress and makes opens fail with -EBUSY.
+ * @claim (a reset in progress) and @removing (a removal in progress), both
+ * protected by the disk's open_mutex, make opens fail with -EBUSY.
  *
  * @limit_pages (0: no limit) may change at any time; read it once.
  */
@@ -106,6 +122,7 @@ struct zram {
 	char compressor[CRYPTO_MAX_ALG_NAME];
 	struct zram_stats stats;
 	bool claim;
+	bool removing;
 	int id;
 	struct dentry *debugfs_dir;
 };
@@ -120,55 +137,55 @@ static inline struct zram *dev_to_zram(struct device *dev)
 	return dev_to_disk(dev)->private_data;
 }
 
-static inline struct zram_slot *zram_slot(struct zram *zram,
-					  unsigned long index)
+static inline struct zram_slot *zram_slot_at(struct zram *zram,
+					     unsigned long index)
 {
 	return &zram->table[index];
 }
 
 static inline void zram_slot_lock(struct zram *zram, unsigned long index)
 {
-	bit_spin_lock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+	bit_spin_lock(ZRAM_LOCK, &zram_slot_at(zram, index)->flags);
 }
 
 static inline bool zram_slot_trylock(struct zram *zram, unsigned long index)
 {
-	return bit_spin_trylock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+	return bit_spin_trylock(ZRAM_LOCK, &zram_slot_at(zram, index)->flags);
 }
 
 static inline void zram_slot_unlock(struct zram *zram, unsigned long index)
 {
-	bit_spin_unlock(ZRAM_LOCK, &zram_slot(zram, index)->flags);
+	bit_spin_unlock(ZRAM_LOCK, &zram_slot_at(zram, index)->flags);
 }
 
 static inline bool zram_slot_test(struct zram *zram, unsigned long index,
 				  enum zram_slot_flag flag)
 {
-	return test_bit(flag, &zram_slot(zram, index)->flags);
+	return test_bit(flag, &zram_slot_at(zram, index)->flags);
 }
 
 static inline void zram_slot_set(struct zram *zram, unsigned long index,
 				 enum zram_slot_flag flag)
 {
-	set_bit(flag, &zram_slot(zram, index)->flags);
+	set_bit(flag, &zram_slot_at(zram, index)->flags);
 }
 
 static inline void zram_slot_clear(struct zram *zram, unsigned long index,
 				   enum zram_slot_flag flag)
 {
-	clear_bit(flag, &zram_slot(zram, index)->flags);
+	clear_bit(flag, &zram_slot_at(zram, index)->flags);
 }
 
 static inline unsigned int zram_slot_size(struct zram *zram,
 					  unsigned long index)
 {
-	return zram_slot(zram, index)->flags & ZRAM_SIZE_MASK;
+	return zram_slot_at(zram, index)->flags & ZRAM_SIZE_MASK;
 }
 
 static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
 				      unsigned int size)
 {
-	struct zram_slot *slot = zram_slot(zram, index);
+	struct zram_slot *slot = zram_slot_at(zram, index);
 
 	slot->flags = (slot->flags & ~ZRAM_SIZE_MASK) | size;
 }
@@ -176,7 +193,7 @@ static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
 /* Holds data: a zsmalloc object or a fill word. */
 static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 {
-	return zram_slot(zram, index)->handle ||
+	return zram_slot_at(zram, index)->handle ||
 	       zram_slot_test(zram, index, ZRAM_SAME);
 }
 

@@ -52,7 +52,7 @@ struct zram_obj {
 /* Called with the slot locked, or with the device exclusively owned. */
 void zram_slot_free(struct zram *zram, unsigned long index)
 {
-	struct zram_slot *slot = zram_slot(zram, index);
+	struct zram_slot *slot = zram_slot_at(zram, index);
 
 	zram_slot_clear(zram, index, ZRAM_IDLE);
 	slot->ac_time = 0;
@@ -79,7 +79,7 @@ void zram_slot_free(struct zram *zram, unsigned long index)
 static void zram_slot_install(struct zram *zram, unsigned long index,
 			      const struct zram_obj *obj)
 {
-	zram_slot(zram, index)->handle = obj->handle;
+	zram_slot_at(zram, index)->handle = obj->handle;
 	if (obj->same) {
 		zram_slot_set(zram, index, ZRAM_SAME);
 		atomic64_inc(&zram->stats.same_pages);
@@ -98,7 +98,7 @@ static void zram_slot_install(struct zram *zram, unsigned long index,
 static void zram_slot_accessed(struct zram *zram, unsigned long index)
 {
 	zram_slot_clear(zram, index, ZRAM_IDLE);
-	zram_slot(zram, index)->ac_time = ktime_get_boottime();
+	zram_slot_at(zram, index)->ac_time = ktime_get_boottime();
 }
 
 /* Marks idle the slots holding data last used at or before @cutoff. */
@@ -109,7 +109,7 @@ void zram_mark_idle(struct zram *zram, ktime_t cutoff)
 	for (index = 0; index < zram->nr_pages; index++) {
 		zram_slot_lock(zram, index);
 		if (zram_slot_allocated(zram, index) &&
-		    zram_slot(zram, index)->ac_time <= cutoff)
+		    zram_slot_at(zram, index)->ac_time <= cutoff)
 			zram_slot_set(zram, index, ZRAM_IDLE);
 		zram_slot_unlock(zram, index);
 		cond_resched();
@@ -311,7 +311,7 @@ static int zram_write_page(struct zram *zram, struct page *page,
 static int zram_read_obj(struct zram *zram, unsigned long index,
 			 struct page *page)
 {
-	unsigned long handle = zram_slot(zram, index)->handle;
+	unsigned long handle = zram_slot_at(zram, index)->handle;
 	unsigned int size = zram_slot_size(zram, index);
 	struct zcomp_strm *strm;
 	void *src, *dst;
@@ -352,8 +352,8 @@ static int zram_read_page(struct zram *zram, struct page *page,
 		zram_slot_accessed(zram, index);
 
 	if (zram_slot_test(zram, index, ZRAM_SAME))
-		zram_fill_page(page, zram_slot(zram, index)->handle);
-	else if (!zram_slot(zram, index)->handle)
+		zram_fill_page(page, zram_slot_at(zram, index)->handle);
+	else if (!zram_slot_at(zram, index)->handle)
 		zram_fill_page(page, 0);
 	else
 		ret = zram_read_obj(zram, index, page);
@@ -505,18 +505,29 @@ static void zram_bio_discard(struct zram *zram, struct bio *bio)
 	}
 }
 
-/* Whole logical blocks inside the device; anything else is refused. */
+/*
+ * Whole logical blocks inside the device, at least one; anything else is
+ * refused.
+ */
 static bool zram_range_valid(struct zram *zram, sector_t start,
 			     unsigned int size)
 {
 	/* Pairs with zram_init_device(): a set disksize means a table. */
 	u64 disksize = smp_load_acquire(&zram->disksize);
 
+	/* Not a flush, so a length that wrapped around in 32 bits. */
+	if (!size)
+		return false;
 	if (start & (ZRAM_SECTORS_PER_LOGICAL_BLOCK - 1))
 		return false;
 	if (size & (ZRAM_LOGICAL_BLOCK_SIZE - 1))
 		return false;
 	return start + (size >> SECTOR_SHIFT) <= disksize >> SECTOR_SHIFT;
+}
+
+static bool zram_bio_is_flush(const struct bio *bio)
+{
+	return op_is_flush(bio->bi_opf) || bio_op(bio) == REQ_OP_FLUSH;
 }
 
 void zram_submit_bio(struct bio *bio)
@@ -525,8 +536,8 @@ void zram_submit_bio(struct bio *bio)
 	unsigned long start_time;
 	int ret = 0;
 
-	if (!bio->bi_iter.bi_size) {
-		/* A flush: nothing is cached, the data is where it goes. */
+	if (!bio->bi_iter.bi_size && zram_bio_is_flush(bio)) {
+		/* Nothing is cached: the data is already where it goes. */
 		bio_endio(bio);
 		return;
 	}
@@ -572,8 +583,9 @@ static void zram_page_done(struct page *page, bool write)
 
 /*
  * One whole page without a bio, for block layers that have rw_page (see
- * zram_compat.h): swap's synchronous path and mpage reads.  A failure is
- * not counted: the caller retries with a bio, which reports it.
+ * zram_compat.h): swap's synchronous path and mpage reads.  A failed read
+ * or write is not counted: the caller retries with a bio, which reports
+ * it.  A request outside the device counts in invalid_io, as in 6.1.
  */
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op)
@@ -584,8 +596,12 @@ int zram_rw_page(struct block_device *bdev, sector_t sector,
 	unsigned long start_time;
 	int ret;
 
-	if (PageTransHuge(page) || !zram_range_valid(zram, sector, PAGE_SIZE))
+	if (PageTransHuge(page))
 		return -EINVAL;
+	if (!zram_range_valid(zram, sector, PAGE_SIZE)) {
+		atomic64_inc(&zram->stats.invalid_io);
+		return -EINVAL;
+	}
 
 	start_time = zram_bdev_start_io_acct(bdev->bd_disk->part0, op,
 					     SECTORS_PER_PAGE);
@@ -616,11 +632,12 @@ void zram_swap_slot_free_notify(struct block_device *bdev,
 
 	if (index >= zram->nr_pages)
 		return;
+	/* As 6.1 counts: every notification, missed ones in miss_free too. */
+	atomic64_inc(&zram->stats.notify_free);
 	if (!zram_slot_trylock(zram, index)) {
 		atomic64_inc(&zram->stats.miss_free);
 		return;
 	}
 	zram_slot_free(zram, index);
 	zram_slot_unlock(zram, index);
-	atomic64_inc(&zram->stats.notify_free);
 }

@@ -64,10 +64,11 @@ static DEVICE_ATTR_RO(initstate);
 static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t len)
 {
-	bool do_reset;
+	u16 do_reset;
 	int ret;
 
-	ret = kstrtobool(buf, &do_reset);
+	/* As 6.1 parses it: any non-zero 16-bit number resets. */
+	ret = kstrtou16(buf, 10, &do_reset);
 	if (ret)
 		return ret;
 	if (!do_reset)

@@ -86,7 +86,8 @@
  *    space; map points its two PTEs at the object's pages, unmap clears
  *    them and invalidates this CPU's TLB entries for the window.  Only x86
  *    has the exported pieces this needs (lookup_address() to find the
- *    PTEs), elsewhere pools fall back to copying.
+ *    PTEs), elsewhere pools fall back to copying.  They do so on x86 too
+ *    when page table isolation is on (see zs_pgtable_unsafe_reason()).
  *
  * Either way the per-CPU area is held from map to unmap with preemption
  * disabled, so a caller must not sleep while an object is mapped and may
@@ -250,6 +251,7 @@ struct zs_pool {
 	struct size_class *classes[ZS_NR_SIZES];
 	struct kmem_cache *handle_cache;
 	struct kmem_cache *zspage_cache;
+	const char *mapping_fallback;	/* why not the mapping asked for */
 	struct zs_map_area __percpu *areas;
 	atomic_long_t pages;
 	struct zsm_pool_stats stats;
@@ -302,6 +304,46 @@ const char *zsm_mapping_name(enum zs_mapping mapping)
 	return zs_mapping_names[mapping];
 }
 
+#if ZS_HAVE_PGTABLE_MAPPING
+/*
+ * Why page-table mapping would be wrong on this machine, or NULL.  Under
+ * page table isolation kernel PTEs are not global: a translation of the
+ * window is cached under the address space (PCID) it was made in.  A CPU
+ * can change address space between map and unmap (a lazy-TLB kernel
+ * thread that gets a TLB flush IPI moves to init_mm), and unmap then
+ * invalidates the window in the new PCID only; the old translation
+ * survives until that address space runs again, and reads the wrong page.
+ * Invalidating every PCID takes flush_tlb_kernel_range() or flush_tlb_all(),
+ * which modules cannot call.  Without isolation the PTEs are global and a
+ * single invlpg drops them from every PCID.
+ */
+static const char *zs_pgtable_unsafe_reason(void)
+{
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		return "unsafe with page table isolation (PTI)";
+	return NULL;
+}
+#else
+static const char *zs_pgtable_unsafe_reason(void)
+{
+	return "needs x86";
+}
+#endif
+
+/* The mapping a pool that asks for @mapping gets on this machine. */
+static enum zs_mapping zs_mapping_in_use(enum zs_mapping mapping)
+{
+	if (mapping == ZS_MAPPING_PGTABLE && zs_pgtable_unsafe_reason())
+		return ZS_MAPPING_COPY;
+	return mapping;
+}
+
+static void zs_report_fallback(void)
+{
+	pr_notice_once("zsmalloc: pgtable mapping %s; pools copy instead\n",
+		       zs_pgtable_unsafe_reason());
+}
+
 static int zs_mapping_param_set(const char *val, const struct kernel_param *kp)
 {
 	int mapping = sysfs_match_string(zs_mapping_names, val);
@@ -311,12 +353,16 @@ static int zs_mapping_param_set(const char *val, const struct kernel_param *kp)
 	if (mapping == ZS_MAPPING_PGTABLE && !ZS_HAVE_PGTABLE_MAPPING)
 		return -EINVAL;
 	zs_default_mapping = mapping;
+	if (zs_mapping_in_use(mapping) != mapping)
+		zs_report_fallback();
 	return 0;
 }
 
+/* Reports the mapping new pools really get, not the one asked for. */
 static int zs_mapping_param_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", zsm_mapping_name(zs_default_mapping));
+	return sysfs_emit(buf, "%s\n",
+			  zsm_mapping_name(zs_mapping_in_use(zs_default_mapping)));
 }
 
 static const struct kernel_param_ops zs_mapping_param_ops = {
@@ -1198,6 +1244,8 @@ static int zs_pool_show(struct seq_file *s, void *unused)
 
 	seq_printf(s, "name: %s\n", pool->name);
 	seq_printf(s, "mapping: %s\n", zsm_mapping_name(pool->mapping));
+	if (pool->mapping_fallback)
+		seq_printf(s, "mapping_fallback: %s\n", pool->mapping_fallback);
 	seq_printf(s, "pages: %lu\n", zsm_get_total_pages(pool));
 	seq_printf(s, "pages_compacted: %lu\n",
 		   atomic_long_read(&pool->stats.pages_compacted));
@@ -1318,15 +1366,17 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 
 	if (!name)
 		return NULL;
-	if (mapping == ZS_MAPPING_PGTABLE && !ZS_HAVE_PGTABLE_MAPPING)
-		mapping = ZS_MAPPING_COPY;
 
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return NULL;
 	atomic_long_set(&pool->pages, 0);
 	atomic_long_set(&pool->stats.pages_compacted, 0);
-	pool->mapping = mapping;
+	pool->mapping = zs_mapping_in_use(mapping);
+	if (pool->mapping != mapping) {
+		pool->mapping_fallback = zs_pgtable_unsafe_reason();
+		zs_report_fallback();
+	}
 	pool->name = kstrdup(name, GFP_KERNEL);
 	if (!pool->name || zs_pool_init_classes(pool))
 		goto fail;

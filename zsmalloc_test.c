@@ -1011,9 +1011,18 @@ static enum zt_result zt_class_table(struct zs_pool *pool)
 	return ZT_PASS;
 }
 
+static bool zt_pti_on(void)
+{
+#ifdef CONFIG_X86
+	return boot_cpu_has(X86_FEATURE_PTI);
+#else
+	return false;
+#endif
+}
+
 static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
 {
-	enum zs_mapping expect = zs_default_mapping;
+	enum zs_mapping expect = zs_mapping_in_use(zs_default_mapping);
 	struct zs_pool *pool;
 	bool param_ok;
 	char *buf;
@@ -1040,8 +1049,12 @@ static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
 	pool = zs_create_pool_mapping("zt_pgtable", ZS_MAPPING_PGTABLE);
 	if (!ZT_OK(pool))
 		return ZT_FAIL;
-	expect = ZS_HAVE_PGTABLE_MAPPING ? ZS_MAPPING_PGTABLE : ZS_MAPPING_COPY;
-	param_ok = zsm_pool_mapping(pool) == expect;
+	/* Page-table mapping only on x86, and not under page table isolation. */
+	expect = ZS_MAPPING_PGTABLE;
+	if (!ZS_HAVE_PGTABLE_MAPPING || zt_pti_on())
+		expect = ZS_MAPPING_COPY;
+	param_ok = zsm_pool_mapping(pool) == expect &&
+		   !pool->mapping_fallback == (expect == ZS_MAPPING_PGTABLE);
 	zsm_destroy_pool(pool);
 	if (!ZT_OK(param_ok))
 		return ZT_FAIL;

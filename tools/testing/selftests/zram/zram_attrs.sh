@@ -31,7 +31,7 @@ set_disksize()
 	echo "$(sysfs_io write "$Z/disksize" "$1") $(< "$Z/disksize")"
 }
 
-ktap_plan 54
+ktap_plan 56
 
 check_run "modprobe zram" zram_load num_devices=1 || ktap_finish
 
@@ -155,8 +155,16 @@ check_errno "mem_used_max 'abc': EINVAL" EINVAL "$Z/mem_used_max" abc
 
 # --- reset --------------------------------------------------------------------
 
+# reset takes any positive 16-bit number, as kstrtou16() parses it.
 check_errno "reset 0: EINVAL" EINVAL "$Z/reset" 0
 check_errno "reset 'abc': EINVAL" EINVAL "$Z/reset" abc
+check_eq "reset '1x': EINVAL, device untouched" "EINVAL 1" \
+	"$(sysfs_io write "$Z/reset" 1x) $(< "$Z/initstate")"
+check_eq "reset 65536: ERANGE, device untouched" "ERANGE 1" \
+	"$(sysfs_io write "$Z/reset" 65536) $(< "$Z/initstate")"
+# Set the device up again if one of the bad values above reset it, so
+# that each failure shows in its own test only.
+[ "$(< "$Z/initstate")" = 1 ] || echo 64M > "$Z/disksize"
 exec 3< /dev/zram0
 check_eq "reset while the device is open: EBUSY, device untouched" \
 	"EBUSY 1 67108864" \
@@ -166,9 +174,9 @@ mkfs.ext4 -q /dev/zram0 && mkdir -p /mnt/zram0 && mount /dev/zram0 /mnt/zram0
 check_eq "reset while mounted: EBUSY, device untouched" "EBUSY 1" \
 	"$(sysfs_io write "$Z/reset" 1) $(< "$Z/initstate")"
 umount /mnt/zram0
-check_eq "reset: disksize 0, initstate 0, mem_limit 0, algorithm kept" \
+check_eq "reset 2 (any positive value): disksize, initstate, mem_limit 0, algorithm kept" \
 	"OK 0 0 0 $used" \
-	"$(sysfs_io write "$Z/reset" 1) $(< "$Z/disksize") $(< "$Z/initstate") $(mm zram0 4) $(alg_current)"
+	"$(sysfs_io write "$Z/reset" 2) $(< "$Z/disksize") $(< "$Z/initstate") $(mm zram0 4) $(alg_current)"
 
 check_run "rmmod zram" zram_unload
 ktap_finish

@@ -12,6 +12,8 @@
 # page).  So from user space io_stat's invalid_io must stay 0; what the
 # driver owns here is the queue limits that make the block layer do this,
 # a correct read-modify-write, and zero-filled reads of unwritten pages.
+# Last, zero-outs of 4 GiB and more on an 8 GiB device, which the queue's
+# limits must make the block layer split.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -20,7 +22,7 @@ DEV=/dev/zram0
 SIZE=$((64 << 20))
 MIB=$((1 << 20))
 
-ktap_plan 24
+ktap_plan 33
 
 check_run "modprobe zram" zram_load || ktap_finish
 echo 64M > "$Z/disksize"
@@ -87,6 +89,58 @@ check_eq "the last MiB but its last page still holds 0x22" "OK $((MIB - 4096))" 
 	"$(blkio -d -p 0x22 $DEV read $((SIZE - MIB)) $((MIB - 4096)))"
 check_eq "io_stat: no failed reads or writes, invalid_io 0 (nothing bad reached zram)" \
 	"0 0 0" "$(fields "$Z/io_stat" 1 2 3)"
+
+# --- Zero-out of 4 GiB and more ---------------------------------------------
+# A bio holds its length in 32 bits of bytes.  The queue's limits must make
+# the block layer split a long zero-out: otherwise it reaches the driver
+# cut to its length modulo 4 GiB, and exactly 4 GiB as an empty bio.
+
+GIB=$((1 << 30))
+LIMIT=$((4 * GIB - 4096))
+MARKS="$((2 * GIB)) $((4095 * MIB)) $((4200 * MIB))"
+
+# mark_all BYTE / marks_read BYTE: write or check one MiB of BYTE at each
+# of MARKS; marks_read prints one result per mark.
+mark_all()
+{
+	local off
+
+	for off in $MARKS; do
+		blkio -d -p "$1" $DEV write "$off" $MIB > /dev/null
+	done
+}
+
+marks_read()
+{
+	local off
+
+	for off in $MARKS; do
+		blkio -d -p "$1" $DEV read "$off" $MIB
+	done | xargs
+}
+
+echo 1 > "$Z/reset"
+echo 8G > "$Z/disksize"
+check_eq "queue: discard and write-zeroes limits are whole blocks below 4 GiB" \
+	"$LIMIT $LIMIT" \
+	"$(cat "$Z/queue/discard_max_bytes" "$Z/queue/write_zeroes_max_bytes" | xargs)"
+mark_all 0x5c
+check_eq "8 GiB device: 1 MiB stored at 2 GiB, 4095 MiB and 4200 MiB" \
+	"OK $MIB OK $MIB OK $MIB" "$(marks_read 0x5c)"
+check_eq "zero-out of 0..5 GiB succeeds" "OK $((5 * GIB))" \
+	"$(blkio $DEV zeroout 0 $((5 * GIB)))"
+check_eq "after it all three read back as zeroes" "OK $MIB OK $MIB OK $MIB" \
+	"$(marks_read 0)"
+check_eq "and no data is left stored (orig_data_size 0)" 0 "$(mm zram0 1)"
+mark_all 0x5d
+check_eq "zero-out of exactly 4 GiB succeeds" "OK $((4 * GIB))" \
+	"$(blkio $DEV zeroout 0 $((4 * GIB)))"
+check_eq "it zeroes 2 GiB and 4095 MiB and keeps 4200 MiB" \
+	"OK $MIB OK $MIB BADDATA at $((4200 * MIB)): 0x5d" "$(marks_read 0)"
+check_eq "4200 MiB still holds its data" "OK $MIB" \
+	"$(blkio -d -p 0x5d $DEV read $((4200 * MIB)) $MIB)"
+check_eq "io_stat: still no failed or invalid I/O" "0 0 0" \
+	"$(fields "$Z/io_stat" 1 2 3)"
 
 check_run "rmmod zram" zram_unload
 ktap_finish

@@ -3,8 +3,9 @@
 #
 # Device life cycle: the num_devices module parameter, hot_add/hot_remove
 # in /sys/class/zram-control and their error codes, reset and reuse of a
-# device (old data gone, new data kept), and rmmod/modprobe cycles,
-# including rmmod being refused while a device is open or mounted.
+# device (old data gone, new data kept), hot_remove racing a reset, and
+# rmmod/modprobe cycles, including rmmod being refused while a device is
+# open or mounted.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -31,7 +32,7 @@ refcnt()
 	cat /sys/module/zram/refcnt 2>/dev/null || echo unloaded
 }
 
-ktap_plan 28
+ktap_plan 29
 
 # --- num_devices ----------------------------------------------------------
 
@@ -91,6 +92,37 @@ echo 8M > $SYS/zram0/disksize
 fill zram0 0x5a 8 > /dev/null
 check_eq "reuse with another size and algorithm" "8388608 OK 8388608" \
 	"$(blockdev --getsize64 /dev/zram0) $(verify zram0 0x5a 8)"
+
+# --- hot_remove during a reset ------------------------------------------------
+# As in 6.1, hot_remove of a device that is being reset waits for the
+# reset and then removes it.  The device is filled with many small objects
+# so that the reset takes a while; once its stored data starts to shrink
+# (the legacy orig_data_size file reads it without the device's lock) the
+# reset is under way, and hot_remove is written.
+
+mib=$((256 / ZT_SCALE))
+id=$(< $CTL/hot_add)
+echo ${mib}M > $SYS/zram$id/disksize
+fio --name=fill --filename=/dev/zram$id --rw=write --bs=1M --direct=1 \
+	--size=${mib}M --buffer_compress_percentage=95 --refill_buffers \
+	--buffer_compress_chunk=4096 --eta=never > /dev/null
+full=$(< $SYS/zram$id/orig_data_size)
+sysfs_io write $SYS/zram$id/reset 1 > $TMPDIR/reset.out &
+reset_pid=$!
+seen=0 end=$((SECONDS + 30))
+while [ $SECONDS -lt $end ]; do
+	read -r left < $SYS/zram$id/orig_data_size
+	if [ "$left" -lt "$full" ]; then
+		seen=1
+		break
+	fi
+done
+if echo $id 2> /dev/null > $CTL/hot_remove; then removed=OK; else removed=FAILED; fi
+wait $reset_pid
+diag "stored $full bytes; $left left when hot_remove was written"
+check_eq "hot_remove written during a reset waits for it; both succeed, device gone" \
+	"1 OK OK no" \
+	"$seen $removed $(< $TMPDIR/reset.out) $([ -e $SYS/zram$id ] && echo yes || echo no)"
 
 # --- rmmod --------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ direct_write()
 		status=none
 }
 
-ktap_plan 36
+ktap_plan 39
 
 check_run "modprobe zram" zram_load || ktap_finish
 echo 64M > "$Z/disksize"
@@ -195,6 +195,16 @@ check_eq "after reset mm_stat is all zero" "0 0 0 0 0 0 0 0 0" \
 	"$(fields "$Z/mm_stat" 1 2 3 4 5 6 7 8 9)"
 check_cmp "after reset free memory is back within 1/8 of it" \
 	$((free_before - $(free_kib))) -lt $((mib / 8 << 10))
+# As 6.1: a reset zeroes the block layer's counters too, and drops a
+# mem_limit even when it was set before the device was initialised.
+check_eq "after reset the block layer's stat (17 fields) is all zero" "17 0" \
+	"$(awk '{ for (i = 1; i <= NF; i++) if ($i != 0) n++; print NF, n + 0 }' "$Z/stat")"
+echo 32M > "$Z/mem_limit"
+check_eq "mem_limit set on the reset device shows in mm_stat" $((32 << 20)) \
+	"$(mm zram0 4)"
+echo 1 > "$Z/reset"
+check_eq "reset of the uninitialised device clears that mem_limit" 0 \
+	"$(mm zram0 4)"
 
 check_run "rmmod zram" zram_unload
 rm -f "$DATA" "$DATA.back" "$TMPDIR/zero.img"
