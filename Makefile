@@ -10,6 +10,12 @@ ifneq ($(KERNELRELEASE),)
 # Our own copy of <linux/zsmalloc.h> must win over the kernel's.
 NOSTDINC_FLAGS += -I$(src)/include
 
+# An external build gets its Kconfig symbols as make variables, which
+# <generated/autoconf.h> of the target kernel knows nothing about; define
+# them for the compiler as the kernel's own configuration would.  In a
+# kernel tree this repeats autoconf.h's definition word for word.
+ccflags-$(CONFIG_ZSMALLOC_PGTABLE_MAPPING) += -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
+
 obj-$(CONFIG_ZRAM) += zram.o
 zram-y := zram_drv.o zram_io.o zram_sysfs.o zram_debugfs.o zcomp.o zsmalloc.o
 
@@ -31,7 +37,6 @@ BUILD ?= $(CURDIR)/build
 EXT_CONFIG := CONFIG_ZRAM=m CONFIG_ZSMALLOC_TEST=m
 ifeq ($(ZSMALLOC_PGTABLE_MAPPING),y)
 EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
-EXT_CFLAGS := -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
 endif
 
 .PHONY: all modules clean deps demo check check-quick check-debug lint bench soak
@@ -39,8 +44,7 @@ endif
 all: modules
 
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(EXT_CONFIG) \
-		KCFLAGS="$(EXT_CFLAGS) $(KCFLAGS)" modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(EXT_CONFIG) modules
 
 deps:
 	scripts/install-deps.sh

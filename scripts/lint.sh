@@ -225,8 +225,7 @@ unpack_checkpatch
 : >"$FINDINGS"
 run_checkpatch
 run_build default
-run_build pgtable CONFIG_ZSMALLOC_PGTABLE_MAPPING=y \
-	KCFLAGS=-DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
+run_build pgtable CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
 merge_passes findings default pgtable >>"$FINDINGS"
 merge_passes broken default pgtable >"$BROKEN"
 report
