@@ -52,7 +52,8 @@ deps:
 # The VM scripts find the kernel themselves: on a fresh machine it is
 # installed by "deps", after this makefile has been read.
 demo: deps
-	tools/testing/vm/run-vm --name demo vm/demo.sh
+	tools/testing/vm/run-vm $(if $(filter command line,$(origin KVER)),--kver $(KVER)) \
+		--name demo vm/demo.sh
 
 check: deps
 	tools/testing/vm/run-suite
