@@ -71,7 +71,7 @@ bench: deps
 	tools/testing/bench/run-bench
 
 soak: deps
-	scripts/soak.sh
+	scripts/soak.sh $(if $(SOAK_SECONDS),--seconds $(SOAK_SECONDS))
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
