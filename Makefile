@@ -10,6 +10,12 @@ ifneq ($(KERNELRELEASE),)
 # Our own copy of <linux/zsmalloc.h> must win over the kernel's.
 NOSTDINC_FLAGS += -I$(src)/include
 
+# An external build gets its Kconfig symbols as make variables, which
+# <generated/autoconf.h> of the target kernel knows nothing about; define
+# them for the compiler as the kernel's own configuration would.  In a
+# kernel tree this repeats autoconf.h's definition word for word.
+ccflags-$(CONFIG_ZSMALLOC_PGTABLE_MAPPING) += -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
+
 obj-$(CONFIG_ZRAM) += zram.o
 zram-y := zram_drv.o zram_io.o zram_sysfs.o zram_debugfs.o zcomp.o zsmalloc.o
 
@@ -33,7 +39,6 @@ BUILD ?= $(CURDIR)/build
 EXT_CONFIG := CONFIG_ZRAM=m CONFIG_ZSMALLOC_TEST=m
 ifeq ($(ZSMALLOC_PGTABLE_MAPPING),y)
 EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
-EXT_CFLAGS := -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
 endif
 
 .PHONY: all modules clean deps demo check check-quick check-debug lint bench soak
@@ -44,12 +49,10 @@ all: modules
 # so builds for different kernels never clobber each other.
 ifneq ($(KDIR),)
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(EXT_CONFIG) \
-		KCFLAGS="$(EXT_CFLAGS) $(KCFLAGS)" modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(EXT_CONFIG) modules
 else
 modules:
-	ZT_MODULE_CONFIG="$(EXT_CONFIG)" KCFLAGS="$(EXT_CFLAGS) $(KCFLAGS)" \
-		scripts/build-modules.sh $(KVER)
+	ZT_MODULE_CONFIG="$(EXT_CONFIG)" scripts/build-modules.sh $(KVER)
 endif
 
 deps:
@@ -58,7 +61,8 @@ deps:
 # The VM scripts find the kernel themselves: on a fresh machine it is
 # installed by "deps", after this makefile has been read.
 demo: deps
-	tools/testing/vm/run-vm --name demo vm/demo.sh
+	tools/testing/vm/run-vm $(if $(filter command line,$(origin KVER)),--kver $(KVER)) \
+		--name demo vm/demo.sh
 
 check: deps
 	tools/testing/vm/run-suite
@@ -76,7 +80,7 @@ bench: deps
 	BENCH_KVER=$(KVER) tools/testing/bench/run-bench
 
 soak: deps
-	scripts/soak.sh
+	scripts/soak.sh $(if $(SOAK_SECONDS),--seconds $(SOAK_SECONDS))
 
 clean:
 	rm -rf $(BUILD)/obj

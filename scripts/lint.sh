@@ -245,8 +245,8 @@ passes=
 for KDIR in $KDIRS; do
 	kver=${KDIR##*/linux-headers-}
 	run_build "default-$kver" "$KDIR"
-	run_build "pgtable-$kver" "$KDIR" CONFIG_ZSMALLOC_PGTABLE_MAPPING=y \
-		KCFLAGS=-DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
+	run_build "pgtable-$kver" "$KDIR" \
+		CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
 	passes="$passes default-$kver pgtable-$kver"
 done
 # shellcheck disable=SC2086 # one pass name per word

@@ -48,7 +48,9 @@ build_our_modules() {
 	(cd "$TOP" && cp -up Makefile Kconfig *.c *.h "$src/" 2>/dev/null)
 	cp -rup "$TOP/include/." "$src/include/"
 	cp -up "$HERE/warn_on_load/"* "$warn/"
-	rm -f "$OBJDIR/out/"*.ko
+	# A module this configuration does not build must not survive from
+	# an earlier build with another one and be packed as if it were new.
+	rm -f "$OBJDIR/out/"*.ko "$src/"*.ko
 
 	echo "vm: building modules for $VM_KVER"
 	# shellcheck disable=SC2086
@@ -65,6 +67,26 @@ build_our_modules() {
 		[ -e "$ko" ] && cp "$ko" "$OBJDIR/out/"
 	done
 	return 0
+}
+
+# with_build_lock COMMAND...: run COMMAND holding the lock of the build
+# copy for $VM_KVER.  Runs for the same kernel share build/obj/VER/: two at
+# once (two people, or run-suite and a manual run) would otherwise build
+# over each other and pack each other's modules.  Hold it from the build
+# until the initramfs is packed; the boot itself needs no lock.
+with_build_lock() {
+	local lock=$TOP/build/obj/$VM_KVER.lock fd rc
+
+	mkdir -p "$TOP/build/obj"
+	exec {fd}>"$lock" || return 1
+	if ! flock -n "$fd"; then
+		echo "vm: waiting for another run building for $VM_KVER"
+		flock "$fd"
+	fi
+	"$@"
+	rc=$?
+	exec {fd}>&-
+	return $rc
 }
 
 # Count the scripts' KTAP results and the kernel's reports for one run.

@@ -2,7 +2,11 @@
 /*
  * memhog: touch more anonymous memory than fits, then check every byte.
  *
- * usage: memhog MIB [PASSES]
+ * usage: memhog [-s] MIB [PASSES]
+ *
+ * -s stops the program (SIGSTOP) once its pages are first written, so that
+ * whoever runs it can look at swap while the pages are out; SIGCONT lets it
+ * check them and go on.
  *
  * Each 4 KiB page gets content derived from its index: a header with the
  * index, then text-like bytes that compress about 2-3:1 like real memory,
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #define PAGE 4096UL
@@ -48,9 +53,12 @@ int main(int argc, char **argv)
 	unsigned long mib, pages, i, bad = 0;
 	unsigned int pass, passes;
 	unsigned char *mem, expect[PAGE];
+	int stop = argc > 1 && !strcmp(argv[1], "-s");
 
+	argc -= stop;
+	argv += stop;
 	if (argc < 2) {
-		fprintf(stderr, "usage: memhog MIB [PASSES]\n");
+		fprintf(stderr, "usage: memhog [-s] MIB [PASSES]\n");
 		return 2;
 	}
 	mib = strtoul(argv[1], NULL, 0);
@@ -65,6 +73,8 @@ int main(int argc, char **argv)
 	for (pass = 0; pass < passes; pass++) {
 		for (i = 0; i < pages; i++)
 			fill_page(mem + i * PAGE, i, pass);
+		if (stop && pass == 0)
+			raise(SIGSTOP);
 		for (i = 0; i < pages; i++) {
 			fill_page(expect, i, pass);
 			if (memcmp(mem + i * PAGE, expect, PAGE)) {

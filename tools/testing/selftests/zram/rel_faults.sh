@@ -4,7 +4,8 @@
 # Fault injection (debug kernel: failslab, fail_page_alloc).  Allocations
 # fail at 5-10% in the writer and reader only (make-it-fail, task-filter),
 # then one at a time at every point of a request (fail-nth), in the I/O
-# path, in compaction, in disksize, reset and hot_add.  A failed write must
+# path, in compaction, in disksize (with every compressor), reset and
+# hot_add.  A failed write must
 # reach the writer as an error and be counted in failed_writes; a read must
 # fail or return the right data; a page whose write failed holds its old
 # or its new data; pages nobody rewrote keep theirs.  After reset and
@@ -17,11 +18,11 @@ SIZE=8M
 KEEP=256		# pages [0, KEEP) are written once and must survive
 TOTAL_FAULTS=0 BYTES=0
 
-ktap_plan 14
+ktap_plan 16
 start=$(date +%s)
 
 if ! rel_have_faults || ! rel_have_kmemleak; then
-	for i in $(seq 14); do
+	for i in $(seq 16); do
 		ktap_skip "fault injection $i" "no failslab/fail_page_alloc/kmemleak (not the debug kernel)"
 	done
 	ktap_finish
@@ -126,12 +127,40 @@ check_run "pages written before the faults read back intact" \
 step "fail-nth setup"
 # 6. Device setup and teardown: disksize, reset and hot_add, fault by fault.
 echo 1 > $SYS/$DEV/reset
+devices=$(ls -d $SYS/zram*)
 out=$(rel_io setup /dev/$DEV)
 rc=$?
 echo "$out" | tail -n 8
 check_eq "fail-nth over disksize, reset and hot_add: clean errors" 0 $rc
 TOTAL_FAULTS=$((TOTAL_FAULTS + $(figure "$out" failed)))
+check_eq "no half-made device left behind by a failed hot_add" \
+	"$(echo $devices)" "$(echo $(ls -d $SYS/zram*))"
+
+step "disksize faults per compressor"
+# 7. Each compressor sets up its own per-CPU streams: disksize with faults
+# in every allocation of the write, a few tries per compressor.
+rel_faults_on failslab 10 1
+rel_faults_on fail_page_alloc 10 1
+bad= enomem=0
+for alg in $(tr -d '[]' < $SYS/$DEV/comp_algorithm); do
+	echo "$alg" > $SYS/$DEV/comp_algorithm || { bad="$bad $alg:unselectable"; continue; }
+	for _ in 1 2 3 4 5 6; do
+		answer=$(sysfs_io write-faulty $SYS/$DEV/disksize 16M)
+		state=$(< $SYS/$DEV/initstate)
+		case "$answer $state" in
+		"OK 1") echo 1 > $SYS/$DEV/reset ;;
+		"ENOMEM 0") enomem=$((enomem + 1)) ;;
+		*) bad="$bad $alg:$answer/initstate=$state"; echo 1 > $SYS/$DEV/reset ;;
+		esac
+	done
+done
 rel_faults_off
+diag "disksize under faults: $enomem ENOMEM"
+TOTAL_FAULTS=$((TOTAL_FAULTS + enomem))
+# No ENOMEM at all would mean no fault reached the driver: no test.
+check_eq "disksize with every compressor: done, or ENOMEM and uninitialised" \
+	"faults seen, none mishandled" \
+	"$([ $enomem -gt 0 ] && echo "faults seen," || echo "no fault seen,")$([ -z "$bad" ] && echo " none mishandled" || echo "$bad")"
 
 step "unload and kmemleak"
 echo 1 > $SYS/$DEV/reset

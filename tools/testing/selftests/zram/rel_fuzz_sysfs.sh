@@ -14,7 +14,10 @@ cd "$(dirname "$0")" || exit 1
 . ./rel_lib.sh
 
 SEED=${REL_SEED:-20240611}
-RANDOMS=${REL_FUZZ_RANDOMS:-$((250 / REL_SCALE))}
+# Random inputs per attribute and device; a long run passes more with
+# run-vm --append zt.fuzz_randoms=N.
+RANDOMS=${REL_FUZZ_RANDOMS:-$(rel_param fuzz_randoms)}
+RANDOMS=${RANDOMS:-$((250 / REL_SCALE))}
 MNT=/mnt/rel-fuzz
 SWAP_MIB=$((96 / REL_SCALE))
 

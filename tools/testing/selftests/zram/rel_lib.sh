@@ -45,6 +45,19 @@ rel_check_no_reports()
 
 REL_REPORTS_AT_START=$(rel_kernel_reports)
 
+# rel_param NAME: VALUE of "zt.NAME=VALUE" on the kernel command line
+# (run-vm --append), or nothing: how long runs reach the guest.
+rel_param()
+{
+	local arg
+
+	for arg in $(cat /proc/cmdline); do
+		case "$arg" in
+		zt.$1=*) echo "${arg#*=}" ;;
+		esac
+	done
+}
+
 # Print one quotable figure: "# rel: NAME: VALUE".
 rel_figure()
 {

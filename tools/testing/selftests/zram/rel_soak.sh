@@ -50,7 +50,8 @@ files_kib=$(cd /usr/bin && du -ck $(ls | head -n $FILES) | tail -n 1 | cut -f1)
 check_run "devices set up: swap, fio target, mounted ext4" \
 	test -n "$(swapon --show=NAME --noheadings)" -a -n "$(findmnt -n $MNT)"
 
-# Each loop runs until $STOP appears and leaves "runs failures" behind.
+# Each loop runs until $STOP appears, keeping "runs failures" up to date
+# in its file under $RUN.
 verifier()
 {
 	local runs=0 failed=0
@@ -64,8 +65,8 @@ verifier()
 			--output=$RUN/fio.out >/dev/null 2>&1 ||
 			{ failed=$((failed + 1)); cp $RUN/fio.out $RUN/fio.failed; }
 		runs=$((runs + 1))
+		echo "$runs $failed" > $RUN/verifier
 	done
-	echo "$runs $failed" > $RUN/verifier
 }
 
 swapper()
@@ -76,8 +77,8 @@ swapper()
 		rel_in_cgroup "$cg" memhog $SWAP_MIB $SWAP_PASSES \
 			>> $RUN/memhog.log 2>&1 || failed=$((failed + 1))
 		runs=$((runs + 1))
+		echo "$runs $failed" > $RUN/swapper
 	done
-	echo "$runs $failed" > $RUN/swapper
 }
 
 churner()
@@ -95,8 +96,8 @@ churner()
 			>> $RUN/churn.log 2>&1 || failed=$((failed + 1))
 		[ $((runs % 5)) = 4 ] && fstrim $MNT
 		runs=$((runs + 1))
+		echo "$runs $failed" > $RUN/churner
 	done
-	echo "$runs $failed" > $RUN/churner
 }
 
 compactor()
@@ -113,6 +114,20 @@ compactor()
 	echo "$runs 0" > $RUN/compactor
 }
 
+# verified_mib: data written and read back intact so far, in MiB.
+verified_mib()
+{
+	local fio=0 swap=0 churn=0 _
+
+	[ -e $RUN/verifier ] && read -r fio _ < $RUN/verifier
+	[ -e $RUN/swapper ] && read -r swap _ < $RUN/swapper
+	[ -e $RUN/churner ] && read -r churn _ < $RUN/churner
+	echo $((fio * FIO_MIB + swap * SWAP_MIB * SWAP_PASSES + churn * files_kib / 1024))
+}
+
+echo "0 0" > $RUN/verifier
+echo "0 0" > $RUN/swapper
+echo "0 0" > $RUN/churner
 verifier & swapper & churner & compactor &
 loads_start=$(date +%s)
 left=$SOAK_SECONDS
@@ -120,7 +135,8 @@ while [ $left -gt 0 ]; do
 	sleep $((left < 30 ? left : 30))
 	left=$((SOAK_SECONDS - ($(date +%s) - loads_start)))
 	diag "$((SOAK_SECONDS - left)) s: swap $(($(mm zram0 1) >> 20)) MiB," \
-	     "fio $(($(mm zram1 1) >> 20)) MiB, ext4 $(($(mm zram2 1) >> 20)) MiB stored"
+	     "fio $(($(mm zram1 1) >> 20)) MiB, ext4 $(($(mm zram2 1) >> 20)) MiB stored;" \
+	     "$(verified_mib) MiB verified so far"
 done
 touch $STOP
 wait
@@ -159,7 +175,7 @@ else
 fi
 rel_check_no_reports "no kernel reports"
 
-mib=$((fio_runs * FIO_MIB + swap_runs * SWAP_MIB * SWAP_PASSES + churn_runs * files_kib / 1024))
+mib=$(verified_mib)
 rel_figure "soak: $SOAK_SECONDS s; $fio_runs fio runs, $swap_runs swap runs, $churn_runs ext4 copies"
 rel_figure "data verified: $mib MiB; verify errors: $((fio_failed + swap_failed + churn_failed))"
 rel_figure "kernel reports: $(($(rel_kernel_reports) - REL_REPORTS_AT_START))"

@@ -6,6 +6,10 @@
  * usage: sysfs_io write PATH VALUE     VALUE plus a newline, as echo does
  *        sysfs_io write-n PATH VALUE   VALUE alone
  *        sysfs_io read PATH
+ *        sysfs_io write-faulty PATH VALUE
+ *                              as write, with the kernel's fault injection
+ *                              (/proc/self/make-it-fail) on for the write
+ *                              call alone
  *
  * A write prints "OK" when the whole value was accepted; a read prints
  * "OK " and the first line read.  On failure either prints the name of
@@ -33,12 +37,21 @@ static int report_errno(int err)
 	return 0;
 }
 
+/* Opened beforehand, so that switching faults on and off cannot fail. */
+static int make_it_fail_fd = -1;
+
+static void set_make_it_fail(const char *on)
+{
+	if (make_it_fail_fd >= 0)
+		(void)!pwrite(make_it_fail_fd, on, 1, 0);
+}
+
 static int do_write(const char *path, const char *value, int newline)
 {
 	size_t len = strlen(value);
 	char *buf = malloc(len + 2);
 	ssize_t ret;
-	int fd;
+	int fd, err;
 
 	if (!buf)
 		return 2;
@@ -48,7 +61,11 @@ static int do_write(const char *path, const char *value, int newline)
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return report_errno(errno);
+	set_make_it_fail("1");
 	ret = write(fd, buf, len);
+	err = errno;
+	set_make_it_fail("0");
+	errno = err;
 	if (ret < 0)
 		report_errno(errno);
 	else if ((size_t)ret != len)
@@ -87,6 +104,14 @@ int main(int argc, char **argv)
 		return do_write(argv[2], argv[3], 0);
 	if (argc == 3 && !strcmp(argv[1], "read"))
 		return do_read(argv[2]);
-	fprintf(stderr, "usage: sysfs_io write|write-n PATH VALUE | read PATH\n");
+	if (argc == 4 && !strcmp(argv[1], "write-faulty")) {
+		make_it_fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
+		if (make_it_fail_fd < 0) {
+			perror("sysfs_io: /proc/self/make-it-fail");
+			return 2;
+		}
+		return do_write(argv[2], argv[3], 1);
+	}
+	fprintf(stderr, "usage: sysfs_io write|write-n|write-faulty PATH VALUE | read PATH\n");
 	return 2;
 }

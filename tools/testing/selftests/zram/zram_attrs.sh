@@ -4,7 +4,8 @@
 # The configuration attributes of /sys/block/zram0 and the exact error code
 # each bad input gets: disksize (bytes and K/M/G suffixes, -EBUSY once set),
 # initstate, comp_algorithm, max_comp_streams, mem_limit, mem_used_max,
-# compact, idle and reset, before and after the device is initialised.
+# compact, idle and reset, before and after the device is initialised;
+# then every compressor comp_algorithm lists stores and returns data.
 # The statistics files have their own script, zram_stats.sh.
 
 cd "$(dirname "$0")" && . ./lib.sh
@@ -31,7 +32,7 @@ set_disksize()
 	echo "$(sysfs_io write "$Z/disksize" "$1") $(< "$Z/disksize")"
 }
 
-ktap_plan 56
+ktap_plan 57
 
 check_run "modprobe zram" zram_load num_devices=1 || ktap_finish
 
@@ -177,6 +178,44 @@ umount /mnt/zram0
 check_eq "reset 2 (any positive value): disksize, initstate, mem_limit 0, algorithm kept" \
 	"OK 0 0 0 $used" \
 	"$(sysfs_io write "$Z/reset" 2) $(< "$Z/disksize") $(< "$Z/initstate") $(mm zram0 4) $(alg_current)"
+
+# --- Every listed compressor round-trips data -------------------------------
+
+# round_trip ALG: select ALG, store 2 MiB of text, 1 MiB of zeros and 1 MiB
+# of random bytes, and read them back; prints what went wrong, if anything.
+round_trip()
+{
+	local back=$TMPDIR/round-trip.back
+
+	echo 1 > "$Z/reset"
+	[ "$(sysfs_io write "$Z/comp_algorithm" "$1") $(alg_current)" = "OK $1" ] ||
+		{ echo "not selected"; return; }
+	echo 16M > "$Z/disksize" &&
+		dd if="$MIX" of=/dev/zram0 bs=1M oflag=direct 2> /dev/null &&
+		dd if=/dev/zram0 of="$back" bs=1M count=4 iflag=direct 2> /dev/null ||
+		{ echo "I/O failed"; return; }
+	cmp -s "$MIX" "$back" || { echo "data differs"; return; }
+	# The text must shrink; the random MiB is stored whole.
+	[ "$(mm zram0 2)" -lt $((3 << 20)) ] ||
+		echo "did not compress: compr_data_size $(mm zram0 2)"
+}
+
+MIX=$TMPDIR/round-trip.mix
+{
+	seq 1 1000000 | head -c $((2 << 20))
+	head -c $((1 << 20)) /dev/zero
+	cat "$(make_random 1)"
+} > "$MIX"
+bad=
+listed=$(tr -d '[]' < "$Z/comp_algorithm")
+for alg in $listed; do
+	why=$(round_trip "$alg")
+	diag "$alg: ${why:-OK}; mm_stat $(< "$Z/mm_stat")"
+	[ -z "$why" ] || bad="$bad $alg"
+done
+echo 1 > "$Z/reset"
+check_eq "every listed compressor stores and returns text, zeros and random data ($(echo $listed))" \
+	"" "$bad"
 
 check_run "rmmod zram" zram_unload
 ktap_finish

@@ -11,9 +11,10 @@
 # zram as whole pages (a sub-page write becomes a read-modify-write of the
 # page).  So from user space io_stat's invalid_io must stay 0; what the
 # driver owns here is the queue limits that make the block layer do this,
-# a correct read-modify-write, and zero-filled reads of unwritten pages.
-# Last, zero-outs of 4 GiB and more on an 8 GiB device, which the queue's
-# limits must make the block layer split.
+# a correct read-modify-write, zero-filled reads of unwritten pages, and
+# pages split over two segments of a direct I/O's user buffer.  Last,
+# zero-outs of 4 GiB and more on an 8 GiB device, which the queue's limits
+# must make the block layer split.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -22,7 +23,7 @@ DEV=/dev/zram0
 SIZE=$((64 << 20))
 MIB=$((1 << 20))
 
-ktap_plan 33
+ktap_plan 34
 
 check_run "modprobe zram" zram_load || ktap_finish
 echo 64M > "$Z/disksize"
@@ -80,6 +81,17 @@ blockdev --flushbufs $DEV
 check_eq "it landed in the driver, and the rest of the page and MiB kept 0x11" \
 	"OK 1000 OK 1000 OK $((MIB - 2000))" \
 	"$(blkio -p 0x11 $DEV read 0 1000) $(blkio -p 0x66 $DEV read 1000 1000) $(blkio -p 0x11 $DEV read 2000 $((MIB - 2000)))"
+
+# --- Direct I/O from buffers that are not page aligned ------------------------
+
+# Each page of the device then arrives in two bio segments, one from each
+# of two user pages.
+bad=
+for shift in 512 1024 2048 3584; do
+	out=$(misaligned_io $DEV $((32 * MIB + shift * 64)) 48 $shift)
+	[ "$out" = OK ] || bad="$bad $shift:$out"
+done
+check_eq "O_DIRECT through buffers 512-3584 bytes into a page round-trips" "" "$bad"
 
 # --- Unwritten pages and the data around the failures -----------------------
 
