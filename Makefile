@@ -11,6 +11,10 @@ ifneq ($(KERNELRELEASE),)
 NOSTDINC_FLAGS += -I$(src)/include
 
 obj-$(CONFIG_ZRAM) += zram.o
+# DKMS passes the package's version (from debian/changelog) for modinfo.
+ifneq ($(ZRAM_VERSION),)
+CFLAGS_zram_drv.o += -DZRAM_VERSION='"$(ZRAM_VERSION)"'
+endif
 zram-y := zram_drv.o zram_io.o zram_sysfs.o zram_debugfs.o zcomp.o zsmalloc.o
 
 # Test and benchmark modules: each carries its own copy of the allocator.
@@ -34,7 +38,8 @@ EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
 EXT_CFLAGS := -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
 endif
 
-.PHONY: all modules clean deps demo check check-quick check-debug lint bench soak
+.PHONY: all modules clean deps demo check check-quick check-debug lint bench soak \
+	deb
 
 all: modules
 
@@ -67,6 +72,10 @@ bench: deps
 
 soak: deps
 	scripts/soak.sh
+
+# The zram-dkms package, in build/deb/.
+deb:
+	scripts/build-deb.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
