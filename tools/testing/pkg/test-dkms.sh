@@ -6,7 +6,8 @@
 # installed kernel the tree supports (dkms.conf's BUILD_EXCLUSIVE_KERNEL)
 # and left the other kernels alone, purge it and check that every kernel's
 # own zram is back; then boot each supported kernel with the module DKMS
-# built and run zram_dkms.sh in it.
+# built and run zram_dkms.sh in it.  The route without the package
+# (scripts/dkms-source.sh, dkms) is built once in private DKMS trees.
 #
 # The package stays installed only from install to purge, and a trap purges
 # it whatever happens: the VM harness packs modules from /lib/modules, so a
@@ -160,6 +161,19 @@ check_eq "it ships no tests, benchmarks or scripts" "" "$extra"
 check_eq "its dkms.conf carries the same version" "PACKAGE_VERSION=\"$version\"" \
 	"$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "$src/dkms.conf" |
 	   grep '^PACKAGE_VERSION=')"
+
+# --- DKMS alone, as README describes, in private trees under OUTDIR ---------
+
+scratch=$OUTDIR/dkms-alone
+"$TOP/scripts/dkms-source.sh" "$scratch/src/zram-$version"
+for kver in "${supported[@]}"; do
+	dkms build "zram/$version" -k "$kver" --sourcetree "$scratch/src" \
+		--dkmstree "$scratch/tree" > "$scratch/build-$kver.log" 2>&1
+	ko=$(find "$scratch/tree/zram/$version/$kver" -name 'zram.ko*' 2>/dev/null)
+	check_eq "$kver: dkms builds scripts/dkms-source.sh's tree, version $version" \
+		"$version" "$( [ -n "$ko" ] && modinfo -F version "$ko" 2>&1)"
+done
+rm -rf "$scratch"
 
 # --- Installed ---------------------------------------------------------------
 
