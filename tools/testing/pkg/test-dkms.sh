@@ -165,6 +165,7 @@ check_eq "its dkms.conf carries the same version" "PACKAGE_VERSION=\"$version\""
 # --- DKMS alone, as README describes, in private trees under OUTDIR ---------
 
 scratch=$OUTDIR/dkms-alone
+mkdir -p "$scratch/tree"
 "$TOP/scripts/dkms-source.sh" "$scratch/src/zram-$version"
 for kver in "${supported[@]}"; do
 	dkms build "zram/$version" -k "$kver" --sourcetree "$scratch/src" \
@@ -173,7 +174,6 @@ for kver in "${supported[@]}"; do
 	check_eq "$kver: dkms builds scripts/dkms-source.sh's tree, version $version" \
 		"$version" "$( [ -n "$ko" ] && modinfo -F version "$ko" 2>&1)"
 done
-rm -rf "$scratch"
 
 # --- Installed ---------------------------------------------------------------
 
