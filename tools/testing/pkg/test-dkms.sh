@@ -107,6 +107,11 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The package is machine-wide: two runs at once (two work trees) would
+# install and purge it under each other.  Wait for the other to finish.
+exec 8> /var/lock/zram-dkms-test.lock
+flock 8
+
 # zram modules in KVER's updates/ tree (DKMS's or anyone's).
 updates_copies()
 {
@@ -214,6 +219,8 @@ for kver in "${supported[@]}" "${unsupported[@]}"; do
 	*) not_ok "$kver: the kernel's own zram is back" ;;
 	esac
 done
+
+flock -u 8
 
 # --- Booted -------------------------------------------------------------------
 
