@@ -26,8 +26,10 @@ endif
 
 else
 
-KVER ?= $(shell scripts/kernel-version.sh 2>/dev/null)
-KDIR ?= /usr/src/linux-headers-$(KVER)
+# KVER= picks one installed kernel; by default "make" builds for each, and
+# the VM targets pick the newest.  KDIR= builds in place against that tree.
+KVER ?=
+KDIR ?=
 BUILD ?= $(CURDIR)/build
 
 # Kconfig symbols for an external build; ZSMALLOC_PGTABLE_MAPPING=y selects
@@ -43,9 +45,17 @@ endif
 
 all: modules
 
+# Each kernel's objects go to build/obj/VER/ (the harness builds there too),
+# so builds for different kernels never clobber each other.
+ifneq ($(KDIR),)
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(EXT_CONFIG) \
 		KCFLAGS="$(EXT_CFLAGS) $(KCFLAGS)" modules
+else
+modules:
+	ZT_MODULE_CONFIG="$(EXT_CONFIG)" KCFLAGS="$(EXT_CFLAGS) $(KCFLAGS)" \
+		scripts/build-modules.sh $(KVER)
+endif
 
 deps:
 	scripts/install-deps.sh
@@ -65,10 +75,10 @@ check-debug: deps
 	tools/testing/vm/run-suite --debug-only
 
 lint: deps
-	scripts/lint.sh
+	KVER=$(KVER) scripts/lint.sh
 
 bench: deps
-	tools/testing/bench/run-bench
+	BENCH_KVER=$(KVER) tools/testing/bench/run-bench
 
 soak: deps
 	scripts/soak.sh
@@ -78,6 +88,9 @@ deb:
 	scripts/build-deb.sh
 
 clean:
+	rm -rf $(BUILD)/obj
+ifneq ($(KDIR),)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+endif
 
 endif

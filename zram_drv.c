@@ -53,19 +53,19 @@ static DEFINE_MUTEX(zram_index_mutex);
 
 static int zram_major;
 
-static int zram_open(struct block_device *bdev, fmode_t mode)
+int zram_open(struct gendisk *disk)
 {
-	struct zram *zram = bdev->bd_disk->private_data;
+	struct zram *zram = disk->private_data;
 
-	lockdep_assert_held(&bdev->bd_disk->open_mutex);
+	lockdep_assert_held(&disk->open_mutex);
 	return zram->claim ? -EBUSY : 0;
 }
 
 static const struct block_device_operations zram_fops = {
 	.owner			= THIS_MODULE,
-	.open			= zram_open,
+	.open			= zram_bdops_open,
 	.submit_bio		= zram_submit_bio,
-	.rw_page		= zram_rw_page,
+	ZRAM_BDOPS_RW_PAGE
 	.swap_slot_free_notify	= zram_swap_slot_free_notify,
 };
 
@@ -206,20 +206,22 @@ int zram_reset_unused(struct zram *zram)
 	return 0;
 }
 
-static void zram_setup_queue(struct request_queue *q)
-{
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	/* Swap compresses the page it writes: it must not change meanwhile. */
-	blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+/*
+ * The queue of every zram disk.  Swap compresses the page it writes, so the
+ * page must not change meanwhile (stable writes); it completes swap I/O
+ * before returning, so swap may wait for it inline (synchronous).
+ */
+#define ZRAM_QUEUE_FEATURES	(BLK_FEAT_STABLE_WRITES | BLK_FEAT_SYNCHRONOUS)
 
-	blk_queue_logical_block_size(q, ZRAM_LOGICAL_BLOCK_SIZE);
-	blk_queue_physical_block_size(q, PAGE_SIZE);
-	blk_queue_io_min(q, PAGE_SIZE);
-	blk_queue_io_opt(q, PAGE_SIZE);
-	q->limits.discard_granularity = PAGE_SIZE;
-	blk_queue_max_discard_sectors(q, UINT_MAX);
-	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
+static void zram_queue_limits(struct queue_limits *lim)
+{
+	lim->logical_block_size = ZRAM_LOGICAL_BLOCK_SIZE;
+	lim->physical_block_size = PAGE_SIZE;
+	lim->io_min = PAGE_SIZE;
+	lim->io_opt = PAGE_SIZE;
+	lim->discard_granularity = PAGE_SIZE;
+	lim->max_hw_discard_sectors = UINT_MAX;
+	lim->max_write_zeroes_sectors = UINT_MAX;
 }
 
 static void zram_setup_disk(struct zram *zram)
@@ -234,12 +236,12 @@ static void zram_setup_disk(struct zram *zram)
 	disk->private_data = zram;
 	snprintf(disk->disk_name, DISK_NAME_LEN, "zram%d", zram->id);
 	set_capacity(disk, 0);
-	zram_setup_queue(disk->queue);
 }
 
 /* Creates a device and returns its id.  Called with zram_index_mutex. */
 static int zram_add(void)
 {
+	struct queue_limits lim = { };
 	struct zram *zram;
 	int ret;
 
@@ -254,9 +256,10 @@ static int zram_add(void)
 	init_rwsem(&zram->init_lock);
 	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
 
-	zram->disk = blk_alloc_disk(NUMA_NO_NODE);
-	if (!zram->disk) {
-		ret = -ENOMEM;
+	zram_queue_limits(&lim);
+	zram->disk = zram_alloc_disk(&lim, ZRAM_QUEUE_FEATURES);
+	if (IS_ERR(zram->disk)) {
+		ret = PTR_ERR(zram->disk);
 		goto remove_id;
 	}
 	zram_setup_disk(zram);
@@ -293,7 +296,8 @@ static void zram_destroy(struct zram *zram)
 	kfree(zram);
 }
 
-static ssize_t hot_add_show(struct class *class, struct class_attribute *attr,
+static ssize_t hot_add_show(zram_class_const struct class *class,
+			    zram_class_const struct class_attribute *attr,
 			    char *buf)
 {
 	int ret;
@@ -310,8 +314,8 @@ static ssize_t hot_add_show(struct class *class, struct class_attribute *attr,
 static struct class_attribute class_attr_hot_add =
 	__ATTR(hot_add, 0400, hot_add_show, NULL);
 
-static ssize_t hot_remove_store(struct class *class,
-				struct class_attribute *attr,
+static ssize_t hot_remove_store(zram_class_const struct class *class,
+				zram_class_const struct class_attribute *attr,
 				const char *buf, size_t count)
 {
 	struct zram *zram;
@@ -348,7 +352,6 @@ ATTRIBUTE_GROUPS(zram_control_class);
 
 static struct class zram_control_class = {
 	.name		= "zram-control",
-	.owner		= THIS_MODULE,
 	.class_groups	= zram_control_class_groups,
 };
 

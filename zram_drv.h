@@ -17,6 +17,7 @@
 #include <linux/zsmalloc.h>
 
 #include "zcomp.h"
+#include "zram_compat.h"
 
 #define SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 #define SECTORS_PER_PAGE	BIT(SECTORS_PER_PAGE_SHIFT)

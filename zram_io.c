@@ -557,10 +557,23 @@ void zram_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
+/* Completes a page read or written without a bio, as a bio's end would. */
+static void zram_page_done(struct page *page, bool write)
+{
+	struct folio *folio = page_folio(page);
+
+	if (write) {
+		folio_end_writeback(folio);
+	} else {
+		folio_mark_uptodate(folio);
+		folio_unlock(folio);
+	}
+}
+
 /*
- * One whole page without a bio: swap's synchronous path (6.1 sets
- * SWP_SYNCHRONOUS_IO for devices with rw_page) and mpage reads.  A failure
- * is not counted: the caller retries with a bio, which reports it.
+ * One whole page without a bio, for block layers that have rw_page (see
+ * zram_compat.h): swap's synchronous path and mpage reads.  A failure is
+ * not counted: the caller retries with a bio, which reports it.
  */
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op)
@@ -574,20 +587,21 @@ int zram_rw_page(struct block_device *bdev, sector_t sector,
 	if (PageTransHuge(page) || !zram_range_valid(zram, sector, PAGE_SIZE))
 		return -EINVAL;
 
-	start_time = bdev_start_io_acct(bdev->bd_disk->part0, SECTORS_PER_PAGE,
-					op, jiffies);
+	start_time = zram_bdev_start_io_acct(bdev->bd_disk->part0, op,
+					     SECTORS_PER_PAGE);
 	if (write) {
 		ret = zram_write_page(zram, page, index);
 	} else {
 		ret = zram_read_page(zram, page, index);
 		flush_dcache_page(page);
 	}
-	bdev_end_io_acct(bdev->bd_disk->part0, op, start_time);
+	zram_bdev_end_io_acct(bdev->bd_disk->part0, op, SECTORS_PER_PAGE,
+			      start_time);
 	if (ret)
 		return ret;
 
 	atomic64_inc(write ? &zram->stats.num_writes : &zram->stats.num_reads);
-	page_endio(page, write, 0);
+	zram_page_done(page, write);
 	return 0;
 }
 

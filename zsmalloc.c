@@ -149,6 +149,8 @@
 #include <linux/vmalloc.h>
 #include <linux/zsmalloc.h>
 
+#include "zram_compat.h"
+
 #ifdef CONFIG_X86
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
@@ -251,8 +253,7 @@ struct zs_pool {
 	struct zs_map_area __percpu *areas;
 	atomic_long_t pages;
 	struct zsm_pool_stats stats;
-	struct shrinker shrinker;
-	bool shrinker_registered;
+	struct shrinker *shrinker;
 	bool debugfs_added;
 	struct dentry *debugfs_dir;
 };
@@ -1114,7 +1115,7 @@ unsigned long zsm_compact(struct zs_pool *pool)
 static unsigned long zs_shrinker_count(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
-	struct zs_pool *pool = container_of(shrinker, struct zs_pool, shrinker);
+	struct zs_pool *pool = zram_shrinker_private(shrinker);
 	struct size_class *class;
 	unsigned long pages = 0;
 	int i;
@@ -1133,7 +1134,7 @@ static unsigned long zs_shrinker_count(struct shrinker *shrinker,
 static unsigned long zs_shrinker_scan(struct shrinker *shrinker,
 				      struct shrink_control *sc)
 {
-	struct zs_pool *pool = container_of(shrinker, struct zs_pool, shrinker);
+	struct zs_pool *pool = zram_shrinker_private(shrinker);
 	unsigned long freed = zsm_compact(pool);
 
 	return freed ? freed : SHRINK_STOP;
@@ -1141,15 +1142,12 @@ static unsigned long zs_shrinker_scan(struct shrinker *shrinker,
 
 static int zs_shrinker_register(struct zs_pool *pool)
 {
-	int err;
+	char name[64];
 
-	pool->shrinker.count_objects = zs_shrinker_count;
-	pool->shrinker.scan_objects = zs_shrinker_scan;
-	pool->shrinker.seeks = DEFAULT_SEEKS;
-	pool->shrinker.batch = 0;
-	err = register_shrinker(&pool->shrinker, "zsmalloc-%s", pool->name);
-	pool->shrinker_registered = !err;
-	return err;
+	snprintf(name, sizeof(name), "zsmalloc-%s", pool->name);
+	pool->shrinker = zram_shrinker_create(name, zs_shrinker_count,
+					      zs_shrinker_scan, pool);
+	return pool->shrinker ? 0 : -ENOMEM;
 }
 
 /* debugfs: <debugfs>/zsmalloc-<module>/<pool>/{classes,pool} */
@@ -1274,8 +1272,8 @@ static void zs_pool_free_objects(struct zs_pool *pool)
 /* Tear down whatever zs_create_pool_mapping() managed to set up. */
 static void zs_pool_release(struct zs_pool *pool)
 {
-	if (pool->shrinker_registered)
-		unregister_shrinker(&pool->shrinker);
+	if (pool->shrinker)
+		zram_shrinker_destroy(pool->shrinker);
 	if (pool->debugfs_added)
 		zs_debugfs_remove(pool);
 	zs_pool_free_objects(pool);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The interface of the kernel's own zsmalloc.ko in 6.1, for the benchmark
- * that runs against it.  Our include/linux/zsmalloc.h shadows the kernel's
- * header in this build, so the declarations are repeated here, and each
- * call is given the name our allocator uses (zsm_*), so that the benchmark
- * body reads the same for both.  Note that 6.1's zs_malloc() returns an
- * error value (IS_ERR_VALUE), not 0, when it fails.
+ * The interface of the kernel's own zsmalloc (the same in 6.1 and 6.12),
+ * for the benchmark that runs against it.  Our include/linux/zsmalloc.h
+ * shadows the kernel's header in this build, so the declarations are
+ * repeated here, and each call is given the name our allocator uses
+ * (zsm_*), so that the benchmark body reads the same for both.  Note that
+ * 6.1's zs_malloc() returns an error value (IS_ERR_VALUE), not 0, when it
+ * fails.
  */
 #ifndef _ZSMALLOC_BENCH_KERNEL_H_
 #define _ZSMALLOC_BENCH_KERNEL_H_

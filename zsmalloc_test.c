@@ -902,20 +902,20 @@ static bool zt_shrinker_checks(struct zs_pool *pool, struct zt_table *t)
 
 	if (!ZT_OK(zt_fill_and_thin(t, 5)))
 		return false;
-	count = pool->shrinker.count_objects(&pool->shrinker, &sc);
+	count = pool->shrinker->count_objects(pool->shrinker, &sc);
 	before = zsm_get_total_pages(pool);
 	zt_diag("shrinker sees %lu of %lu pages", count, before);
 	if (!ZT_OK(count > 0 && count < before))
 		return false;
 	sc.nr_to_scan = count;
-	freed = pool->shrinker.scan_objects(&pool->shrinker, &sc);
+	freed = pool->shrinker->scan_objects(pool->shrinker, &sc);
 	if (!ZT_OK(freed >= count))
 		return false;
 	if (!ZT_OK(zsm_get_total_pages(pool) == before - freed))
 		return false;
-	if (!ZT_OK(pool->shrinker.count_objects(&pool->shrinker, &sc) == 0))
+	if (!ZT_OK(pool->shrinker->count_objects(pool->shrinker, &sc) == 0))
 		return false;
-	if (!ZT_OK(pool->shrinker.scan_objects(&pool->shrinker, &sc) ==
+	if (!ZT_OK(pool->shrinker->scan_objects(pool->shrinker, &sc) ==
 		   SHRINK_STOP))
 		return false;
 	return zt_table_check(t);

@@ -3,7 +3,9 @@
 # Idempotent: both README commands call it.
 set -eu
 
-PKGS="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
+# Both of bookworm's kernels: 6.1 (linux-*-amd64) and 6.12 (linux-*-6.12-amd64).
+PKGS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64
+linux-headers-6.12-amd64 qemu-system-x86 busybox-static
 e2fsprogs util-linux fio kmod cpio gzip xz-utils make gcc libc6-dev sparse
 python3 linux-source flex bison bc libelf-dev libssl-dev dwarves perl
 gnuplot-nox dkms dh-dkms debhelper dpkg-dev openssl zram-tools systemd

@@ -61,6 +61,8 @@ DEV_MIB=512
 MODULES=/lib/modules/$(uname -r)
 KERNEL_ZRAM=$MODULES/kernel/drivers/block/zram/zram.ko
 CGROUP=/sys/fs/cgroup/bench
+# What the kernel's zram offers; read once it has been loaded.
+KERNEL_ALGS=
 # Writes whose buffers compress about like the corpus: in every 512 bytes,
 # 40% fresh random bytes then 60% zeros.  refill_buffers gives each write
 # new content.
@@ -111,8 +113,33 @@ ours_available() {
 	have_module updates zram
 }
 
+# zsmalloc is a module on 6.1 and built in on 6.12.
+kernel_zsmalloc_builtin() {
+	grep -q '/zsmalloc\.ko' "$MODULES/modules.builtin" 2>/dev/null
+}
+
 kernel_available() {
-	[ -e "$KERNEL_ZRAM" ] && have_module kernel zsmalloc
+	[ -e "$KERNEL_ZRAM" ] &&
+		{ have_module kernel zsmalloc || kernel_zsmalloc_builtin; }
+}
+
+# The kernel's zram.ko with what it needs (6.12's links the lz4 and zstd
+# libraries in): insmod, because modprobe would pick ours in updates/.
+load_kernel_zram() {
+	local dep
+
+	for dep in zsmalloc $(modinfo -F depends "$KERNEL_ZRAM" | tr , ' '); do
+		modprobe "$dep" || return 1
+	done
+	insmod "$KERNEL_ZRAM"
+}
+
+# Does the kernel's zram offer algorithm $1?  6.12's has no lzo.
+kernel_has_alg() {
+	case " $KERNEL_ALGS " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
 }
 
 # Set up /dev/zram0 with algorithm $1, DEV_MIB large.
@@ -131,7 +158,7 @@ load_system() {	# load_system SYS ALG; sets DEV
 		modprobe zram || return 1
 		DEV=/dev/zram0 ;;
 	kernel)
-		modprobe zsmalloc && insmod "$KERNEL_ZRAM" || return 1
+		load_kernel_zram || return 1
 		DEV=/dev/zram0 ;;
 	brd)
 		modprobe brd rd_nr=1 rd_size=$((DEV_MIB * 1024)) || return 1
@@ -150,7 +177,8 @@ unload_system() {
 		return 0 ;;
 	kernel)
 		echo 1 > /sys/block/zram0/reset
-		rmmod zram && rmmod zsmalloc ;;
+		rmmod zram || return 1
+		kernel_zsmalloc_builtin || rmmod zsmalloc ;;
 	brd)
 		rmmod brd ;;
 	esac
@@ -293,6 +321,10 @@ turn() {	# turn SYS ALG PHASE
 	local t0 jobs=1
 
 	SYS=$1 ALG=$2 turn_failed=0
+	if [ "$SYS" = kernel ] && ! kernel_has_alg "$ALG"; then
+		ktap ok "rep $REP $ALG $3 kernel # SKIP the kernel's zram has no $ALG"
+		return
+	fi
 	t0=$(uptime_secs)
 	if ! load_system "$SYS" "$ALG"; then
 		ktap "not ok" "rep $REP $ALG $3 $SYS: cannot load or set up"
@@ -329,7 +361,8 @@ zsbench_run() {	# zsbench_run MODULE
 		return
 	fi
 	rmmod "$mod"
-	[ "$mod" = zsmalloc_bench_kernel ] && rmmod zsmalloc
+	[ "$mod" = zsmalloc_bench_kernel ] && ! kernel_zsmalloc_builtin &&
+		rmmod zsmalloc
 	out=$(dmesg | grep -o 'zsbench: .*')
 	echo "$out" | sed "s/^zsbench: /zsbench: rep=$REP /"
 	if [ -n "$out" ] && ! echo "$out" | grep -q failed; then
@@ -388,6 +421,10 @@ else
 fi
 if kernel_available; then
 	systems="$systems kernel"
+	load_kernel_zram &&
+		KERNEL_ALGS=$(tr -d '[]' < /sys/block/zram0/comp_algorithm)
+	unload_system kernel
+	note "the kernel's zram offers: $KERNEL_ALGS"
 else
 	ktap ok "kernel zram # SKIP no zram.ko/zsmalloc.ko in this kernel"
 fi

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels this module builds against, Debian's
+ * 6.1 and 6.12, lives here.  The rest of the tree is written against one
+ * interface: the newer kernel's where it has an equivalent on the older
+ * one, a zram_ helper of this file where it does not.
+ *
+ * Each block names the release that made the change it papers over and is
+ * keyed on LINUX_VERSION_CODE alone.
+ */
+#ifndef _ZRAM_COMPAT_H_
+#define _ZRAM_COMPAT_H_
+
+#include <linux/blkdev.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+
+/*
+ * --- Block device operations ---------------------------------------------
+ *
+ * 6.5 passes open() the gendisk and a blk_mode_t; before, the block_device
+ * and an fmode_t: zram_bdops_open() takes either and calls zram_open().
+ *
+ * 6.3 removed rw_page: from then on swap finds a device synchronous by its
+ * queue's BLK_FEAT_SYNCHRONOUS (QUEUE_FLAG_SYNCHRONOUS until 6.10) and
+ * reads through a bio it waits for; 6.1 reads synchronously through
+ * rw_page, and only from devices that have it.  zram_rw_page() is built
+ * on every kernel but only 6.1's fops point at it.
+ */
+int zram_open(struct gendisk *disk);
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+static inline int zram_bdops_open(struct block_device *bdev, fmode_t mode)
+{
+	return zram_open(bdev->bd_disk);
+}
+#else
+static inline int zram_bdops_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return zram_open(disk);
+}
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define ZRAM_BDOPS_RW_PAGE	.rw_page = zram_rw_page,
+#else
+#define ZRAM_BDOPS_RW_PAGE
+#endif
+
+/* I/O accounting of a request without a bio: 6.3 reordered the arguments. */
+static inline unsigned long zram_bdev_start_io_acct(struct block_device *bdev,
+						    enum req_op op,
+						    unsigned int sectors)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+	return bdev_start_io_acct(bdev, sectors, op, jiffies);
+#else
+	return bdev_start_io_acct(bdev, op, jiffies);
+#endif
+}
+
+static inline void zram_bdev_end_io_acct(struct block_device *bdev,
+					 enum req_op op, unsigned int sectors,
+					 unsigned long start_time)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+	bdev_end_io_acct(bdev, op, start_time);
+#else
+	bdev_end_io_acct(bdev, op, sectors, start_time);
+#endif
+}
+
+/*
+ * --- Queue setup ---------------------------------------------------------
+ *
+ * 6.11 describes a queue completely, features included, in the
+ * queue_limits handed to blk_alloc_disk(); 6.1 allocates the disk first
+ * and then sets each limit and queue flag.  zram_alloc_disk() takes the
+ * newer form on both.  A limit left at 0 keeps the block layer's default,
+ * and a queue is non-rotational and feeds no entropy unless asked, as in
+ * 6.11.  Only the features zram uses are translated for 6.1; there
+ * BLK_FEAT_SYNCHRONOUS needs nothing, ZRAM_BDOPS_RW_PAGE provides it.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)
+typedef unsigned int __bitwise blk_features_t;
+
+#define BLK_FEAT_STABLE_WRITES	((__force blk_features_t)(1u << 5))
+#define BLK_FEAT_SYNCHRONOUS	((__force blk_features_t)(1u << 6))
+
+static inline void zram_queue_apply_limits(struct request_queue *q,
+					   const struct queue_limits *lim)
+{
+	if (lim->logical_block_size)
+		blk_queue_logical_block_size(q, lim->logical_block_size);
+	if (lim->physical_block_size)
+		blk_queue_physical_block_size(q, lim->physical_block_size);
+	if (lim->io_min)
+		blk_queue_io_min(q, lim->io_min);
+	if (lim->io_opt)
+		blk_queue_io_opt(q, lim->io_opt);
+	if (lim->discard_granularity)
+		q->limits.discard_granularity = lim->discard_granularity;
+	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
+}
+
+static inline struct gendisk *zram_alloc_disk(struct queue_limits *lim,
+					      blk_features_t features)
+{
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	zram_queue_apply_limits(disk->queue, lim);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, disk->queue);
+	if (features & BLK_FEAT_STABLE_WRITES)
+		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, disk->queue);
+	return disk;
+}
+#else
+static inline struct gendisk *zram_alloc_disk(struct queue_limits *lim,
+					      blk_features_t features)
+{
+	lim->features |= features;
+	return blk_alloc_disk(lim, NUMA_NO_NODE);
+}
+#endif
+
+/*
+ * --- Device model ---------------------------------------------------------
+ *
+ * 6.4 made the class attribute callbacks take const pointers.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define zram_class_const
+#else
+#define zram_class_const const
+#endif
+
+/*
+ * --- Shrinkers --------------------------------------------------------------
+ *
+ * 6.7 allocates shrinkers (shrinker_alloc(), shrinker_register(),
+ * shrinker_free()) and gives them a private_data pointer; 6.1 registers a
+ * shrinker the caller embeds.  zram_shrinker_create() returns a registered
+ * shrinker on both, or NULL, and zram_shrinker_private() its private data.
+ */
+typedef unsigned long (*zram_shrink_fn)(struct shrinker *shrinker,
+					struct shrink_control *sc);
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+/* What 6.7 added to the shrinker, for 6.1. */
+struct zram_shrinker {
+	struct shrinker shrinker;
+	void *private_data;
+};
+
+static inline void *zram_shrinker_private(struct shrinker *shrinker)
+{
+	return container_of(shrinker, struct zram_shrinker,
+			    shrinker)->private_data;
+}
+
+static inline struct shrinker *zram_shrinker_create(const char *name,
+						    zram_shrink_fn count,
+						    zram_shrink_fn scan,
+						    void *private_data)
+{
+	struct zram_shrinker *zs = kzalloc(sizeof(*zs), GFP_KERNEL);
+
+	if (!zs)
+		return NULL;
+	zs->shrinker.count_objects = count;
+	zs->shrinker.scan_objects = scan;
+	zs->shrinker.seeks = DEFAULT_SEEKS;
+	zs->private_data = private_data;
+	if (register_shrinker(&zs->shrinker, "%s", name)) {
+		kfree(zs);
+		return NULL;
+	}
+	return &zs->shrinker;
+}
+
+static inline void zram_shrinker_destroy(struct shrinker *shrinker)
+{
+	unregister_shrinker(shrinker);
+	kfree(container_of(shrinker, struct zram_shrinker, shrinker));
+}
+#else
+static inline void *zram_shrinker_private(struct shrinker *shrinker)
+{
+	return shrinker->private_data;
+}
+
+static inline struct shrinker *zram_shrinker_create(const char *name,
+						    zram_shrink_fn count,
+						    zram_shrink_fn scan,
+						    void *private_data)
+{
+	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
+
+	if (!shrinker)
+		return NULL;
+	shrinker->count_objects = count;
+	shrinker->scan_objects = scan;
+	shrinker->seeks = DEFAULT_SEEKS;
+	shrinker->private_data = private_data;
+	shrinker_register(shrinker);
+	return shrinker;
+}
+
+static inline void zram_shrinker_destroy(struct shrinker *shrinker)
+{
+	shrinker_free(shrinker);
+}
+#endif
+
+#endif /* _ZRAM_COMPAT_H_ */
