@@ -17,6 +17,10 @@ NOSTDINC_FLAGS += -I$(src)/include
 ccflags-$(CONFIG_ZSMALLOC_PGTABLE_MAPPING) += -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
 
 obj-$(CONFIG_ZRAM) += zram.o
+# DKMS passes the package's version (from debian/changelog) for modinfo.
+ifneq ($(ZRAM_VERSION),)
+CFLAGS_zram_drv.o += -DZRAM_VERSION='"$(ZRAM_VERSION)"'
+endif
 zram-y := zram_drv.o zram_io.o zram_sysfs.o zram_debugfs.o zcomp.o zsmalloc.o
 
 # Test and benchmark modules: each carries its own copy of the allocator.
@@ -41,7 +45,8 @@ ifeq ($(ZSMALLOC_PGTABLE_MAPPING),y)
 EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
 endif
 
-.PHONY: all modules clean deps demo check check-quick check-debug lint bench soak
+.PHONY: all modules clean deps demo check check-quick check-debug lint bench soak \
+	deb
 
 all: modules
 
@@ -81,6 +86,10 @@ bench: deps
 
 soak: deps
 	scripts/soak.sh $(if $(SOAK_SECONDS),--seconds $(SOAK_SECONDS))
+
+# The zram-dkms package, in build/deb/.
+deb:
+	scripts/build-deb.sh
 
 clean:
 	rm -rf $(BUILD)/obj

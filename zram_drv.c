@@ -458,3 +458,6 @@ module_exit(zram_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Compressed RAM block device");
+#ifdef ZRAM_VERSION
+MODULE_VERSION(ZRAM_VERSION);
+#endif
