@@ -221,6 +221,23 @@ io()
 	field "$SYS/$1/io_stat" "$2"
 }
 
+# algorithm DEV: the compressor DEV's comp_algorithm shows in brackets.
+algorithm()
+{
+	sed -n 's/.*\[\([^]]*\)\].*/\1/p' "$SYS/$1/comp_algorithm"
+}
+
+# swap_priority PATH: the priority of swap device PATH in /proc/swaps, or "none".
+swap_priority()
+{
+	local name prio _
+
+	while read -r name _ _ _ prio; do
+		[ "$name" = "$1" ] && echo "$prio" && return
+	done < /proc/swaps
+	echo none
+}
+
 # meminfo KEY: a /proc/meminfo value in KiB.
 meminfo()
 {

@@ -12,12 +12,6 @@ cd "$(dirname "$0")" && . ./lib.sh
 
 Z=$SYS/zram0
 
-# alg_current: the algorithm comp_algorithm shows in brackets.
-alg_current()
-{
-	sed -n 's/.*\[\([^]]*\)\].*/\1/p' "$Z/comp_algorithm"
-}
-
 # alg_present ALG: the crypto API has ALG, loading its module if needed.
 alg_present()
 {
@@ -75,27 +69,27 @@ check_eq "disksize 1T (metadata does not fit in RAM): ENOMEM, still uninitialise
 check_eq "comp_algorithm shows exactly one algorithm in brackets" 1 \
 	"$(grep -o '\[[^]]*\]' "$Z/comp_algorithm" | wc -l)"
 if zram_is_ours; then
-	check_eq "default algorithm is lzo" lzo "$(alg_current)"
+	check_eq "default algorithm is lzo" lzo "$(algorithm zram0)"
 else
-	diag "kernel's zram: default algorithm $(alg_current)"
+	diag "kernel's zram: default algorithm $(algorithm zram0)"
 	ktap_skip "default algorithm is lzo" "the kernel's zram uses its Kconfig default"
 fi
 check_eq "comp_algorithm lists lzo and lzo-rle" "lzo lzo-rle" \
 	"$(tr -d '[]' < "$Z/comp_algorithm" | tr ' ' '\n' | grep -x -e lzo -e lzo-rle | sort | xargs)"
-before=$(alg_current)
+before=$(algorithm zram0)
 check_eq "comp_algorithm 'nosuchalg': EINVAL, selection unchanged" \
-	"EINVAL $before" "$(sysfs_io write "$Z/comp_algorithm" nosuchalg) $(alg_current)"
+	"EINVAL $before" "$(sysfs_io write "$Z/comp_algorithm" nosuchalg) $(algorithm zram0)"
 for alg in lzo-rle lz4 zstd deflate; do
 	if alg_present "$alg"; then
 		check_eq "comp_algorithm $alg is accepted and selected" "OK $alg" \
-			"$(sysfs_io write "$Z/comp_algorithm" $alg) $(alg_current)"
+			"$(sysfs_io write "$Z/comp_algorithm" $alg) $(algorithm zram0)"
 	else
 		ktap_skip "comp_algorithm $alg is accepted and selected" \
 			"$alg is not in this kernel"
 	fi
 done
 check_eq "comp_algorithm lzo without a trailing newline is accepted" "OK lzo" \
-	"$(sysfs_io write-n "$Z/comp_algorithm" lzo) $(alg_current)"
+	"$(sysfs_io write-n "$Z/comp_algorithm" lzo) $(algorithm zram0)"
 
 # --- max_comp_streams: one stream per online CPU, writes are accepted ------
 
@@ -142,7 +136,7 @@ check_eq "the block device has the size set" 67108864 \
 check_eq "disksize again after init: EBUSY, size unchanged" "EBUSY 67108864" \
 	"$(sysfs_io write "$Z/disksize" 32M) $(< "$Z/disksize")"
 check_eq "comp_algorithm lzo after init: EBUSY, still $used" "EBUSY $used" \
-	"$(sysfs_io write "$Z/comp_algorithm" lzo) $(alg_current)"
+	"$(sysfs_io write "$Z/comp_algorithm" lzo) $(algorithm zram0)"
 check_errno "comp_algorithm 'nosuchalg' after init: EINVAL" EINVAL \
 	"$Z/comp_algorithm" nosuchalg
 check_eq "mem_limit can be changed on a live device" "OK 33554432" \
@@ -177,7 +171,7 @@ check_eq "reset while mounted: EBUSY, device untouched" "EBUSY 1" \
 umount /mnt/zram0
 check_eq "reset 2 (any positive value): disksize, initstate, mem_limit 0, algorithm kept" \
 	"OK 0 0 0 $used" \
-	"$(sysfs_io write "$Z/reset" 2) $(< "$Z/disksize") $(< "$Z/initstate") $(mm zram0 4) $(alg_current)"
+	"$(sysfs_io write "$Z/reset" 2) $(< "$Z/disksize") $(< "$Z/initstate") $(mm zram0 4) $(algorithm zram0)"
 
 # --- Every listed compressor round-trips data -------------------------------
 
@@ -188,7 +182,7 @@ round_trip()
 	local back=$TMPDIR/round-trip.back
 
 	echo 1 > "$Z/reset"
-	[ "$(sysfs_io write "$Z/comp_algorithm" "$1") $(alg_current)" = "OK $1" ] ||
+	[ "$(sysfs_io write "$Z/comp_algorithm" "$1") $(algorithm zram0)" = "OK $1" ] ||
 		{ echo "not selected"; return; }
 	echo 16M > "$Z/disksize" &&
 		dd if="$MIX" of=/dev/zram0 bs=1M oflag=direct 2> /dev/null &&

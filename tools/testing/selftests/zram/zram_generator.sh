@@ -20,21 +20,6 @@ unit_key()
 	sed -n "s/^$2=//p" "$1" 2> /dev/null
 }
 
-swap_priority()
-{
-	local name prio _
-
-	while read -r name _ _ _ prio; do
-		[ "$name" = "$1" ] && echo "$prio" && return
-	done < /proc/swaps
-	echo none
-}
-
-algorithm()
-{
-	sed -n 's/.*\[\([^]]*\)\].*/\1/p' $SYS/$1/comp_algorithm
-}
-
 ktap_plan 21
 
 modprobe -q zsmalloc 2> /dev/null

@@ -8,22 +8,6 @@
 
 cd "$(dirname "$0")" && . ./lib.sh
 
-# swap_priority DEV: DEV's priority in /proc/swaps, or "none".
-swap_priority()
-{
-	local name prio _
-
-	while read -r name _ _ _ prio; do
-		[ "$name" = "$1" ] && echo "$prio" && return
-	done < /proc/swaps
-	echo none
-}
-
-algorithm()
-{
-	sed -n 's/.*\[\([^]]*\)\].*/\1/p' $SYS/zram0/comp_algorithm
-}
-
 ktap_plan 14
 
 modprobe -q zsmalloc 2> /dev/null
@@ -41,7 +25,7 @@ else
 fi
 check_eq "/proc/swaps has /dev/zram0 at priority 42" 42 \
 	"$(swap_priority /dev/zram0)"
-check_eq "comp_algorithm selects lz4" lz4 "$(algorithm)"
+check_eq "comp_algorithm selects lz4" lz4 "$(algorithm zram0)"
 check_eq "disksize is 96 MiB" $((96 << 20)) "$(< $SYS/zram0/disksize)"
 status=$(zramswap status 2>&1)
 echo "$status" | sed 's/^/# /'
@@ -62,7 +46,7 @@ CONF
 check_run "zramswap start (ALGO=zstd PERCENT=25 PRIORITY=5)" zramswap start
 check_eq "/proc/swaps has /dev/zram0 at priority 5" 5 \
 	"$(swap_priority /dev/zram0)"
-check_eq "comp_algorithm selects zstd" zstd "$(algorithm)"
+check_eq "comp_algorithm selects zstd" zstd "$(algorithm zram0)"
 # The driver rounds disksize up to whole pages.
 quarter=$(($(meminfo MemTotal) * 1024 * 25 / 100))
 check_eq "disksize is 25% of MemTotal, page-aligned" \
