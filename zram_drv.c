@@ -168,6 +168,8 @@ static void zram_reset_device(struct zram *zram)
 		memset(&zram->stats, 0, sizeof(zram->stats));
 		set_capacity_and_notify(zram->disk, 0);
 	}
+	/* Even if never initialised: backing_dev is set before disksize. */
+	zram_wb_detach(zram);
 	up_write(&zram->init_lock);
 }
 
@@ -252,6 +254,7 @@ static int zram_add(void)
 		goto free_zram;
 	zram->id = ret;
 	init_rwsem(&zram->init_lock);
+	zram_wb_init(zram);
 	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
 
 	zram->disk = blk_alloc_disk(NUMA_NO_NODE);
