@@ -49,7 +49,8 @@ enum zram_slot_flag {
 /*
  * The state of one page of the device.  @handle is the zsmalloc object, or
  * the fill word of a ZRAM_SAME page, or the backing device's block of a
- * ZRAM_WB page, or 0 for a page never written (reads as zeroes).  @flags packs the object size and the zram_slot_flag bits.
+ * ZRAM_WB page, or 0 for a page never written (reads as zeroes).
+ * @flags packs the object size and the zram_slot_flag bits.
  * @ac_time is when the page was last read or written (boot-time clock).
  *
  * Everything is protected by the ZRAM_LOCK bit of @flags, a bit spinlock:
@@ -96,6 +97,7 @@ struct zram_stats {
  * @bitmap has a bit per page-sized block, set while a slot owns the block:
  * set by writeback, which @mutex makes one at a time, and cleared by
  * whoever frees the slot, under the slot lock; both with atomic bitops.
+ * @next_block, where writeback looks for a free block next, is @mutex's.
  * @reuse_lock: backing reads hold it for reading, writeback for writing
  * while it writes a block, so a block freed under a read in flight gets no
  * new contents before that read is done.
@@ -107,9 +109,10 @@ struct zram_wb {
 	char *path;
 	unsigned long *bitmap;
 	unsigned long nr_blocks;
-	struct mutex mutex;
+	unsigned long next_block;
+	struct mutex mutex;		/* one writeback at a time */
 	struct rw_semaphore reuse_lock;
-	spinlock_t limit_lock;
+	spinlock_t limit_lock;		/* @limit_enable, @limit */
 	bool limit_enable;
 	u64 limit;
 };

@@ -315,8 +315,7 @@ static int zram_write_page(struct zram *zram, struct page *page,
 }
 
 /* Expands the locked slot's object into @page. */
-int zram_read_obj(struct zram *zram, unsigned long index,
-			 struct page *page)
+int zram_read_obj(struct zram *zram, unsigned long index, struct page *page)
 {
 	unsigned long handle = zram_slot(zram, index)->handle;
 	unsigned int size = zram_slot_size(zram, index);

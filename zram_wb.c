@@ -151,6 +151,7 @@ void zram_wb_detach(struct zram *zram)
 	wb->bitmap = NULL;
 	wb->path = NULL;
 	wb->nr_blocks = 0;
+	wb->next_block = 0;
 }
 
 /* Makes @name the backing device.  init_lock held for writing. */
@@ -205,16 +206,24 @@ free_path:
 
 /* --- Blocks and backing I/O -------------------------------------------- */
 
-/* Only writeback allocates, one at a time: no one else sets a bit. */
+/*
+ * Only writeback allocates, one at a time: no one else sets a bit.  The
+ * search goes on from the last block taken, so that writing back a whole
+ * device does not scan the bitmap from the start for every page.
+ */
 static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
 {
-	unsigned long found = find_first_zero_bit(zram->wb.bitmap,
-						  zram->wb.nr_blocks);
+	struct zram_wb *wb = &zram->wb;
+	unsigned long found;
 
-	if (found >= zram->wb.nr_blocks)
+	found = find_next_zero_bit(wb->bitmap, wb->nr_blocks, wb->next_block);
+	if (found >= wb->nr_blocks)
+		found = find_first_zero_bit(wb->bitmap, wb->nr_blocks);
+	if (found >= wb->nr_blocks)
 		return false;
-	set_bit(found, zram->wb.bitmap);
+	set_bit(found, wb->bitmap);
 	atomic64_inc(&zram->stats.bd_count);
+	wb->next_block = found + 1;
 	*block = found;
 	return true;
 }
@@ -525,7 +534,7 @@ static int zram_wb_parse_range(char *val, bool is_range,
  * Parses @args: one of the type words alone (the original interface), or
  * "type=TYPE", "page_index=N" and "page_indexes=LO-HI" separated by spaces,
  * indexes as often as wanted.  req->ranges must have room for one range
- * per word.
+ * per key=value word.
  */
 static int zram_wb_parse(char *args, unsigned long nr_pages,
 			 struct zram_wb_req *req)
@@ -600,11 +609,14 @@ static DEVICE_ATTR_RW(backing_dev);
 static int zram_wb_request(struct zram *zram, char *args)
 {
 	struct zram_wb_req req = { };
+	unsigned int nr_words = 1;
+	const char *c;
 	int ret;
 
-	/* At most one range per word, and a word has at least two bytes. */
-	req.ranges = kcalloc(strlen(args) / 2 + 1, sizeof(*req.ranges),
-			     GFP_KERNEL);
+	/* Ranges come from key=value words: room for one per '='. */
+	for (c = args; *c; c++)
+		nr_words += *c == '=';
+	req.ranges = kcalloc(nr_words, sizeof(*req.ranges), GFP_KERNEL);
 	if (!req.ranges)
 		return -ENOMEM;
 
