@@ -383,8 +383,13 @@ diag "writeback rounds, failures: $ROUNDS; bd_stat: $(< "$Z/bd_stat")"
 check_eq "writeback never failed; swap-ins read the backing device" "0 yes" \
 	"${ROUNDS#* } $([ "$(bd 2)" -gt 0 ] && echo yes)"
 check_run "swapoff" swapoff $DEV
-check_eq "after swapoff zram holds only what mkswap wrote; no I/O failed" \
-	"$orig0 0 0" "$(mm zram0 1) $(io zram0 1) $(io zram0 2)"
+# A swap free that finds the slot locked (by writeback, say) is skipped
+# and counted in debug_stat's miss_free; such a page stays stored.
+missed=$(awk 'NR == 2 { print $2 }' "$Z/debug_stat")
+diag "after swapoff: mm_stat $(< "$Z/mm_stat"), missed frees $missed"
+check_eq "after swapoff zram holds only what mkswap wrote and missed frees; no I/O failed" \
+	"yes 0 0" \
+	"$([ $(($(mm zram0 1) - orig0)) -le $((missed * PAGE)) ] && echo yes) $(io zram0 1) $(io zram0 2)"
 rmdir $CG
 
 check_run "rmmod zram" zram_unload
