@@ -14,6 +14,7 @@
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -217,6 +218,51 @@ static inline struct shrinker *zram_shrinker_create(const char *name,
 static inline void zram_shrinker_destroy(struct shrinker *shrinker)
 {
 	shrinker_free(shrinker);
+}
+#endif
+
+/*
+ * --- Backing devices ------------------------------------------------------
+ *
+ * 6.9 opens a block device as a file (bdev_file_open_by_dev(), closed by
+ * bdev_fput()); 6.1 hands out the block_device itself, closed by
+ * blkdev_put() with the mode it was opened with.  zram_bd_open() opens
+ * @dev exclusively for @holder and returns the block device, or an error
+ * pointer; *@owner is what zram_bd_close() needs to let it go.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+#define ZRAM_BD_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
+
+static inline struct block_device *zram_bd_open(dev_t dev, void *holder,
+						void **owner)
+{
+	struct block_device *bdev = blkdev_get_by_dev(dev, ZRAM_BD_MODE,
+						      holder);
+
+	*owner = bdev;
+	return bdev;
+}
+
+static inline void zram_bd_close(void *owner)
+{
+	blkdev_put(owner, ZRAM_BD_MODE);
+}
+#else
+static inline struct block_device *zram_bd_open(dev_t dev, void *holder,
+						void **owner)
+{
+	struct file *file = bdev_file_open_by_dev(dev, BLK_OPEN_READ |
+						  BLK_OPEN_WRITE, holder, NULL);
+
+	if (IS_ERR(file))
+		return ERR_CAST(file);
+	*owner = file;
+	return file_bdev(file);
+}
+
+static inline void zram_bd_close(void *owner)
+{
+	bdev_fput(owner);
 }
 #endif
 

@@ -2,7 +2,7 @@
 /*
  * /sys/kernel/debug/zram/zram<id>/block_state: one line per slot holding
  * data, "index last-access-time flags", the time in seconds since boot and
- * the flags s (same filled), w (written back: never, no backing device),
+ * the flags s (same filled), w (written back to the backing device),
  * h (huge: stored uncompressed) and i (idle), or '.' for each flag not set.
  */
 #define pr_fmt(fmt) "zram: " fmt
@@ -68,11 +68,12 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	struct zram *zram = m->private;
 	unsigned long index = (struct zram_slot *)v - zram->table;
 	struct timespec64 ts;
-	bool allocated, same, huge, idle;
+	bool allocated, same, written_back, huge, idle;
 
 	zram_slot_lock(zram, index);
 	allocated = zram_slot_allocated(zram, index);
 	same = zram_slot_test(zram, index, ZRAM_SAME);
+	written_back = zram_slot_test(zram, index, ZRAM_WB);
 	huge = zram_slot_test(zram, index, ZRAM_HUGE);
 	idle = zram_slot_test(zram, index, ZRAM_IDLE);
 	ts = ktime_to_timespec64(zram_slot_at(zram, index)->ac_time);
@@ -84,7 +85,8 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "%12lu %12lld.%06lu %c%c%c%c\n", index,
 		   (s64)ts.tv_sec, ts.tv_nsec / NSEC_PER_USEC,
-		   same ? 's' : '.', '.', huge ? 'h' : '.', idle ? 'i' : '.');
+		   same ? 's' : '.', written_back ? 'w' : '.',
+		   huge ? 'h' : '.', idle ? 'i' : '.');
 	return 0;
 }
 

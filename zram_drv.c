@@ -173,6 +173,8 @@ static void zram_reset_device(struct zram *zram)
 		set_capacity_and_notify(zram->disk, 0);
 		part_stat_set_all(zram->disk->part0, 0);
 	}
+	/* Even if never initialised: backing_dev is set before disksize. */
+	zram_wb_detach(zram);
 	up_write(&zram->init_lock);
 }
 
@@ -274,6 +276,7 @@ static int zram_add(void)
 		goto free_zram;
 	zram->id = ret;
 	init_rwsem(&zram->init_lock);
+	zram_wb_init(zram);
 	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
 
 	zram_queue_limits(&lim);

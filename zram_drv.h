@@ -3,7 +3,8 @@
  * zram: compressed RAM block devices.
  *
  * Shared definitions of the driver's files: zram_drv.c (devices and module),
- * zram_io.c (the I/O path), zram_sysfs.c (attributes) and zram_debugfs.c.
+ * zram_io.c (the I/O path), zram_wb.c (writeback to a backing device),
+ * zram_sysfs.c (attributes) and zram_debugfs.c.
  */
 #ifndef _ZRAM_DRV_H_
 #define _ZRAM_DRV_H_
@@ -14,7 +15,9 @@
 #include <linux/build_bug.h>
 #include <linux/crypto.h>
 #include <linux/ktime.h>
+#include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/zsmalloc.h>
 
 #include "zcomp.h"
@@ -54,13 +57,17 @@ enum zram_slot_flag {
 	ZRAM_SAME,	/* every word of the page is slot->handle */
 	ZRAM_HUGE,	/* stored uncompressed: it did not compress */
 	ZRAM_IDLE,	/* not accessed since marked through "idle" */
+	ZRAM_WB,	/* on the backing device: @handle is the block */
+	ZRAM_UNDER_WB,	/* being copied to the backing device */
+	ZRAM_INCOMPRESSIBLE,	/* recompression gave up on it (never set yet) */
 	__NR_ZRAM_SLOT_FLAGS,
 };
 
 /*
  * The state of one page of the device.  @handle is the zsmalloc object, or
- * the fill word of a ZRAM_SAME page, or 0 for a page never written (reads
- * as zeroes).  @flags packs the object size and the zram_slot_flag bits.
+ * the fill word of a ZRAM_SAME page, or the backing device's block of a
+ * ZRAM_WB page, or 0 for a page never written (reads as zeroes).
+ * @flags packs the object size and the zram_slot_flag bits.
  * @ac_time is when the page was last read or written (boot-time clock).
  *
  * Everything is protected by the ZRAM_LOCK bit of @flags, a bit spinlock:
@@ -92,6 +99,39 @@ struct zram_stats {
 	atomic64_t notify_free;		/* swap frees (missed too), discards */
 	atomic64_t miss_free;		/* swap frees skipped: slot busy */
 	atomic64_t writestall;		/* stores that had to sleep for memory */
+	atomic64_t bd_count;		/* backing device blocks in use */
+	atomic64_t bd_reads;		/* pages read from the backing device */
+	atomic64_t bd_writes;		/* pages written to the backing device */
+};
+
+/*
+ * The backing device of a zram device and the state of writeback to it
+ * (zram_wb.c).
+ *
+ * @bdev, @bd_owner (what closes it), @path, @bitmap and @nr_blocks change
+ * only with init_lock held for writing while the device is uninitialised
+ * (backing_dev) or being reset, so I/O and writeback use them freely.
+ * @bitmap has a bit per page-sized block, set while a slot owns the block:
+ * set by writeback, which @mutex makes one at a time, and cleared by
+ * whoever frees the slot, under the slot lock; both with atomic bitops.
+ * @next_block, where writeback looks for a free block next, is @mutex's.
+ * @reuse_lock: backing reads hold it for reading, writeback for writing
+ * while it writes a block, so a block freed under a read in flight gets no
+ * new contents before that read is done.
+ * @limit_enable and @limit (in 4 KiB units) are protected by @limit_lock.
+ */
+struct zram_wb {
+	struct block_device *bdev;
+	void *bd_owner;
+	char *path;
+	unsigned long *bitmap;
+	unsigned long nr_blocks;
+	unsigned long next_block;
+	struct mutex mutex;		/* one writeback at a time */
+	struct rw_semaphore reuse_lock;
+	spinlock_t limit_lock;		/* @limit_enable, @limit */
+	bool limit_enable;
+	u64 limit;
 };
 
 /*
@@ -125,6 +165,7 @@ struct zram {
 	bool removing;
 	int id;
 	struct dentry *debugfs_dir;
+	struct zram_wb wb;
 };
 
 static inline bool zram_initialized(struct zram *zram)
@@ -190,11 +231,12 @@ static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
 	slot->flags = (slot->flags & ~ZRAM_SIZE_MASK) | size;
 }
 
-/* Holds data: a zsmalloc object or a fill word. */
+/* Holds data: a zsmalloc object, a fill word or a backing block. */
 static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 {
 	return zram_slot_at(zram, index)->handle ||
-	       zram_slot_test(zram, index, ZRAM_SAME);
+	       zram_slot_test(zram, index, ZRAM_SAME) ||
+	       zram_slot_test(zram, index, ZRAM_WB);
 }
 
 /* zram_drv.c */
@@ -208,7 +250,19 @@ int zram_rw_page(struct block_device *bdev, sector_t sector,
 void zram_swap_slot_free_notify(struct block_device *bdev,
 				unsigned long index);
 void zram_slot_free(struct zram *zram, unsigned long index);
+void zram_slot_accessed(struct zram *zram, unsigned long index);
 void zram_mark_idle(struct zram *zram, ktime_t cutoff);
+int zram_read_obj(struct zram *zram, unsigned long index, struct page *page);
+int zram_read_locked(struct zram *zram, struct page *page,
+		     unsigned long index);
+
+/* zram_wb.c */
+extern const struct attribute_group zram_wb_attr_group;
+void zram_wb_init(struct zram *zram);
+void zram_wb_detach(struct zram *zram);
+void zram_wb_free_block(struct zram *zram, unsigned long block);
+int zram_wb_read_page(struct zram *zram, struct page *page,
+		      unsigned long index);
 
 /* zram_sysfs.c */
 extern const struct attribute_group *zram_disk_groups[];

@@ -17,7 +17,8 @@
  * again: the first output may have been overwritten meanwhile.
  *
  * Reads decompress under the slot lock, straight into the caller's page.
- * Lock order: slot lock, then stream, then the zsmalloc mapping.
+ * Lock order: slot lock, then stream, then the zsmalloc mapping.  Pages
+ * written back to a backing device are read from it (zram_wb.c).
  *
  * A device page whose data comes in pieces (bio segments are not page
  * aligned in memory, although every bio covers whole logical blocks) goes
@@ -55,9 +56,15 @@ void zram_slot_free(struct zram *zram, unsigned long index)
 	struct zram_slot *slot = zram_slot_at(zram, index);
 
 	zram_slot_clear(zram, index, ZRAM_IDLE);
+	/* Tells a writeback copying this slot that its copy is stale. */
+	zram_slot_clear(zram, index, ZRAM_UNDER_WB);
 	slot->ac_time = 0;
 
-	if (zram_slot_test(zram, index, ZRAM_SAME)) {
+	if (zram_slot_test(zram, index, ZRAM_WB)) {
+		zram_slot_clear(zram, index, ZRAM_WB);
+		zram_wb_free_block(zram, slot->handle);
+		atomic64_dec(&zram->stats.pages_stored);
+	} else if (zram_slot_test(zram, index, ZRAM_SAME)) {
 		zram_slot_clear(zram, index, ZRAM_SAME);
 		atomic64_dec(&zram->stats.same_pages);
 		atomic64_dec(&zram->stats.pages_stored);
@@ -95,7 +102,7 @@ static void zram_slot_install(struct zram *zram, unsigned long index,
 	atomic64_inc(&zram->stats.pages_stored);
 }
 
-static void zram_slot_accessed(struct zram *zram, unsigned long index)
+void zram_slot_accessed(struct zram *zram, unsigned long index)
 {
 	zram_slot_clear(zram, index, ZRAM_IDLE);
 	zram_slot_at(zram, index)->ac_time = ktime_get_boottime();
@@ -308,8 +315,7 @@ static int zram_write_page(struct zram *zram, struct page *page,
 }
 
 /* Expands the locked slot's object into @page. */
-static int zram_read_obj(struct zram *zram, unsigned long index,
-			 struct page *page)
+int zram_read_obj(struct zram *zram, unsigned long index, struct page *page)
 {
 	unsigned long handle = zram_slot_at(zram, index)->handle;
 	unsigned int size = zram_slot_size(zram, index);
@@ -342,12 +348,11 @@ static void zram_fill_page(struct page *page, unsigned long fill)
 	kunmap_local(words);
 }
 
-static int zram_read_page(struct zram *zram, struct page *page,
-			  unsigned long index)
+/* Reads a locked slot whose data is in RAM into @page. */
+int zram_read_locked(struct zram *zram, struct page *page, unsigned long index)
 {
 	int ret = 0;
 
-	zram_slot_lock(zram, index);
 	if (zram_slot_allocated(zram, index))
 		zram_slot_accessed(zram, index);
 
@@ -357,11 +362,26 @@ static int zram_read_page(struct zram *zram, struct page *page,
 		zram_fill_page(page, 0);
 	else
 		ret = zram_read_obj(zram, index, page);
-	zram_slot_unlock(zram, index);
 
 	if (ret)
 		pr_err_ratelimited("%s: cannot decompress page %lu: %d\n",
 				   zram->disk->disk_name, index, ret);
+	return ret;
+}
+
+/* May sleep: a written-back page is read from the backing device. */
+static int zram_read_page(struct zram *zram, struct page *page,
+			  unsigned long index)
+{
+	int ret;
+
+	zram_slot_lock(zram, index);
+	if (zram_slot_test(zram, index, ZRAM_WB)) {
+		zram_slot_unlock(zram, index);
+		return zram_wb_read_page(zram, page, index);
+	}
+	ret = zram_read_locked(zram, page, index);
+	zram_slot_unlock(zram, index);
 	return ret;
 }
 

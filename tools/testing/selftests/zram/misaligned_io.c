@@ -3,11 +3,12 @@
  * misaligned_io: O_DIRECT I/O whose user buffer is not page aligned, so that
  * every device page arrives split over two bio segments.
  *
- * usage: misaligned_io DEV OFFSET PAGES SHIFT
+ * usage: misaligned_io DEV OFFSET PAGES SHIFT [verify]
  *
  * Writes PAGES pages at byte OFFSET of DEV from a buffer that starts SHIFT
  * bytes (a multiple of 512) into a page, reads them back through a buffer
- * shifted differently, and compares.  The data mixes same-filled, text-like
+ * shifted differently, and compares.  With "verify" nothing is written:
+ * the pages an earlier run wrote there are read and checked.  The data mixes same-filled, text-like
  * and random pages so every kind of slot is crossed.  Prints "OK" or what
  * went wrong; exit status 0 only for OK.
  */
@@ -52,8 +53,9 @@ int main(int argc, char **argv)
 	off_t off;
 	int fd;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s DEV OFFSET PAGES SHIFT\n", argv[0]);
+	if (argc != 5 && !(argc == 6 && !strcmp(argv[5], "verify"))) {
+		fprintf(stderr, "usage: %s DEV OFFSET PAGES SHIFT [verify]\n",
+			argv[0]);
 		return 2;
 	}
 	off = strtoll(argv[2], NULL, 0);
@@ -74,7 +76,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < pages; i++)
 		fill_page(w + i * PAGE, off / PAGE + i);
 
-	if (pwrite(fd, w, len, off) != (ssize_t)len) {
+	if (argc == 5 && pwrite(fd, w, len, off) != (ssize_t)len) {
 		perror("pwrite");
 		return 1;
 	}
