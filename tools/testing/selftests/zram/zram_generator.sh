@@ -5,8 +5,8 @@
 # the VM, the test plays systemd's part: it runs the generator, reads the
 # units it writes, runs what the units would run (--setup-device, then
 # swapon or mount with the units' settings) and --reset-device.  zram0 is
-# swap (size, algorithm, priority from the configuration), zram1 an ext4
-# file system with a mount point.
+# swap (size, algorithm, priority and writeback device from the
+# configuration), zram1 an ext4 file system with a mount point.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -20,15 +20,22 @@ unit_key()
 	sed -n "s/^$2=//p" "$1" 2> /dev/null
 }
 
-ktap_plan 21
+ktap_plan 24
 
 modprobe -q zsmalloc 2> /dev/null
+modprobe -q loop 2> /dev/null
+# writeback-device= names zram0's backing device: a loop device over tmpfs.
+BACKING=${TMPDIR:-/var/tmp}/generator-backing
+truncate -s 32M "$BACKING"
+LOOP=$(losetup -f --show "$BACKING")
+check_eq "a loop device to write back to" yes "$([ -b "$LOOP" ] && echo yes)"
 mkdir -p /etc/systemd $MNT
-cat > /etc/systemd/zram-generator.conf << 'CONF'
+cat > /etc/systemd/zram-generator.conf << CONF
 [zram0]
 zram-size = 80
 compression-algorithm = lz4
 swap-priority = 77
+writeback-device = $LOOP
 
 [zram1]
 zram-size = 48
@@ -60,6 +67,8 @@ check_eq "local-fs.target wants mnt-zramfs.mount" "../mnt-zramfs.mount" \
 check_run "zram-generator --setup-device zram0" $GEN --setup-device zram0
 check_eq "zram0: disksize 80 MiB" $((80 << 20)) "$(< $SYS/zram0/disksize)"
 check_eq "zram0: comp_algorithm selects lz4" lz4 "$(algorithm zram0)"
+check_eq "zram0: backing_dev is the writeback-device" "$LOOP" \
+	"$(< $SYS/zram0/backing_dev)"
 check_eq "zram0 is formatted as swap" swap "$(blkid -o value -s TYPE /dev/zram0)"
 opts=$(unit_key $swap Options)
 check_run "swapon as dev-zram0.swap does" \
@@ -89,5 +98,9 @@ check_run "zram-generator --reset-device zram1" $GEN --reset-device zram1
 check_eq "both devices are uninitialised (initstate, disksize)" "0 0 0 0" \
 	"$(< $SYS/zram0/initstate) $(< $SYS/zram0/disksize) $(< $SYS/zram1/initstate) $(< $SYS/zram1/disksize)"
 
+check_eq "reset let the writeback device go" none "$(< $SYS/zram0/backing_dev)"
+
 zram_unload
+losetup -d "$LOOP"
+rm -f "$BACKING"
 ktap_finish
