@@ -625,23 +625,24 @@ static ssize_t writeback_store(struct device *dev,
 }
 static DEVICE_ATTR_WO(writeback);
 
-static ssize_t writeback_limit_enable_show(struct device *dev,
-					   struct device_attribute *attr,
-					   char *buf)
+/*
+ * writeback_limit_enable and writeback_limit: numbers that writeback reads
+ * under limit_lock.  @enable picks the switch, else the limit itself; the
+ * switch takes any number, nonzero enabling, as in 6.1.
+ */
+static ssize_t zram_wb_limit_show(struct device *dev, char *buf, bool enable)
 {
 	struct zram_wb *wb = &dev_to_zram(dev)->wb;
-	bool enabled;
+	u64 val;
 
 	spin_lock(&wb->limit_lock);
-	enabled = wb->limit_enable;
+	val = enable ? wb->limit_enable : wb->limit;
 	spin_unlock(&wb->limit_lock);
-	return sysfs_emit(buf, "%d\n", enabled);
+	return sysfs_emit(buf, "%llu\n", val);
 }
 
-/* Any number is accepted: nonzero enables, as in 6.1. */
-static ssize_t writeback_limit_enable_store(struct device *dev,
-					    struct device_attribute *attr,
-					    const char *buf, size_t len)
+static ssize_t zram_wb_limit_store(struct device *dev, const char *buf,
+				   size_t len, bool enable)
 {
 	struct zram_wb *wb = &dev_to_zram(dev)->wb;
 	u64 val;
@@ -649,37 +650,40 @@ static ssize_t writeback_limit_enable_store(struct device *dev,
 	if (kstrtoull(buf, 10, &val))
 		return -EINVAL;
 	spin_lock(&wb->limit_lock);
-	wb->limit_enable = val;
+	if (enable)
+		wb->limit_enable = val;
+	else
+		wb->limit = val;
 	spin_unlock(&wb->limit_lock);
 	return len;
+}
+
+static ssize_t writeback_limit_enable_show(struct device *dev,
+					   struct device_attribute *attr,
+					   char *buf)
+{
+	return zram_wb_limit_show(dev, buf, true);
+}
+
+static ssize_t writeback_limit_enable_store(struct device *dev,
+					    struct device_attribute *attr,
+					    const char *buf, size_t len)
+{
+	return zram_wb_limit_store(dev, buf, len, true);
 }
 static DEVICE_ATTR_RW(writeback_limit_enable);
 
 static ssize_t writeback_limit_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
-	struct zram_wb *wb = &dev_to_zram(dev)->wb;
-	u64 limit;
-
-	spin_lock(&wb->limit_lock);
-	limit = wb->limit;
-	spin_unlock(&wb->limit_lock);
-	return sysfs_emit(buf, "%llu\n", limit);
+	return zram_wb_limit_show(dev, buf, false);
 }
 
 static ssize_t writeback_limit_store(struct device *dev,
 				     struct device_attribute *attr,
 				     const char *buf, size_t len)
 {
-	struct zram_wb *wb = &dev_to_zram(dev)->wb;
-	u64 val;
-
-	if (kstrtoull(buf, 10, &val))
-		return -EINVAL;
-	spin_lock(&wb->limit_lock);
-	wb->limit = val;
-	spin_unlock(&wb->limit_lock);
-	return len;
+	return zram_wb_limit_store(dev, buf, len, false);
 }
 static DEVICE_ATTR_RW(writeback_limit);
 
