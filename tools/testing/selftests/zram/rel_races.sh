@@ -84,8 +84,10 @@ churn()
 		for alg in lzo lzo-rle lz4 zstd; do
 			echo $alg > $SYS/zram2/comp_algorithm
 			echo 8M > $SYS/zram2/disksize
+			# nocreat: while hotplug() has zram2 removed, a
+			# plain dd would leave a regular file in its place.
 			dd if=/dev/urandom of=/dev/zram2 bs=64k count=32 \
-				oflag=direct
+				oflag=direct conv=nocreat
 			dd if=/dev/zram2 of=/dev/null bs=64k iflag=direct
 			echo 1 > $SYS/zram2/reset
 			n=$((n + 1))
@@ -118,7 +120,8 @@ hotplug()
 	while [ ! -e $STOP ]; do
 		id=$(cat $CTL/hot_add) || continue
 		echo 1M > $SYS/zram$id/disksize
-		dd if=/dev/zero of=/dev/zram$id bs=4k count=16 oflag=direct
+		dd if=/dev/zero of=/dev/zram$id bs=4k count=16 oflag=direct \
+			conv=nocreat
 		echo "$id" > $CTL/hot_remove
 		n=$((n + 1))
 		if [ $((n % 8)) = 0 ] && echo 2 > $CTL/hot_remove; then
