@@ -119,6 +119,9 @@ struct zram_stats {
  * while it writes a block, so a block freed under a read in flight gets no
  * new contents before that read is done.
  * @limit_enable and @limit (in 4 KiB units) are protected by @limit_lock.
+ * @batch_size (most pages in flight) is read once per writeback; it and
+ * @compressed (write objects as stored) change under init_lock held for
+ * writing, @compressed only while the device is uninitialised.
  */
 struct zram_wb {
 	struct block_device *bdev;
@@ -132,6 +135,8 @@ struct zram_wb {
 	spinlock_t limit_lock;		/* @limit_enable, @limit */
 	bool limit_enable;
 	u64 limit;
+	unsigned int batch_size;
+	bool compressed;
 };
 
 /*
@@ -263,6 +268,7 @@ void zram_wb_detach(struct zram *zram);
 void zram_wb_free_block(struct zram *zram, unsigned long block);
 int zram_wb_read_page(struct zram *zram, struct page *page,
 		      unsigned long index);
+int zram_wb_write_slot(struct zram *zram, unsigned long index);
 
 /* zram_sysfs.c */
 extern const struct attribute_group *zram_disk_groups[];

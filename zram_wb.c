@@ -14,8 +14,9 @@
  *
  * Moving one slot takes three steps, since the copy sleeps and the slot
  * lock is a spinlock: under the slot lock the page is decompressed into a
- * buffer and the slot flagged ZRAM_UNDER_WB; the buffer is written to the
- * block with no lock held; then, under the slot lock again, the object is
+ * buffer (or, with writeback_compressed, the object is copied as stored)
+ * and the slot flagged ZRAM_UNDER_WB; the buffer is written to the block
+ * with no lock held; then, under the slot lock again, the object is
  * replaced by the block only if ZRAM_UNDER_WB is still set.  Every free of
  * the slot clears that flag, so if the slot was overwritten or discarded
  * meanwhile the new data wins and the block is given back.  Writebacks of
@@ -28,7 +29,14 @@
  * read, and writeback holds it for writing while it writes a block: a
  * read sees the slot's old contents or its new ones, never someone else's.
  *
- * Backing I/O is synchronous, one page at a time.  Inside zram's own
+ * Writeback claims up to writeback_batch_size slots, submits their bios
+ * together and waits for all of them before committing each, so that the
+ * backing device sees many writes at once.  Limits are taken from as slots
+ * are claimed and given back for pages not written, so a batch never
+ * writes past them.  A written-back slot keeps the size of what was
+ * written: less than a page is a compressed object, decompressed on read.
+ *
+ * Reads are synchronous, one page at a time.  Inside zram's own
  * ->submit_bio the block layer holds back the bios we submit until we
  * return, so a read from there is handed to a worker and waited for.
  */
@@ -37,8 +45,10 @@
 #include <linux/bio.h>
 #include <linux/bitmap.h>
 #include <linux/blkdev.h>
+#include <linux/completion.h>
 #include <linux/dcache.h>
 #include <linux/device.h>
+#include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
@@ -55,11 +65,15 @@
 /* writeback_limit and bd_stat count 4 KiB units, whatever the page size. */
 #define ZRAM_4K_PER_PAGE	(PAGE_SIZE / SZ_4K)
 
+/* Pages in flight per writeback unless writeback_batch_size says else. */
+#define ZRAM_WB_DEFAULT_BATCH	32
+
 void zram_wb_init(struct zram *zram)
 {
 	mutex_init(&zram->wb.mutex);
 	init_rwsem(&zram->wb.reuse_lock);
 	spin_lock_init(&zram->wb.limit_lock);
+	zram->wb.batch_size = ZRAM_WB_DEFAULT_BATCH;
 }
 
 /* --- The backing device ------------------------------------------------ */
@@ -209,8 +223,15 @@ void zram_wb_free_block(struct zram *zram, unsigned long block)
 	atomic64_dec(&zram->stats.bd_count);
 }
 
+/* Bytes of backing I/O for @size bytes of data: whole logical blocks. */
+static unsigned int zram_bd_io_len(struct zram *zram, unsigned int size)
+{
+	return round_up(size, bdev_logical_block_size(zram->wb.bdev));
+}
+
+/* Synchronous backing I/O of the first @len bytes of @page. */
 static int zram_bd_rw(struct zram *zram, blk_opf_t opf, unsigned long block,
-		      struct page *page)
+		      struct page *page, unsigned int len)
 {
 	struct bio_vec bvec;
 	struct bio bio;
@@ -218,7 +239,7 @@ static int zram_bd_rw(struct zram *zram, blk_opf_t opf, unsigned long block,
 
 	bio_init(&bio, zram->wb.bdev, &bvec, 1, opf);
 	bio.bi_iter.bi_sector = (sector_t)block << SECTORS_PER_PAGE_SHIFT;
-	__bio_add_page(&bio, page, PAGE_SIZE, 0);
+	__bio_add_page(&bio, page, len, 0);
 	ret = submit_bio_wait(&bio);
 	bio_uninit(&bio);
 	return ret;
@@ -230,6 +251,7 @@ struct zram_bd_read_work {
 	struct zram *zram;
 	struct page *page;
 	unsigned long block;
+	unsigned int len;
 	int ret;
 };
 
@@ -237,21 +259,23 @@ static void zram_bd_read_fn(struct work_struct *work)
 {
 	struct zram_bd_read_work *rw = container_of(work, typeof(*rw), work);
 
-	rw->ret = zram_bd_rw(rw->zram, REQ_OP_READ, rw->block, rw->page);
+	rw->ret = zram_bd_rw(rw->zram, REQ_OP_READ, rw->block, rw->page,
+			     rw->len);
 }
 
 static int zram_bd_read(struct zram *zram, unsigned long block,
-			struct page *page)
+			struct page *page, unsigned int len)
 {
 	struct zram_bd_read_work rw = {
 		.zram = zram,
 		.page = page,
 		.block = block,
+		.len = len,
 	};
 
 	/* Outside ->submit_bio (rw_page, writeback) the bio goes out now. */
 	if (!current->bio_list)
-		return zram_bd_rw(zram, REQ_OP_READ, block, page);
+		return zram_bd_rw(zram, REQ_OP_READ, block, page, len);
 
 	INIT_WORK_ONSTACK(&rw.work, zram_bd_read_fn);
 	queue_work(system_unbound_wq, &rw.work);
@@ -260,11 +284,50 @@ static int zram_bd_read(struct zram *zram, unsigned long block,
 	return rw.ret;
 }
 
+/*
+ * The compressor that wrote the object of the locked slot @index.  The
+ * one place the read of a compressed block looks it up, so that a slot
+ * recompressed with another algorithm can name its own.
+ */
+static struct zcomp *zram_wb_slot_comp(struct zram *zram, unsigned long index)
+{
+	return zram->comp;
+}
+
+/* Reads the @size byte compressed object in @block into @page. */
+static int zram_bd_read_compressed(struct zram *zram, unsigned long block,
+				   unsigned int size, struct zcomp *comp,
+				   struct page *page)
+{
+	struct zcomp_strm *strm;
+	struct page *buf;
+	void *src, *dst;
+	int ret;
+
+	buf = alloc_page(GFP_NOIO);
+	if (!buf)
+		return -ENOMEM;
+	ret = zram_bd_read(zram, block, buf, zram_bd_io_len(zram, size));
+	if (!ret) {
+		strm = zcomp_stream_get(comp);
+		src = kmap_local_page(buf);
+		dst = kmap_local_page(page);
+		ret = zcomp_decompress(comp, strm, src, size, dst);
+		kunmap_local(dst);
+		kunmap_local(src);
+		zcomp_stream_put(comp);
+	}
+	__free_page(buf);
+	return ret;
+}
+
 /* zram_read_page() found the slot written back; reads it.  May sleep. */
 int zram_wb_read_page(struct zram *zram, struct page *page,
 		      unsigned long index)
 {
 	unsigned long block;
+	struct zcomp *comp;
+	unsigned int size;
 	int ret;
 
 	down_read(&zram->wb.reuse_lock);
@@ -276,11 +339,16 @@ int zram_wb_read_page(struct zram *zram, struct page *page,
 		goto unlock;
 	}
 	block = zram_slot_at(zram, index)->handle;
+	size = zram_slot_size(zram, index);
+	comp = zram_wb_slot_comp(zram, index);
 	zram_slot_accessed(zram, index);
 	zram_slot_unlock(zram, index);
 
 	atomic64_inc(&zram->stats.bd_reads);
-	ret = zram_bd_read(zram, block, page);
+	if (size < PAGE_SIZE)
+		ret = zram_bd_read_compressed(zram, block, size, comp, page);
+	else
+		ret = zram_bd_read(zram, block, page, PAGE_SIZE);
 	if (ret)
 		pr_err_ratelimited("%s: cannot read page %lu from the backing device: %d\n",
 				   zram->disk->disk_name, index, ret);
@@ -291,24 +359,35 @@ unlock:
 
 /* --- writeback_limit --------------------------------------------------- */
 
-static bool zram_wb_limit_reached(struct zram *zram)
+/*
+ * Takes one page from the limit for a page about to be written; false if
+ * the limit is enabled and used up.  Pages in flight are taken from the
+ * limit before they are written, so that a batch never goes beyond it.
+ * *@taken says how much to give back if the page is not written after all.
+ */
+static bool zram_wb_limit_take(struct zram *zram, u64 *taken)
 {
 	struct zram_wb *wb = &zram->wb;
-	bool reached;
+	bool ok = true;
 
+	*taken = 0;
 	spin_lock(&wb->limit_lock);
-	reached = wb->limit_enable && !wb->limit;
+	if (wb->limit_enable) {
+		ok = wb->limit != 0;
+		*taken = min_t(u64, wb->limit, ZRAM_4K_PER_PAGE);
+		wb->limit -= *taken;
+	}
 	spin_unlock(&wb->limit_lock);
-	return reached;
+	return ok;
 }
 
-static void zram_wb_charge_limit(struct zram *zram)
+static void zram_wb_limit_give_back(struct zram *zram, u64 taken)
 {
 	struct zram_wb *wb = &zram->wb;
 
 	spin_lock(&wb->limit_lock);
 	if (wb->limit_enable)
-		wb->limit -= min_t(u64, wb->limit, ZRAM_4K_PER_PAGE);
+		wb->limit += taken;
 	spin_unlock(&wb->limit_lock);
 }
 
@@ -327,6 +406,38 @@ struct zram_wb_req {
 	} *ranges;
 };
 
+/*
+ * One page of a writeback batch: the claimed slot @index, the @block it
+ * goes to, the @size bytes in @page written there (PAGE_SIZE for a
+ * decompressed page, else a compressed object), the limit @taken for it,
+ * and the bio that writes it, whose status the completion leaves in
+ * @bio.bi_status.  Owned by the writeback that runs the batch.
+ */
+struct zram_wb_io {
+	struct bio bio;
+	struct bio_vec bvec;
+	struct page *page;
+	struct zram_wb_batch *batch;
+	unsigned long index;
+	unsigned long block;
+	unsigned int size;
+	u64 taken;
+};
+
+/*
+ * A writeback's pages: up to @max in flight at once in @ios, the first
+ * @nr of them filled.  @pending counts bios not yet completed, plus one
+ * while the batch is being submitted; the last one to go completes @done.
+ */
+struct zram_wb_batch {
+	struct zram *zram;
+	struct zram_wb_io *ios;
+	unsigned int max;
+	unsigned int nr;
+	atomic_t pending;
+	struct completion done;
+};
+
 /* The slot's data is in zsmalloc, and the request wants it. */
 static bool zram_wb_wanted(struct zram *zram, unsigned long index,
 			   unsigned long flags)
@@ -339,21 +450,46 @@ static bool zram_wb_wanted(struct zram *zram, unsigned long index,
 	return (slot->flags & flags) == flags;
 }
 
+/* Copies the locked slot's object, as stored, to the start of @page. */
+static void zram_wb_copy_obj(struct zram *zram, unsigned long index,
+			     struct page *page)
+{
+	unsigned long handle = zram_slot_at(zram, index)->handle;
+	unsigned int size = zram_slot_size(zram, index);
+	void *src;
+
+	src = zsm_map_object(zram->mem_pool, handle, ZS_MM_RO);
+	memcpy_to_page(page, 0, src, size);
+	zsm_unmap_object(zram->mem_pool, handle);
+	/* The rest of the last sector goes out too: not a stale page's data. */
+	memzero_page(page, size, PAGE_SIZE - size);
+}
+
 /*
- * If the request wants the slot, copies its page into @page and flags it
- * ZRAM_UNDER_WB.  Returns whether it did.
+ * If the request wants the slot, copies its data into @io's page (the
+ * object as it is if writeback is compressed, else the page it expands
+ * to) and flags it ZRAM_UNDER_WB.  Returns whether it did.
  */
 static bool zram_wb_claim(struct zram *zram, unsigned long index,
-			  unsigned long flags, struct page *page)
+			  unsigned long flags, struct zram_wb_io *io)
 {
 	bool claimed = false;
 
 	zram_slot_lock(zram, index);
-	if (zram_wb_wanted(zram, index, flags) &&
-	    !zram_read_obj(zram, index, page)) {
-		zram_slot_set(zram, index, ZRAM_UNDER_WB);
-		claimed = true;
+	if (!zram_wb_wanted(zram, index, flags))
+		goto unlock;
+	if (zram->wb.compressed) {
+		io->size = zram_slot_size(zram, index);
+		zram_wb_copy_obj(zram, index, io->page);
+	} else {
+		io->size = PAGE_SIZE;
+		if (zram_read_obj(zram, index, io->page))
+			goto unlock;
 	}
+	zram_slot_set(zram, index, ZRAM_UNDER_WB);
+	io->index = index;
+	claimed = true;
+unlock:
 	zram_slot_unlock(zram, index);
 	return claimed;
 }
@@ -366,63 +502,185 @@ static void zram_wb_unclaim(struct zram *zram, unsigned long index)
 }
 
 /*
- * @block now holds the claimed slot's page: the slot gives up its object
- * for the block, unless it changed since it was claimed.
+ * The block now holds the claimed slot's data: the slot gives up its
+ * object for the block, unless it changed since it was claimed.  The slot
+ * keeps the size written, which tells a read whether to decompress.
  */
-static void zram_wb_commit(struct zram *zram, unsigned long index,
-			   unsigned long block)
+static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 {
-	struct zram_slot *slot = zram_slot_at(zram, index);
+	struct zram_slot *slot = zram_slot_at(zram, io->index);
 	bool unchanged;
 	ktime_t ac_time;
 
-	zram_slot_lock(zram, index);
-	unchanged = zram_slot_test(zram, index, ZRAM_UNDER_WB);
+	zram_slot_lock(zram, io->index);
+	unchanged = zram_slot_test(zram, io->index, ZRAM_UNDER_WB);
 	if (unchanged) {
 		ac_time = slot->ac_time;
-		zram_slot_free(zram, index);
-		slot->handle = block;
+		zram_slot_free(zram, io->index);
+		slot->handle = io->block;
 		slot->ac_time = ac_time;
-		zram_slot_set(zram, index, ZRAM_WB);
+		zram_slot_set_size(zram, io->index, io->size);
+		zram_slot_set(zram, io->index, ZRAM_WB);
 		atomic64_inc(&zram->stats.pages_stored);
 	}
-	zram_slot_unlock(zram, index);
+	zram_slot_unlock(zram, io->index);
 
-	if (unchanged)
-		zram_wb_charge_limit(zram);
-	else
-		zram_wb_free_block(zram, block);
+	if (!unchanged) {
+		zram_wb_free_block(zram, io->block);
+		zram_wb_limit_give_back(zram, io->taken);
+	}
 }
 
-/* Writes one slot back if the request wants it; @page is a buffer. */
-static int zram_wb_slot(struct zram *zram, unsigned long index,
-			unsigned long flags, struct page *page)
+/* The page was not written: the slot keeps its object, the block goes. */
+static void zram_wb_abandon(struct zram *zram, const struct zram_wb_io *io)
 {
-	unsigned long block;
-	int ret;
+	zram_wb_free_block(zram, io->block);
+	zram_wb_unclaim(zram, io->index);
+	zram_wb_limit_give_back(zram, io->taken);
+}
 
-	if (zram_wb_limit_reached(zram))
-		return -EIO;
-	if (!zram_wb_claim(zram, index, flags, page))
+static void zram_wb_end_io(struct bio *bio)
+{
+	struct zram_wb_io *io = container_of(bio, struct zram_wb_io, bio);
+
+	if (atomic_dec_and_test(&io->batch->pending))
+		complete(&io->batch->done);
+}
+
+static void zram_wb_submit(struct zram_wb_io *io)
+{
+	struct zram *zram = io->batch->zram;
+
+	bio_init(&io->bio, zram->wb.bdev, &io->bvec, 1,
+		 REQ_OP_WRITE | REQ_SYNC);
+	io->bio.bi_iter.bi_sector = (sector_t)io->block << SECTORS_PER_PAGE_SHIFT;
+	io->bio.bi_end_io = zram_wb_end_io;
+	__bio_add_page(&io->bio, io->page, zram_bd_io_len(zram, io->size), 0);
+	atomic_inc(&io->batch->pending);
+	submit_bio(&io->bio);
+}
+
+/*
+ * Writes the batch's pages, all in flight together, and commits the ones
+ * written.  Returns the first error; the pages that failed stay in zram.
+ */
+static int zram_wb_flush(struct zram_wb_batch *batch)
+{
+	struct zram *zram = batch->zram;
+	struct blk_plug plug;
+	struct zram_wb_io *io;
+	unsigned int i;
+	int err, ret = 0;
+
+	if (!batch->nr)
 		return 0;
-	if (!zram_wb_alloc_block(zram, &block)) {
+	atomic_set(&batch->pending, 1);
+	reinit_completion(&batch->done);
+
+	/* No backing read may see a block before it holds its new data. */
+	down_write(&zram->wb.reuse_lock);
+	blk_start_plug(&plug);
+	for (i = 0; i < batch->nr; i++)
+		zram_wb_submit(&batch->ios[i]);
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&batch->pending))
+		wait_for_completion(&batch->done);
+	up_write(&zram->wb.reuse_lock);
+
+	for (i = 0; i < batch->nr; i++) {
+		io = &batch->ios[i];
+		err = blk_status_to_errno(io->bio.bi_status);
+		bio_uninit(&io->bio);
+		if (err) {
+			zram_wb_abandon(zram, io);
+			pr_err_ratelimited("%s: cannot write page %lu to the backing device: %d\n",
+					   zram->disk->disk_name, io->index,
+					   err);
+			ret = ret ? ret : err;
+			continue;
+		}
+		atomic64_inc(&zram->stats.bd_writes);
+		zram_wb_commit(zram, io);
+	}
+	batch->nr = 0;
+	return ret;
+}
+
+/*
+ * Adds the slot to the batch if the request wants it, writing the batch
+ * out when full.  Stops (with -EIO) at the limit and (with -ENOSPC) when
+ * the backing device is full.
+ */
+static int zram_wb_add(struct zram_wb_batch *batch, unsigned long index,
+		       unsigned long flags)
+{
+	struct zram *zram = batch->zram;
+	struct zram_wb_io *io = &batch->ios[batch->nr];
+
+	if (!zram_wb_limit_take(zram, &io->taken))
+		return -EIO;
+	if (!zram_wb_claim(zram, index, flags, io)) {
+		zram_wb_limit_give_back(zram, io->taken);
+		return 0;
+	}
+	if (!zram_wb_alloc_block(zram, &io->block)) {
 		zram_wb_unclaim(zram, index);
+		zram_wb_limit_give_back(zram, io->taken);
 		return -ENOSPC;
 	}
+	io->batch = batch;
+	if (++batch->nr < batch->max)
+		return 0;
+	return zram_wb_flush(batch);
+}
 
-	down_write(&zram->wb.reuse_lock);
-	ret = zram_bd_rw(zram, REQ_OP_WRITE | REQ_SYNC, block, page);
-	up_write(&zram->wb.reuse_lock);
-	if (ret) {
-		zram_wb_free_block(zram, block);
-		zram_wb_unclaim(zram, index);
-		pr_err_ratelimited("%s: cannot write page %lu to the backing device: %d\n",
-				   zram->disk->disk_name, index, ret);
-		return ret;
+static void zram_wb_batch_free(struct zram_wb_batch *batch)
+{
+	unsigned int i;
+
+	for (i = 0; i < batch->max; i++)
+		__free_page(batch->ios[i].page);
+	kvfree(batch->ios);
+}
+
+/*
+ * Room for up to @want pages in flight; fewer if memory is short, but at
+ * least one.
+ */
+static int zram_wb_batch_alloc(struct zram *zram, struct zram_wb_batch *batch,
+			       unsigned long want)
+{
+	unsigned int i;
+
+	batch->zram = zram;
+	batch->nr = 0;
+	init_completion(&batch->done);
+	batch->ios = kvcalloc(want, sizeof(*batch->ios),
+			      GFP_KERNEL | __GFP_NOWARN);
+	if (!batch->ios)
+		return -ENOMEM;
+	for (i = 0; i < want; i++) {
+		batch->ios[i].page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!batch->ios[i].page)
+			break;
 	}
-	atomic64_inc(&zram->stats.bd_writes);
-	zram_wb_commit(zram, index, block);
+	batch->max = i;
+	if (!i) {
+		kvfree(batch->ios);
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+static unsigned long zram_wb_req_pages(const struct zram_wb_range *ranges,
+				       unsigned int nr_ranges)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_ranges; i++)
+		pages += ranges[i].last - ranges[i].first + 1;
+	return pages;
 }
 
 /* Stops at the first error.  init_lock held for reading. */
@@ -431,27 +689,47 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 	struct zram_wb_range all = { 0, zram->nr_pages - 1 };
 	const struct zram_wb_range *ranges = req->nr_ranges ? req->ranges : &all;
 	unsigned int nr_ranges = req->nr_ranges ? req->nr_ranges : 1;
-	unsigned long index;
-	struct page *page;
+	struct zram_wb_batch batch;
+	unsigned long index, want;
 	unsigned int i;
-	int ret = 0;
+	int ret, err;
 
-	page = alloc_page(GFP_KERNEL);
-	if (!page)
-		return -ENOMEM;
+	want = min_t(unsigned long, READ_ONCE(zram->wb.batch_size),
+		     zram_wb_req_pages(ranges, nr_ranges));
+	ret = zram_wb_batch_alloc(zram, &batch, want);
+	if (ret)
+		return ret;
 
 	mutex_lock(&zram->wb.mutex);
 	for (i = 0; i < nr_ranges && !ret; i++) {
 		for (index = ranges[i].first; index <= ranges[i].last; index++) {
-			ret = zram_wb_slot(zram, index, req->flags, page);
+			ret = zram_wb_add(&batch, index, req->flags);
 			if (ret)
 				break;
 			cond_resched();
 		}
 	}
+	/* What was added before an error is still written. */
+	err = zram_wb_flush(&batch);
 	mutex_unlock(&zram->wb.mutex);
-	__free_page(page);
-	return ret;
+	zram_wb_batch_free(&batch);
+	return ret ? ret : err;
+}
+
+/*
+ * Writes the slot @index back whatever its flags, as "page_index=N" does.
+ * For writeback policies in the driver.  init_lock held for reading.
+ */
+int zram_wb_write_slot(struct zram *zram, unsigned long index)
+{
+	struct zram_wb_range range = { index, index };
+	struct zram_wb_req req = { .nr_ranges = 1, .ranges = &range };
+
+	if (!zram->wb.bdev)
+		return -ENODEV;
+	if (index >= zram->nr_pages)
+		return -EINVAL;
+	return zram_writeback(zram, &req);
 }
 
 /* --- Parsing writeback requests ---------------------------------------- */
@@ -687,6 +965,72 @@ static ssize_t writeback_limit_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(writeback_limit);
 
+/* Most pages in flight per writeback, as in Linux 6.19: 1 or more. */
+static ssize_t writeback_batch_size_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(dev_to_zram(dev)->wb.batch_size));
+}
+
+static ssize_t writeback_batch_size_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val) || !val)
+		return -EINVAL;
+	down_write(&zram->init_lock);
+	WRITE_ONCE(zram->wb.batch_size, val);
+	up_write(&zram->init_lock);
+	return len;
+}
+static DEVICE_ATTR_RW(writeback_batch_size);
+
+/*
+ * Whether writeback writes objects as stored (Linux 7.0's
+ * writeback_compressed, also named compressed_writeback): a boolean, set
+ * only before disksize.
+ */
+static ssize_t writeback_compressed_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	bool val;
+
+	down_read(&zram->init_lock);
+	val = zram->wb.compressed;
+	up_read(&zram->init_lock);
+	return sysfs_emit(buf, "%d\n", val);
+}
+
+static ssize_t writeback_compressed_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	int ret = len;
+	bool val;
+
+	if (kstrtobool(buf, &val))
+		return -EINVAL;
+	down_write(&zram->init_lock);
+	if (zram_initialized(zram))
+		ret = -EBUSY;
+	else
+		zram->wb.compressed = val;
+	up_write(&zram->init_lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(writeback_compressed);
+static struct device_attribute dev_attr_compressed_writeback =
+	__ATTR(compressed_writeback, 0644, writeback_compressed_show,
+	       writeback_compressed_store);
+
 static u64 zram_4k_units(atomic64_t *pages)
 {
 	return (u64)atomic64_read(pages) * ZRAM_4K_PER_PAGE;
@@ -711,6 +1055,9 @@ static struct attribute *zram_wb_attrs[] = {
 	&dev_attr_writeback_limit.attr,
 	&dev_attr_writeback_limit_enable.attr,
 	&dev_attr_bd_stat.attr,
+	&dev_attr_writeback_batch_size.attr,
+	&dev_attr_writeback_compressed.attr,
+	&dev_attr_compressed_writeback.attr,
 	NULL,
 };
 

@@ -1,0 +1,232 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# How writeback does its I/O: writeback_batch_size (Linux 6.19) puts many
+# bios in flight at once, which the block layer shows as merged writes on
+# the backing loop device, and keeps writeback_limit exact across batches;
+# writeback_compressed (Linux 7.0; also named compressed_writeback) writes
+# objects as stored, fewer sectors than whole pages, and reads decompress
+# them; and a device-mapper backing device switched to the error target
+# or to flakey's error_writes fails writeback (pages stay in zram) and
+# reads (failed_reads), then works again once switched back.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+DEV=/dev/zram0
+WORK=$TMPDIR/wbio
+IMG=$WORK/image
+BACKING=$WORK/backing
+DM=zt-wb
+LOOP=
+
+wb()
+{
+	sysfs_io write "$Z/writeback" "$1"
+}
+
+# bd N: a field of bd_stat: 1 bd_count, 2 bd_reads, 3 bd_writes.
+bd()
+{
+	field "$Z/bd_stat" "$1"
+}
+
+# lstat N: a field of the loop device's stat: 5 writes, 6 write merges,
+# 7 sectors written.
+lstat()
+{
+	field "/sys/block/${LOOP#/dev/}/stat" "$1"
+}
+
+# put FIRST COUNT FILE: COUNT pages of FILE to device pages FIRST... and to
+# the same place in the reference image.
+put()
+{
+	dd if="$3" of=$DEV bs=4096 seek="$1" count="$2" oflag=direct \
+		conv=notrunc status=none &&
+		dd if="$3" of="$IMG" bs=4096 seek="$1" count="$2" \
+			conv=notrunc status=none
+}
+
+# intact [FIRST COUNT]: "yes" when the device (or COUNT pages of it from
+# FIRST) holds the reference image, read with O_DIRECT.
+intact()
+{
+	local first=${1:-0} count=${2:-$(($(blockdev --getsize64 $DEV) / PAGE))}
+
+	dd if="$IMG" of="$WORK/part" bs=4096 skip="$first" count="$count" \
+		status=none
+	dd if=$DEV bs=4096 skip="$first" count="$count" iflag=direct \
+		status=none | cmp -s - "$WORK/part" && echo yes || echo no
+}
+
+# setup MIB [COMPRESSED]: zram0 of MIB MiB backed by $BACKDEV, writeback
+# compressed if COMPRESSED is 1, with 256 pages of text at 0-255 and 64
+# random (huge) pages at 256-319, the rest zero.
+setup()
+{
+	echo "$BACKDEV" > "$Z/backing_dev"
+	echo "${2:-0}" > "$Z/writeback_compressed"
+	echo "$1M" > "$Z/disksize"
+	dd if=/dev/zero of="$IMG" bs=1M count="$1" status=none
+	put 0 256 "$WORK/text" && put 256 64 "$WORK/random"
+}
+
+cleanup()
+{
+	zram_unload
+	dmsetup remove "$DM" 2> /dev/null
+	[ -n "$LOOP" ] && losetup -d "$LOOP"
+	rm -rf "$WORK"
+}
+
+ktap_plan 26
+
+check_run "modprobe zram" zram_load || ktap_finish
+mkdir -p "$WORK"
+modprobe -q loop 2> /dev/null
+truncate -s 16M "$BACKING"
+LOOP=$(losetup -f --show "$BACKING")
+BACKDEV=$LOOP
+seq 1000000 2000000 | dd of="$WORK/text" bs=4096 count=256 iflag=fullblock status=none
+dd if=/dev/urandom of="$WORK/random" bs=4096 count=64 status=none
+
+# --- The attributes ---------------------------------------------------------
+
+got=
+for a in writeback_batch_size writeback_compressed compressed_writeback; do
+	got="$got $a=$(stat -c %a "$Z/$a" 2> /dev/null)"
+done
+check_eq "writeback_batch_size, writeback_compressed, compressed_writeback: 0644" \
+	" writeback_batch_size=644 writeback_compressed=644 compressed_writeback=644" \
+	"$got"
+check_eq "defaults: 32 pages in flight, compressed writeback off" "32 0 0" \
+	"$(< "$Z/writeback_batch_size") $(< "$Z/writeback_compressed") $(< "$Z/compressed_writeback")"
+got=
+for v in 0 abc -1 4294967296 ""; do
+	got="$got $(sysfs_io write "$Z/writeback_batch_size" "$v")"
+done
+check_eq "writeback_batch_size 0, abc, -1, 2^32, '': EINVAL, still 32" \
+	" EINVAL EINVAL EINVAL EINVAL EINVAL 32" "$got $(< "$Z/writeback_batch_size")"
+check_eq "writeback_batch_size 1 and 4096 read back" "OK 1 OK 4096" \
+	"$(sysfs_io write "$Z/writeback_batch_size" 1) $(< "$Z/writeback_batch_size") $(sysfs_io write "$Z/writeback_batch_size" 4096) $(< "$Z/writeback_batch_size")"
+check_eq "writeback_compressed: 'maybe' EINVAL; yes 1 (both names); n 0" \
+	"EINVAL OK 1 1 OK 0" \
+	"$(sysfs_io write "$Z/writeback_compressed" maybe) $(sysfs_io write "$Z/writeback_compressed" yes) $(< "$Z/writeback_compressed") $(< "$Z/compressed_writeback") $(sysfs_io write "$Z/compressed_writeback" n) $(< "$Z/writeback_compressed")"
+
+# --- Batches ------------------------------------------------------------------
+#
+# Writeback walks the slots in order and fresh blocks are taken in order,
+# so a batch is a run of consecutive blocks that the block layer merges
+# into few requests; one page at a time gives one request per page.
+
+setup 4
+check_eq "after disksize: writeback_compressed EBUSY (both names), unchanged; batch size settable" \
+	"EBUSY EBUSY 0 OK 1" \
+	"$(sysfs_io write "$Z/writeback_compressed" 1) $(sysfs_io write "$Z/compressed_writeback" 1) $(< "$Z/writeback_compressed") $(sysfs_io write "$Z/writeback_batch_size" 1) $(< "$Z/writeback_batch_size")"
+writes=$(lstat 5) merges=$(lstat 6)
+check_eq "batch size 1: 64 pages, 64 write requests, none merged" "OK 64 64 0" \
+	"$(wb page_indexes=0-63) $(bd 3) $(($(lstat 5) - writes)) $(($(lstat 6) - merges))"
+echo 32 > "$Z/writeback_batch_size"
+writes=$(lstat 5) merges=$(lstat 6)
+check_eq "batch size 32: 128 pages written" "OK 192" \
+	"$(wb page_indexes=64-191) $(bd 3)"
+diag "128 pages in batches of 32: $(($(lstat 5) - writes)) write requests, $(($(lstat 6) - merges)) merges"
+check_cmp "batch size 32: at least 96 of the 128 page writes merged" \
+	$(($(lstat 6) - merges)) -ge 96
+check_eq "contents intact, read from the backing device" "yes 192" \
+	"$(intact) $(bd 2)"
+echo 7 > "$Z/writeback_batch_size"
+echo 1 > "$Z/writeback_limit_enable"
+echo 20 > "$Z/writeback_limit"
+writes=$(bd 3)
+check_eq "batch size 7, writeback_limit 20: EIO after exactly 20 pages" \
+	"EIO 20 0" "$(wb page_indexes=192-319) $(($(bd 3) - writes)) $(< "$Z/writeback_limit")"
+echo 0 > "$Z/writeback_limit_enable"
+check_eq "the other 108 go; contents intact" "OK 320 yes" \
+	"$(wb page_indexes=192-319) $(bd 3) $(intact)"
+echo 1 > "$Z/reset"
+
+# --- Compressed writeback -------------------------------------------------------
+
+# Each text page's object goes out in whole 512-byte sectors: between
+# its size and its size plus a sector.
+setup 4 1
+sectors=$(lstat 7) bytes=$(($(mm zram0 2) - 64 * PAGE))
+check_eq "compressed: 320 pages (64 huge) written back" "OK 320 320 0" \
+	"$(wb page_indexes=0-319) $(bd 1) $(bd 3) $(mm zram0 8)"
+text=$(($(lstat 7) - sectors - 64 * 8))
+diag "256 text pages ($bytes bytes compressed) written in $text sectors instead of $((256 * 8))"
+check_eq "the text pages took their compressed size in sectors, not whole pages" \
+	yes "$([ $text -ge $((bytes / 512)) ] && [ $text -le $((bytes / 512 + 256)) ] && [ $text -lt $((256 * 8)) ] && echo yes)"
+check_eq "contents intact: compressed blocks decompressed, huge ones raw" \
+	"yes 320 0" "$(intact) $(bd 2) $(io zram0 1)"
+put 5 1 "$WORK/random"
+check_eq "an overwritten compressed page frees its block" "319 yes" \
+	"$(bd 1) $(intact 0 8)"
+echo 1 > "$Z/reset"
+
+# --- Faults of the backing device (device mapper) --------------------------------
+
+if ! modprobe -q dm-mod 2> /dev/null || ! modprobe -q dm-flakey 2> /dev/null; then
+	for i in $(seq 9); do
+		ktap_skip "device-mapper fault $i" \
+			"no device mapper (CONFIG_BLK_DEV_DM, CONFIG_DM_FLAKEY)"
+	done
+	cleanup
+	ktap_finish
+fi
+
+export DM_DISABLE_UDEV=1
+SECTORS=$(blockdev --getsz "$LOOP")
+# dmtable TARGET [ARGS]: the whole loop device through TARGET.
+dmtable()
+{
+	case $1 in
+	linear) echo "0 $SECTORS linear $LOOP 0" ;;
+	error) echo "0 $SECTORS error" ;;
+	flakey) echo "0 $SECTORS flakey $LOOP 0 0 1 1 error_writes" ;;
+	esac
+}
+
+# dmswitch TARGET: replace the table under the open device.
+dmswitch()
+{
+	dmsetup reload "$DM" --table "$(dmtable "$1")" &&
+		dmsetup resume "$DM"
+}
+
+dmsetup create "$DM" --table "$(dmtable linear)"
+BACKDEV=/dev/mapper/$DM
+setup 4 1
+check_eq "through dm linear: 320 pages written back, intact" "OK 320 yes" \
+	"$(wb page_indexes=0-319) $(bd 3) $(intact)"
+
+dmswitch error
+reads=$(bd 2)
+check_eq "error target: reading a compressed and a raw block fails EIO each, counted" \
+	"EIO EIO 2 2" \
+	"$(blkio -d $DEV read $((3 * PAGE)) $PAGE) $(blkio -d $DEV read $((300 * PAGE)) $PAGE) $(io zram0 1) $(($(bd 2) - reads))"
+put 400 64 "$WORK/random" && put 464 64 "$WORK/text"
+count=$(bd 1) huge=$(mm zram0 8)
+check_eq "error target: writeback of 128 pages fails EIO" EIO \
+	"$(wb page_indexes=400-527)"
+check_eq "no block kept, no write counted, the 64 huge pages still in zram" \
+	"$count 320 $huge" "$(bd 1) $(bd 3) $(mm zram0 8)"
+check_eq "the pages that failed read back intact from zram" yes \
+	"$(intact 400 128)"
+
+dmswitch flakey
+check_eq "flakey error_writes: writeback EIO, nothing kept" "EIO $count" \
+	"$(wb page_index=401) $(bd 1)"
+check_eq "flakey error_writes: written-back pages read back intact" yes \
+	"$(intact 0 320)"
+
+dmswitch linear
+check_eq "linear again: the failed pages write back, everything intact" \
+	"OK 448 yes" "$(wb page_indexes=400-527) $(bd 1) $(intact)"
+check_eq "only the two failed reads counted" 2 "$(io zram0 1)"
+echo 1 > "$Z/reset"
+
+cleanup
+ktap_finish
