@@ -29,6 +29,7 @@
 #   mem: rep=R sys=S alg=A data=D orig=B compr=B used=B same=P huge=P
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
+#   wbbench: ... (tools/testing/bench/writeback.sh, run last)
 #   mark: begin|end (around each measured command, see mark())
 # Each turn ends with a KTAP line; a failed load, read-back, fio run or
 # memhog check is "not ok".  Speed is never judged here.
@@ -464,4 +465,7 @@ while [ $REP -le "$REPS" ]; do
 done
 
 rmdir $CGROUP
+# Writeback to a backing device, ours against the kernel's.
+/opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
+	ktap "not ok" "writeback benchmark"
 exit 0

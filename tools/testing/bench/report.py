@@ -72,6 +72,7 @@ class Results:
         self.wall, self.cpu = {}, {}	# (alg, data, wl, jobs) -> sys -> rep
         self.swap_wall, self.swap_cpu = {}, {}	# "swap" -> sys -> rep
         self.shares = []	# VM CPU / host wall during 1-job runs
+        self.wbbench = []	# writeback.sh's summary lines
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
         self.begin = self.end = None
         self.rep_base = 0
@@ -110,6 +111,8 @@ class Results:
                     "orig", "compr", "used", "same", "huge")})
         elif kind == "swap":
             self.swap(parse_fields(rest))
+        elif kind == "wbbench" and rest.startswith("summary "):
+            self.wbbench.append(rest[len("summary "):])
         elif kind == "zsbench":
             v = parse_fields(rest)
             metric = v.get("ns_per_op", v.get("value"))
@@ -453,6 +456,9 @@ class Report:
         self.add_memory()
         self.add_swap()
         self.add_zsbench()
+        if self.res.wbbench:	# tools/testing/bench/writeback.sh
+            self.md += ["## Writeback (writeback.sh)\n"] + [
+                "- " + line for line in self.res.wbbench] + [""]
         self.header()
 
 
