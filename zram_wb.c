@@ -645,7 +645,8 @@ static void zram_wb_batch_free(struct zram_wb_batch *batch)
 
 /*
  * Room for up to @want pages in flight; fewer if memory is short, but at
- * least one.
+ * least one.  A large writeback_batch_size must not reclaim hard or call
+ * the OOM killer for buffers: past the first, allocations give up early.
  */
 static int zram_wb_batch_alloc(struct zram *zram, struct zram_wb_batch *batch,
 			       unsigned long want)
@@ -656,11 +657,16 @@ static int zram_wb_batch_alloc(struct zram *zram, struct zram_wb_batch *batch,
 	batch->nr = 0;
 	init_completion(&batch->done);
 	batch->ios = kvcalloc(want, sizeof(*batch->ios),
-			      GFP_KERNEL | __GFP_NOWARN);
+			      GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	if (!batch->ios && want > 1) {
+		want = 1;
+		batch->ios = kvcalloc(1, sizeof(*batch->ios), GFP_KERNEL);
+	}
 	if (!batch->ios)
 		return -ENOMEM;
 	for (i = 0; i < want; i++) {
-		batch->ios[i].page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		batch->ios[i].page = alloc_page(i ? GFP_KERNEL | __GFP_NORETRY |
+						    __GFP_NOWARN : GFP_KERNEL);
 		if (!batch->ios[i].page)
 			break;
 	}
