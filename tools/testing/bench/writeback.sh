@@ -15,6 +15,11 @@
 #   wbbench: summary ...
 # Settings: BENCH_REPS from /opt/zram/data/bench.conf (default 3).
 
+# Run as "sh writeback.sh" by run-vm: bash is needed (EPOCHREALTIME).
+if [ -z "${BASH_VERSION:-}" ]; then
+	exec bash "$0" "$@"
+fi
+
 # shellcheck disable=SC1091
 DATA_DIR=/opt/zram/data
 [ -r "$DATA_DIR/bench.conf" ] && . "$DATA_DIR/bench.conf"
@@ -44,7 +49,7 @@ make_data()
 		fio --name=gen --filename="$WORK/data" --rw=write --bs=1M \
 			--size=${MIB}M --buffer_compress_percentage=60 \
 			--buffer_compress_chunk=512 --refill_buffers \
-			--output=/dev/null
+			--eta=never --output=/dev/null
 	fi
 }
 
@@ -78,7 +83,7 @@ turn()
 	sectors=$(($(awk '{ print $7 }' "/sys/block/${LOOP#/dev/}/stat") - sectors))
 	lat=$(fio --name=rb --filename=/dev/zram0 --rw=randread --bs=4k \
 		--direct=1 --ioengine=psync --size=${MIB}M --io_size=16M \
-		--randrepeat=1 --output-format=terse | awk -F';' '{ print $16 }')
+		--randrepeat=1 --eta=never --output-format=terse | awk -F';' '{ print $16 }')
 	if ! cmp -s -n $((MIB << 20)) /dev/zram0 "$WORK/data"; then
 		echo "# wbbench: $sys: data read back differs"
 		echo 1 > $Z/reset
