@@ -154,6 +154,7 @@ int zram_init_device(struct zram *zram, u64 disksize)
 	/* Last: a nonzero disksize lets I/O in (see zram_bio_valid()). */
 	smp_store_release(&zram->disksize, disksize);
 	set_capacity_and_notify(zram->disk, disksize >> SECTOR_SHIFT);
+	zram_policy_start(zram);
 unlock:
 	up_write(&zram->init_lock);
 	return ret;
@@ -162,7 +163,11 @@ unlock:
 /* Returns the device to its uninitialised state; the caller owns it. */
 static void zram_reset_device(struct zram *zram)
 {
+	/* The worker takes init_lock: stop it first. */
+	zram_policy_stop(zram);
 	down_write(&zram->init_lock);
+	/* The policy needs the backing device, which goes too. */
+	zram_policy_clear(zram);
 	/* A limit set before initialisation goes too, as in 6.1. */
 	WRITE_ONCE(zram->limit_pages, 0);
 	if (zram_initialized(zram)) {
@@ -277,6 +282,7 @@ static int zram_add(void)
 	zram->id = ret;
 	init_rwsem(&zram->init_lock);
 	zram_wb_init(zram);
+	zram_policy_init(zram);
 	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
 
 	zram_queue_limits(&lim);

@@ -302,6 +302,9 @@ static int zram_write_page(struct zram *zram, struct page *page,
 		obj.same = true;
 	} else {
 		ret = zram_store(zram, page, &obj);
+		/* Over mem_limit (or out of memory): the policy may say where. */
+		if (ret == -ENOMEM && zram_policy_redirects(zram))
+			return zram_policy_redirect(zram, page, index);
 		if (ret)
 			return ret;
 	}
