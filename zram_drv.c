@@ -28,6 +28,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "zram_drv.h"
 
@@ -55,6 +56,12 @@ static DEFINE_IDR(zram_index_idr);
 static DEFINE_MUTEX(zram_index_mutex);
 
 static int zram_major;
+
+/*
+ * Runs the backing device I/O that zram's own ->submit_bio cannot wait
+ * for inline (zram_wb.c).  Swap writes it from reclaim: it has a rescuer.
+ */
+struct workqueue_struct *zram_io_wq;
 
 int zram_open(struct gendisk *disk)
 {
@@ -423,9 +430,13 @@ static int __init zram_init(void)
 		return -EINVAL;
 	}
 
+	zram_io_wq = alloc_workqueue("zram_io", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!zram_io_wq)
+		return -ENOMEM;
+
 	ret = zcomp_init();
 	if (ret)
-		return ret;
+		goto destroy_wq;
 
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
@@ -450,6 +461,8 @@ destroy_devices:
 	unregister_blkdev(zram_major, "zram");
 exit_zcomp:
 	zcomp_exit();
+destroy_wq:
+	destroy_workqueue(zram_io_wq);
 	return ret;
 }
 
@@ -460,6 +473,7 @@ static void __exit zram_exit(void)
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
 	zcomp_exit();
+	destroy_workqueue(zram_io_wq);
 }
 
 module_init(zram_init);

@@ -243,6 +243,7 @@ static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 }
 
 /* zram_drv.c */
+extern struct workqueue_struct *zram_io_wq;
 int zram_init_device(struct zram *zram, u64 disksize);
 int zram_reset_unused(struct zram *zram);
 

@@ -248,6 +248,22 @@ bool zram_policy_redirects(struct zram *zram)
 	return READ_ONCE(zram->policy.cfg.mem_limit_wb) && zram->wb.bdev;
 }
 
+/*
+ * Whether a store might take the pool over mem_limit: a new zspage has up
+ * to 8 pages (zsmalloc.c).  Checked before the store, so that a pool whose
+ * writes are redirected stays under the limit at every moment, not only
+ * after the store's own check has given a page back.
+ */
+#define ZRAM_POLICY_LIMIT_HEADROOM	8UL
+
+bool zram_policy_near_limit(struct zram *zram)
+{
+	unsigned long limit = READ_ONCE(zram->limit_pages);
+
+	return limit && zsm_get_total_pages(zram->mem_pool) +
+			ZRAM_POLICY_LIMIT_HEADROOM > limit;
+}
+
 int zram_policy_redirect(struct zram *zram, struct page *page,
 			 unsigned long index)
 {

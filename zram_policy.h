@@ -54,6 +54,7 @@ void zram_policy_start(struct zram *zram);
 void zram_policy_stop(struct zram *zram);
 void zram_policy_clear(struct zram *zram);
 bool zram_policy_redirects(struct zram *zram);
+bool zram_policy_near_limit(struct zram *zram);
 int zram_policy_redirect(struct zram *zram, struct page *page,
 			 unsigned long index);
 

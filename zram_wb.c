@@ -259,7 +259,7 @@ static int zram_bd_rw_anywhere(struct zram *zram, blk_opf_t opf,
 		return zram_bd_rw(zram, opf, block, page);
 
 	INIT_WORK_ONSTACK(&io.work, zram_bd_io_fn);
-	queue_work(system_unbound_wq, &io.work);
+	queue_work(zram_io_wq, &io.work);
 	flush_work(&io.work);
 	destroy_work_on_stack(&io.work);
 	return io.ret;
