@@ -75,10 +75,11 @@ text_pages()
 	echo "$WORK/text"
 }
 
-# run_hog MIB: memhog in the memory-limited cgroup, one pass.
+# run_hog MIB SECONDS: memhog in the memory-limited cgroup, one pass, for
+# at most SECONDS.
 run_hog()
 {
-	sh -c "echo \$\$ > $CG/cgroup.procs && exec timeout 300 memhog $1 1"
+	sh -c "echo \$\$ > $CG/cgroup.procs && exec timeout $2 memhog $1 1"
 }
 
 # Samples mem_used_total into $WORK/max_used until $WORK/stop exists.
@@ -92,6 +93,12 @@ sample_used()
 		sleep 0.1
 	done
 	echo $max > "$WORK/max_used"
+}
+
+# True once the cgroup has no process left.
+rmdir_ok()
+{
+	[ -z "$(< $CG/cgroup.procs)" ]
 }
 
 cleanup()
@@ -220,37 +227,41 @@ check_eq "reset zeroes policy_stat" "0 0 0" "$(fields "$Z/policy_stat" 1 2 3)"
 
 # --- mem_limit=writeback: swap that does not fit under mem_limit ------------
 
-HOG_MIB=$((64 / ZT_SCALE))
+HOG_MIB=$((48 / ZT_SCALE))
 CG_MIB=$((HOG_MIB / 4))
 ZLIMIT_MIB=$((HOG_MIB / 8))
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 mkdir -p $CG
 echo ${CG_MIB}M > $CG/memory.max
 
-# swap_hog: memhog through swap on zram0 with mem_limit; sets HOG_OK to
-# "yes" when it finished with its data intact and MAX_USED to the largest
-# mem_used_total seen meanwhile.
+# swap_hog SECONDS [POLICY]: memhog through swap on zram0 with mem_limit,
+# for at most SECONDS; sets HOG_OK to "yes" when it finished with its data
+# intact and MAX_USED to the largest mem_used_total seen meanwhile.
 swap_hog()
 {
 	setup 256
 	echo ${ZLIMIT_MIB}M > "$Z/mem_limit"
-	[ -n "$1" ] && policy "$1" > /dev/null
+	[ -n "$2" ] && policy "$2" > /dev/null
 	mkswap $DEV > /dev/null && swapon -p 100 $DEV
 	rm -f "$WORK/stop"
 	sample_used &
-	run_hog $HOG_MIB > /dev/null 2>&1 && HOG_OK=yes || HOG_OK=no
+	run_hog $HOG_MIB "$1" > /dev/null 2>&1 && HOG_OK=yes || HOG_OK=no
 	touch "$WORK/stop"
 	wait
+	# A killed memhog's cgroup empties only when its memory is freed.
+	wait_until 30 rmdir_ok
 	MAX_USED=$(< "$WORK/max_used")
 	diag "memhog $HOG_MIB MiB, cgroup ${CG_MIB} MiB, mem_limit ${ZLIMIT_MIB} MiB:" \
 		"intact $HOG_OK, io_stat $(< "$Z/io_stat"), policy_stat $(< "$Z/policy_stat")"
 	swapoff $DEV
 }
 
-swap_hog ""
+# Without the policy memhog thrashes until the cgroup's OOM killer ends
+# it: a few seconds show the failures.
+swap_hog 15
 check_cmp "policy off: writes over mem_limit fail (failed_writes)" \
 	"$(io zram0 2)" -gt 0
-swap_hog "mem_limit=writeback"
+swap_hog 300 "mem_limit=writeback"
 check_eq "mem_limit=writeback: memhog finishes, every page verified" yes "$HOG_OK"
 check_eq "and no write failed" 0 "$(io zram0 2)"
 check_cmp "writes went to the backing device (policy_stat redirected)" \
