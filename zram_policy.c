@@ -83,11 +83,11 @@ static void zram_policy_age(struct zram *zram, unsigned int age)
 {
 	ktime_t now = ktime_get_boottime();
 	ktime_t cutoff = ktime_sub(now, ktime_set(age, 0));
+	ktime_t period = ktime_set(zram_policy_aging_period(age), 0);
 	struct zram_policy *policy = &zram->policy;
 	unsigned long index, aged = 0;
 
-	if (ktime_before(now, ktime_add(policy->last_aging,
-			 ktime_set(zram_policy_aging_period(age), 0))))
+	if (ktime_before(now, ktime_add(policy->last_aging, period)))
 		return;
 	policy->last_aging = now;
 
@@ -259,9 +259,9 @@ bool zram_policy_redirects(struct zram *zram)
 bool zram_policy_near_limit(struct zram *zram)
 {
 	unsigned long limit = READ_ONCE(zram->limit_pages);
+	unsigned long used = zsm_get_total_pages(zram->mem_pool);
 
-	return limit && zsm_get_total_pages(zram->mem_pool) +
-			ZRAM_POLICY_LIMIT_HEADROOM > limit;
+	return limit && used + ZRAM_POLICY_LIMIT_HEADROOM > limit;
 }
 
 int zram_policy_redirect(struct zram *zram, struct page *page,

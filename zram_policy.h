@@ -37,7 +37,7 @@ struct zram_policy_cfg {
  * The counters are atomic: the I/O path counts redirected writes.
  */
 struct zram_policy {
-	struct mutex lock;
+	struct mutex lock;		/* @cfg */
 	struct zram_policy_cfg cfg;
 	struct delayed_work work;
 	unsigned long wb_cursor;
