@@ -28,6 +28,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "zram_drv.h"
 
@@ -55,6 +56,12 @@ static DEFINE_IDR(zram_index_idr);
 static DEFINE_MUTEX(zram_index_mutex);
 
 static int zram_major;
+
+/*
+ * Runs the backing device I/O that zram's own ->submit_bio cannot wait
+ * for inline (zram_wb.c).  Swap writes it from reclaim: it has a rescuer.
+ */
+struct workqueue_struct *zram_io_wq;
 
 int zram_open(struct gendisk *disk)
 {
@@ -154,6 +161,7 @@ int zram_init_device(struct zram *zram, u64 disksize)
 	/* Last: a nonzero disksize lets I/O in (see zram_bio_valid()). */
 	smp_store_release(&zram->disksize, disksize);
 	set_capacity_and_notify(zram->disk, disksize >> SECTOR_SHIFT);
+	zram_policy_start(zram);
 unlock:
 	up_write(&zram->init_lock);
 	return ret;
@@ -162,7 +170,11 @@ unlock:
 /* Returns the device to its uninitialised state; the caller owns it. */
 static void zram_reset_device(struct zram *zram)
 {
+	/* The worker takes init_lock: stop it first. */
+	zram_policy_stop(zram);
 	down_write(&zram->init_lock);
+	/* The policy needs the backing device, which goes too. */
+	zram_policy_clear(zram);
 	/* A limit set before initialisation goes too, as in 6.1. */
 	WRITE_ONCE(zram->limit_pages, 0);
 	if (zram_initialized(zram)) {
@@ -277,6 +289,7 @@ static int zram_add(void)
 	zram->id = ret;
 	init_rwsem(&zram->init_lock);
 	zram_wb_init(zram);
+	zram_policy_init(zram);
 	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
 
 	zram_queue_limits(&lim);
@@ -417,9 +430,13 @@ static int __init zram_init(void)
 		return -EINVAL;
 	}
 
+	zram_io_wq = alloc_workqueue("zram_io", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!zram_io_wq)
+		return -ENOMEM;
+
 	ret = zcomp_init();
 	if (ret)
-		return ret;
+		goto destroy_wq;
 
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
@@ -444,6 +461,8 @@ destroy_devices:
 	unregister_blkdev(zram_major, "zram");
 exit_zcomp:
 	zcomp_exit();
+destroy_wq:
+	destroy_workqueue(zram_io_wq);
 	return ret;
 }
 
@@ -454,6 +473,7 @@ static void __exit zram_exit(void)
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
 	zcomp_exit();
+	destroy_workqueue(zram_io_wq);
 }
 
 module_init(zram_init);

@@ -4,7 +4,8 @@
  *
  * Shared definitions of the driver's files: zram_drv.c (devices and module),
  * zram_io.c (the I/O path), zram_wb.c (writeback to a backing device),
- * zram_sysfs.c (attributes) and zram_debugfs.c.
+ * zram_sysfs.c (attributes), zram_policy.c (self-management) and
+ * zram_debugfs.c.
  */
 #ifndef _ZRAM_DRV_H_
 #define _ZRAM_DRV_H_
@@ -22,6 +23,7 @@
 
 #include "zcomp.h"
 #include "zram_compat.h"
+#include "zram_policy.h"
 
 #define SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 #define SECTORS_PER_PAGE	BIT(SECTORS_PER_PAGE_SHIFT)
@@ -171,6 +173,7 @@ struct zram {
 	int id;
 	struct dentry *debugfs_dir;
 	struct zram_wb wb;
+	struct zram_policy policy;
 };
 
 static inline bool zram_initialized(struct zram *zram)
@@ -245,6 +248,7 @@ static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 }
 
 /* zram_drv.c */
+extern struct workqueue_struct *zram_io_wq;
 int zram_init_device(struct zram *zram, u64 disksize);
 int zram_reset_unused(struct zram *zram);
 
@@ -262,7 +266,24 @@ int zram_read_locked(struct zram *zram, struct page *page,
 		     unsigned long index);
 
 /* zram_wb.c */
+
+/*
+ * What a writeback selects: slots having every flag of @flags, in the
+ * @nr_ranges inclusive index ranges of @ranges, or in the whole device if
+ * there are none.
+ */
+struct zram_wb_req {
+	unsigned long flags;
+	unsigned int nr_ranges;
+	struct zram_wb_range {
+		unsigned long first, last;
+	} *ranges;
+};
+
 extern const struct attribute_group zram_wb_attr_group;
+int zram_writeback(struct zram *zram, const struct zram_wb_req *req);
+int zram_wb_store_page(struct zram *zram, struct page *page,
+		       unsigned long index);
 void zram_wb_init(struct zram *zram);
 void zram_wb_detach(struct zram *zram);
 void zram_wb_free_block(struct zram *zram, unsigned long block);

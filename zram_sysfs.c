@@ -350,5 +350,6 @@ static const struct attribute_group zram_disk_group = {
 const struct attribute_group *zram_disk_groups[] = {
 	&zram_disk_group,
 	&zram_wb_attr_group,
+	&zram_policy_attr_group,
 	NULL,
 };

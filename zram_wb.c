@@ -38,7 +38,9 @@
  *
  * Reads are synchronous, one page at a time.  Inside zram's own
  * ->submit_bio the block layer holds back the bios we submit until we
- * return, so a read from there is handed to a worker and waited for.
+ * return, so I/O from there (a read, or a write the policy redirects to
+ * the backing device, zram_wb_store_page()) is handed to a worker and
+ * waited for.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -245,43 +247,52 @@ static int zram_bd_rw(struct zram *zram, blk_opf_t opf, unsigned long block,
 	return ret;
 }
 
-/* A read of the backing device done by a worker for zram_bd_read(). */
-struct zram_bd_read_work {
+/* Backing I/O done by a worker for zram_bd_rw_anywhere(). */
+struct zram_bd_io_work {
 	struct work_struct work;
 	struct zram *zram;
 	struct page *page;
 	unsigned long block;
+	blk_opf_t opf;
 	unsigned int len;
 	int ret;
 };
 
-static void zram_bd_read_fn(struct work_struct *work)
+static void zram_bd_io_fn(struct work_struct *work)
 {
-	struct zram_bd_read_work *rw = container_of(work, typeof(*rw), work);
+	struct zram_bd_io_work *io = container_of(work, typeof(*io), work);
 
-	rw->ret = zram_bd_rw(rw->zram, REQ_OP_READ, rw->block, rw->page,
-			     rw->len);
+	io->ret = zram_bd_rw(io->zram, io->opf, io->block, io->page, io->len);
 }
 
-static int zram_bd_read(struct zram *zram, unsigned long block,
-			struct page *page, unsigned int len)
+/* zram_bd_rw() that works inside zram's own ->submit_bio too. */
+static int zram_bd_rw_anywhere(struct zram *zram, blk_opf_t opf,
+			       unsigned long block, struct page *page,
+			       unsigned int len)
 {
-	struct zram_bd_read_work rw = {
+	struct zram_bd_io_work io = {
 		.zram = zram,
 		.page = page,
 		.block = block,
+		.opf = opf,
 		.len = len,
 	};
 
 	/* Outside ->submit_bio (rw_page, writeback) the bio goes out now. */
 	if (!current->bio_list)
-		return zram_bd_rw(zram, REQ_OP_READ, block, page, len);
+		return zram_bd_rw(zram, opf, block, page, len);
 
-	INIT_WORK_ONSTACK(&rw.work, zram_bd_read_fn);
-	queue_work(system_unbound_wq, &rw.work);
-	flush_work(&rw.work);
-	destroy_work_on_stack(&rw.work);
-	return rw.ret;
+	INIT_WORK_ONSTACK(&io.work, zram_bd_io_fn);
+	queue_work(zram_io_wq, &io.work);
+	flush_work(&io.work);
+	destroy_work_on_stack(&io.work);
+	return io.ret;
+}
+
+static int zram_bd_read(struct zram *zram, unsigned long block,
+			struct page *page, unsigned int len)
+{
+	return zram_bd_rw_anywhere(zram, REQ_OP_READ, block, page, len);
 }
 
 /*
@@ -392,19 +403,6 @@ static void zram_wb_limit_give_back(struct zram *zram, u64 taken)
 }
 
 /* --- Writing slots back ------------------------------------------------ */
-
-/*
- * What a write to the writeback attribute selects: slots having every flag
- * of @flags, in the @nr_ranges inclusive index ranges of @ranges, or in
- * the whole device if there are none.
- */
-struct zram_wb_req {
-	unsigned long flags;
-	unsigned int nr_ranges;
-	struct zram_wb_range {
-		unsigned long first, last;
-	} *ranges;
-};
 
 /*
  * One page of a writeback batch: the claimed slot @index, the @block it
@@ -690,7 +688,7 @@ static unsigned long zram_wb_req_pages(const struct zram_wb_range *ranges,
 }
 
 /* Stops at the first error.  init_lock held for reading. */
-static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
+int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 {
 	struct zram_wb_range all = { 0, zram->nr_pages - 1 };
 	const struct zram_wb_range *ranges = req->nr_ranges ? req->ranges : &all;
@@ -736,6 +734,52 @@ int zram_wb_write_slot(struct zram *zram, unsigned long index)
 	if (index >= zram->nr_pages)
 		return -EINVAL;
 	return zram_writeback(zram, &req);
+}
+
+/*
+ * Stores @page, the new contents of slot @index, on the backing device
+ * instead of in RAM, for a write the pool cannot take.  writeback_limit
+ * applies.  May sleep; called with no lock held.
+ */
+int zram_wb_store_page(struct zram *zram, struct page *page,
+		       unsigned long index)
+{
+	struct zram_slot *slot = zram_slot_at(zram, index);
+	unsigned long block;
+	bool got_block;
+	u64 taken;
+	int ret;
+
+	if (!zram_wb_limit_take(zram, &taken))
+		return -EIO;
+	mutex_lock(&zram->wb.mutex);
+	got_block = zram_wb_alloc_block(zram, &block);
+	mutex_unlock(&zram->wb.mutex);
+	if (!got_block) {
+		zram_wb_limit_give_back(zram, taken);
+		return -ENOSPC;
+	}
+
+	down_write(&zram->wb.reuse_lock);
+	ret = zram_bd_rw_anywhere(zram, REQ_OP_WRITE | REQ_SYNC, block, page,
+				  PAGE_SIZE);
+	up_write(&zram->wb.reuse_lock);
+	if (ret) {
+		zram_wb_free_block(zram, block);
+		zram_wb_limit_give_back(zram, taken);
+		return ret;
+	}
+	atomic64_inc(&zram->stats.bd_writes);
+
+	zram_slot_lock(zram, index);
+	zram_slot_free(zram, index);
+	slot->handle = block;
+	zram_slot_set_size(zram, index, PAGE_SIZE);
+	zram_slot_set(zram, index, ZRAM_WB);
+	zram_slot_accessed(zram, index);
+	atomic64_inc(&zram->stats.pages_stored);
+	zram_slot_unlock(zram, index);
+	return 0;
 }
 
 /* --- Parsing writeback requests ---------------------------------------- */

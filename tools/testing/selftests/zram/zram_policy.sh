@@ -1,0 +1,301 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The self-management policy: the policy attribute's keys, values and
+# error codes; aging that marks unused slots idle with no user action;
+# background writeback that starts past the watermark (and not before),
+# with the data verified; mem_limit=writeback, which lets a process whose
+# swap does not fit under mem_limit finish with its data intact and no
+# failed write, where without the policy writes fail; and reset, hot_remove
+# and rmmod while the worker is busy.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+DEV=/dev/zram0
+STATE=/sys/kernel/debug/zram/zram0/block_state
+WORK=$TMPDIR/policy
+IMG=$WORK/image
+CG=/sys/fs/cgroup/zt-policy
+LOOP=
+OFF="age=0 writeback_watermark=0 mem_limit=fail"
+# Deadlines for what the worker does on its own: generous, for TCG.
+DEADLINE=60
+
+# pstat N: a field of policy_stat: 1 aged, 2 written back, 3 redirected.
+pstat()
+{
+	field "$Z/policy_stat" "$1"
+}
+
+bd()
+{
+	field "$Z/bd_stat" "$1"
+}
+
+policy()
+{
+	sysfs_io write "$Z/policy" "$1"
+}
+
+# idle_slots: slots block_state flags idle (the fourth flag, 'i').
+idle_slots()
+{
+	awk '$3 ~ /i$/ { n++ } END { print n + 0 }' $STATE
+}
+
+# setup MIB: zram0 reset, backed by the loop device, MIB MiB big.
+setup()
+{
+	echo 1 > "$Z/reset" &&
+		echo "$LOOP" > "$Z/backing_dev" &&
+		echo "$1M" > "$Z/disksize"
+}
+
+# put_pages FIRST FILE: FILE to device pages FIRST... and to the image.
+put_pages()
+{
+	dd if="$2" of=$DEV bs=4096 seek="$1" oflag=direct conv=notrunc \
+		status=none &&
+		dd if="$2" of="$IMG" bs=4096 seek="$1" conv=notrunc status=none
+}
+
+intact()
+{
+	dd if=$DEV bs=1M iflag=direct status=none | cmp -s - "$IMG" &&
+		echo yes || echo no
+}
+
+# text_pages N: a file of N pages of text that compresses well.
+text_pages()
+{
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n * 64; i++)
+		printf "%-63s\n", "line " i " of some compressible text" }' \
+		> "$WORK/text"
+	echo "$WORK/text"
+}
+
+# run_hog MIB SECONDS: memhog in the memory-limited cgroup, one pass, for
+# at most SECONDS.
+run_hog()
+{
+	sh -c "echo \$\$ > $CG/cgroup.procs && exec timeout $2 memhog $1 1"
+}
+
+# Samples mem_used_total into $WORK/max_used until $WORK/stop exists.
+sample_used()
+{
+	local max=0 used
+
+	while [ ! -e "$WORK/stop" ]; do
+		read -r used < "$Z/mem_used_total"
+		[ "$used" -gt "$max" ] && max=$used
+		sleep 0.1
+	done
+	echo $max > "$WORK/max_used"
+}
+
+# True once the cgroup has no process left.
+rmdir_ok()
+{
+	[ -z "$(< $CG/cgroup.procs)" ]
+}
+
+cleanup()
+{
+	touch "$WORK/stop"
+	wait
+	swapoff $DEV 2> /dev/null
+	rmdir $CG 2> /dev/null
+	zram_unload
+	[ -n "$LOOP" ] && losetup -d "$LOOP"
+	rm -rf "$WORK"
+}
+
+ktap_plan 43
+
+check_run "modprobe zram" zram_load || ktap_finish
+mkdir -p "$WORK"
+modprobe -q loop 2> /dev/null
+truncate -s 256M "$WORK/backing"
+LOOP=$(losetup -f --show "$WORK/backing")
+check_eq "a loop device over a file in tmpfs" yes "$([ -b "$LOOP" ] && echo yes)"
+
+# --- The attributes ---------------------------------------------------------
+
+check_eq "policy is rw, policy_stat read-only" "644 444" \
+	"$(stat -c %a "$Z/policy") $(stat -c %a "$Z/policy_stat")"
+check_eq "the policy is off by default" "$OFF" "$(< "$Z/policy")"
+check_eq "policy_stat starts at zero" "0 0 0" "$(fields "$Z/policy_stat" 1 2 3)"
+
+check_errno "age=5" OK "$Z/policy" "age=5"
+check_eq "reading shows every key" \
+	"age=5 writeback_watermark=0 mem_limit=fail" "$(< "$Z/policy")"
+bad=
+for v in "" " " "bogus=1" "age" "age=" "age=x" "age=-1" "age=4294967296" \
+	 "writeback_watermark=101" "writeback_watermark=-1" \
+	 "mem_limit=maybe" "mem_limit=" "on" "age=7 bogus=1"; do
+	ret=$(policy "$v")
+	[ "$ret" = EINVAL ] || bad="$bad '$v':$ret"
+done
+check_eq "unknown keys, bad values and empty writes: EINVAL" "" "$bad"
+check_eq "and a refused write changes nothing" \
+	"age=5 writeback_watermark=0 mem_limit=fail" "$(< "$Z/policy")"
+check_errno "writeback_watermark without a backing device: ENODEV" ENODEV \
+	"$Z/policy" "writeback_watermark=50"
+check_errno "mem_limit=writeback without a backing device: ENODEV" ENODEV \
+	"$Z/policy" "mem_limit=writeback"
+check_errno "writeback_watermark=0 and mem_limit=fail need none" OK \
+	"$Z/policy" "writeback_watermark=0 mem_limit=fail"
+check_errno "a later word overrides an earlier one" OK "$Z/policy" "age=3 age=9"
+check_eq "age=9" "age=9 writeback_watermark=0 mem_limit=fail" "$(< "$Z/policy")"
+echo "$LOOP" > "$Z/backing_dev"
+check_errno "with a backing device, every key in one write" OK "$Z/policy" \
+	"age=60 writeback_watermark=80 mem_limit=writeback"
+check_eq "shown as written" "age=60 writeback_watermark=80 mem_limit=writeback" \
+	"$(< "$Z/policy")"
+check_errno "off sets every key back" OK "$Z/policy" "off"
+check_eq "off" "$OFF" "$(< "$Z/policy")"
+policy "age=60 mem_limit=writeback" > /dev/null
+echo 1 > "$Z/reset"
+check_eq "reset turns the policy off" "$OFF" "$(< "$Z/policy")"
+
+# --- Aging ------------------------------------------------------------------
+
+setup 32
+fresh=$(text_pages 256)
+dd if=/dev/zero of="$IMG" bs=1M count=32 status=none
+put_pages 0 "$fresh"
+check_eq "no slot is idle without a policy" 0 "$(idle_slots)"
+check_errno "age=2 on an initialised device" OK "$Z/policy" "age=2"
+aged_ok()
+{
+	[ "$(pstat 1)" -ge 256 ]
+}
+check_run "within ${DEADLINE}s every written slot is aged (policy_stat)" \
+	wait_until $DEADLINE aged_ok
+check_eq "and block_state shows the 256 slots idle" 256 "$(idle_slots)"
+check_eq "aging wrote nothing back" 0 "$(bd 3)"
+
+# --- Background writeback ---------------------------------------------------
+
+# 1024 random pages (huge) and 1024 of text: about 4.5 MiB of pool.  A
+# watermark above it moves nothing, even with every slot idle.
+put_pages 256 "$(make_random 4)"
+put_pages 1280 "$(text_pages 1024)"
+echo 64M > "$Z/mem_limit"
+check_errno "writeback_watermark=50 (32 MiB of 64)" OK "$Z/policy" \
+	"age=1 writeback_watermark=50"
+aged_all()
+{
+	[ "$(pstat 1)" -ge 2304 ]
+}
+wait_until $DEADLINE aged_all
+sleep 2
+check_eq "under the watermark nothing is written back, idle slots or not" \
+	"0 0" "$(pstat 2) $(bd 3)"
+used=$(< "$Z/mem_used_total")
+diag "pool: $used bytes"
+# writeback_limit holds it back: 256 pages, then nothing more.
+echo 1 > "$Z/writeback_limit_enable"
+echo 256 > "$Z/writeback_limit"
+check_errno "a watermark under the pool's size: 2% of 64 MiB" OK \
+	"$Z/policy" "writeback_watermark=2"
+wb_started()
+{
+	[ "$(pstat 2)" -ge 256 ]
+}
+check_run "within ${DEADLINE}s pages go to the backing device" \
+	wait_until $DEADLINE wb_started
+sleep 2
+check_eq "as many as writeback_limit allows, no more" "256 256 0" \
+	"$(pstat 2) $(bd 3) $(< "$Z/writeback_limit")"
+echo 0 > "$Z/writeback_limit_enable"
+# Then on until the pool is under the watermark: the random pages at least.
+under_watermark()
+{
+	[ "$(< "$Z/mem_used_total")" -le $(((64 << 20) / 50)) ] &&
+		[ "$(pstat 2)" -ge 1280 ]
+}
+check_run "within ${DEADLINE}s the pool is under the watermark" \
+	wait_until $DEADLINE under_watermark
+check_eq "policy_stat counts what bd_stat wrote" "$(bd 3)" "$(pstat 2)"
+check_cmp "and the pool shrank" "$(< "$Z/mem_used_total")" -lt "$used"
+check_eq "the device's data is intact" yes "$(intact)"
+echo 1 > "$Z/reset"
+check_eq "reset zeroes policy_stat" "0 0 0" "$(fields "$Z/policy_stat" 1 2 3)"
+
+# --- mem_limit=writeback: swap that does not fit under mem_limit ------------
+
+HOG_MIB=$((48 / ZT_SCALE))
+CG_MIB=$((HOG_MIB / 4))
+ZLIMIT_MIB=$((HOG_MIB / 8))
+echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+mkdir -p $CG
+echo ${CG_MIB}M > $CG/memory.max
+
+# swap_hog SECONDS [POLICY]: memhog through swap on zram0 with mem_limit,
+# for at most SECONDS; sets HOG_OK to "yes" when it finished with its data
+# intact and MAX_USED to the largest mem_used_total seen meanwhile.
+swap_hog()
+{
+	setup 256
+	echo ${ZLIMIT_MIB}M > "$Z/mem_limit"
+	[ -n "$2" ] && policy "$2" > /dev/null
+	mkswap $DEV > /dev/null && swapon -p 100 $DEV
+	rm -f "$WORK/stop"
+	sample_used &
+	run_hog $HOG_MIB "$1" > /dev/null 2>&1 && HOG_OK=yes || HOG_OK=no
+	touch "$WORK/stop"
+	wait
+	# A killed memhog's cgroup empties only when its memory is freed.
+	wait_until 30 rmdir_ok
+	MAX_USED=$(< "$WORK/max_used")
+	diag "memhog $HOG_MIB MiB, cgroup ${CG_MIB} MiB, mem_limit ${ZLIMIT_MIB} MiB:" \
+		"intact $HOG_OK, io_stat $(< "$Z/io_stat"), policy_stat $(< "$Z/policy_stat")"
+	swapoff $DEV
+}
+
+# Without the policy memhog thrashes until the cgroup's OOM killer ends
+# it: a few seconds show the failures.
+swap_hog 15
+check_cmp "policy off: writes over mem_limit fail (failed_writes)" \
+	"$(io zram0 2)" -gt 0
+swap_hog 300 "mem_limit=writeback"
+check_eq "mem_limit=writeback: memhog finishes, every page verified" yes "$HOG_OK"
+check_eq "and no write failed" 0 "$(io zram0 2)"
+check_cmp "writes went to the backing device (policy_stat redirected)" \
+	"$(pstat 3)" -gt 0
+check_cmp "mem_used_total stayed at or under mem_limit" \
+	"$MAX_USED" -le $((ZLIMIT_MIB << 20))
+rmdir $CG
+
+# --- Reset, hot_remove and rmmod with the worker busy -----------------------
+
+# busy DEV_DIR: a device with 8 MiB of idle pages, the worker writing back.
+busy()
+{
+	echo "$LOOP" > "$1/backing_dev" && echo 32M > "$1/disksize" &&
+		dd if="$(make_random 8)" of=/dev/"${1##*/}" bs=1M oflag=direct \
+			status=none &&
+		echo "age=1 writeback_watermark=1" > "$1/policy" &&
+		echo 8M > "$1/mem_limit"
+}
+started()
+{
+	[ "$(field "$1/policy_stat" 1)" -gt 0 ]
+}
+echo 1 > "$Z/reset"
+busy "$Z"
+wait_until $DEADLINE started "$Z"
+check_errno "reset while the worker runs" OK "$Z/reset" 1
+check_eq "leaves the policy off and policy_stat zero" "$OFF 0 0 0" \
+	"$(< "$Z/policy") $(fields "$Z/policy_stat" 1 2 3)"
+id=$(< "$CTL/hot_add")
+busy "$SYS/zram$id"
+wait_until $DEADLINE started "$SYS/zram$id"
+check_errno "hot_remove while the worker runs" OK "$CTL/hot_remove" "$id"
+busy "$Z"
+wait_until $DEADLINE started "$Z"
+check_run "rmmod while the worker runs" rmmod zram
+ktap_finish

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-managing zram: what a device does on its own, so that no daemon has
+ * to drive idle and writeback from user space.
+ *
+ * One "policy" attribute per device takes key=value words (one echo, from
+ * a udev rule or zram-generator) and shows every key in one line:
+ *
+ *   age=SECONDS          slots unused that long become idle (0: never)
+ *   writeback_watermark=PERCENT
+ *                        while the pool is over PERCENT of mem_limit (of
+ *                        RAM without a limit), idle, huge and
+ *                        incompressible pages go to the backing device
+ *   mem_limit=fail|writeback
+ *                        a write that the pool cannot take fails, as
+ *                        without a policy, or goes to the backing device
+ *
+ * The word "off" sets every key back to its default (0, 0, fail), which is
+ * also the state after a reset.  A write is checked whole before any of
+ * it takes effect.
+ *
+ * Aging and background writeback run in one delayed work item per device,
+ * which re-arms itself while the device is initialised and the policy has
+ * something to do; each run holds init_lock for reading (reset waits for it)
+ * and writes back at most ZRAM_POLICY_WB_BATCH slots' worth before giving
+ * the lock up.  The I/O path only reads mem_limit's key: a write that fails
+ * for want of memory is then stored on the backing device instead.
+ *
+ * A further background stage (recompression, say) is one more key in
+ * zram_policy_cfg, one more parser entry and one more function called from
+ * zram_policy_run() between aging and writeback.
+ */
+#define pr_fmt(fmt) "zram: " fmt
+
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "zram_drv.h"
+
+/* How often the worker looks at the pool when a watermark is set. */
+#define ZRAM_POLICY_WB_PERIOD		HZ
+/* Slots one worker run scans for writeback before re-arming. */
+#define ZRAM_POLICY_WB_BATCH		1024UL
+/* Bounds of the aging scan's period, which is a quarter of the age. */
+#define ZRAM_POLICY_AGING_MIN		1U
+#define ZRAM_POLICY_AGING_MAX		60U
+
+static bool zram_policy_active(const struct zram_policy_cfg *cfg)
+{
+	return cfg->age || cfg->wb_watermark;
+}
+
+static void zram_policy_get(struct zram *zram, struct zram_policy_cfg *cfg)
+{
+	mutex_lock(&zram->policy.lock);
+	*cfg = zram->policy.cfg;
+	mutex_unlock(&zram->policy.lock);
+}
+
+/* Seconds between two aging scans: a slot is idle at most that late. */
+static unsigned int zram_policy_aging_period(unsigned int age)
+{
+	return clamp(age / 4, ZRAM_POLICY_AGING_MIN, ZRAM_POLICY_AGING_MAX);
+}
+
+static unsigned long zram_policy_period(const struct zram_policy_cfg *cfg)
+{
+	if (cfg->wb_watermark)
+		return ZRAM_POLICY_WB_PERIOD;
+	return zram_policy_aging_period(cfg->age) * HZ;
+}
+
+/* --- Aging -------------------------------------------------------------- */
+
+/* Marks idle the slots unused for @age seconds; counts the new ones. */
+static void zram_policy_age(struct zram *zram, unsigned int age)
+{
+	ktime_t now = ktime_get_boottime();
+	ktime_t cutoff = ktime_sub(now, ktime_set(age, 0));
+	ktime_t period = ktime_set(zram_policy_aging_period(age), 0);
+	struct zram_policy *policy = &zram->policy;
+	unsigned long index, aged = 0;
+
+	if (ktime_before(now, ktime_add(policy->last_aging, period)))
+		return;
+	policy->last_aging = now;
+
+	for (index = 0; index < zram->nr_pages; index++) {
+		zram_slot_lock(zram, index);
+		if (zram_slot_allocated(zram, index) &&
+		    !zram_slot_test(zram, index, ZRAM_IDLE) &&
+		    zram_slot_at(zram, index)->ac_time <= cutoff) {
+			zram_slot_set(zram, index, ZRAM_IDLE);
+			aged++;
+		}
+		zram_slot_unlock(zram, index);
+		cond_resched();
+	}
+	atomic64_add(aged, &policy->aged);
+}
+
+/* --- Background writeback ---------------------------------------------- */
+
+static bool zram_policy_over_watermark(struct zram *zram, unsigned int pct)
+{
+	unsigned long base = READ_ONCE(zram->limit_pages);
+	unsigned long used = zsm_get_total_pages(zram->mem_pool);
+
+	if (!base)
+		base = totalram_pages();
+	return used > mult_frac(base, pct, 100UL);
+}
+
+/* What background writeback moves, most wanted first. */
+static const unsigned long zram_policy_wb_flags[] = {
+	BIT(ZRAM_IDLE), BIT(ZRAM_HUGE), BIT(ZRAM_INCOMPRESSIBLE),
+};
+
+/*
+ * Writes back the wanted slots of the next batch.  Returns whether to go
+ * on at once: still over the watermark, and the last full lap over the
+ * device found something to move.
+ */
+static bool zram_policy_writeback(struct zram *zram)
+{
+	struct zram_policy *policy = &zram->policy;
+	struct zram_wb_range range;
+	struct zram_wb_req req = { .nr_ranges = 1, .ranges = &range };
+	u64 before = atomic64_read(&zram->stats.bd_writes);
+	bool lap_done, more = true;
+	unsigned int i;
+	u64 written;
+	int ret = 0;
+
+	if (policy->wb_cursor >= zram->nr_pages)
+		policy->wb_cursor = 0;
+	range.first = policy->wb_cursor;
+	range.last = min(range.first + ZRAM_POLICY_WB_BATCH, zram->nr_pages) - 1;
+
+	for (i = 0; i < ARRAY_SIZE(zram_policy_wb_flags) && !ret; i++) {
+		req.flags = zram_policy_wb_flags[i];
+		ret = zram_writeback(zram, &req);
+	}
+	/* Counts manual writebacks that ran meanwhile too: rare, harmless. */
+	written = atomic64_read(&zram->stats.bd_writes) - before;
+	atomic64_add(written, &policy->written_back);
+	policy->lap_written += written;
+
+	/* Out of backing blocks or writeback_limit: wait for the next period. */
+	if (ret)
+		more = false;
+	lap_done = range.last + 1 >= zram->nr_pages;
+	policy->wb_cursor = lap_done ? 0 : range.last + 1;
+	if (lap_done) {
+		if (!policy->lap_written)
+			more = false;
+		policy->lap_written = 0;
+	}
+	if (written)
+		zsm_compact(zram->mem_pool);
+	return more;
+}
+
+/* --- The worker ---------------------------------------------------------- */
+
+/* One run; returns the delay until the next, or a negative: none. */
+static long zram_policy_run(struct zram *zram)
+{
+	struct zram_policy_cfg cfg;
+	bool more = false;
+
+	down_read(&zram->init_lock);
+	zram_policy_get(zram, &cfg);
+	if (!zram_initialized(zram) || !zram_policy_active(&cfg)) {
+		up_read(&zram->init_lock);
+		return -1;
+	}
+	if (cfg.age)
+		zram_policy_age(zram, cfg.age);
+	if (cfg.wb_watermark &&
+	    zram_policy_over_watermark(zram, cfg.wb_watermark))
+		more = zram_policy_writeback(zram) &&
+		       zram_policy_over_watermark(zram, cfg.wb_watermark);
+	up_read(&zram->init_lock);
+	return more ? 0 : zram_policy_period(&cfg);
+}
+
+static void zram_policy_work_fn(struct work_struct *work)
+{
+	struct zram_policy *policy = container_of(to_delayed_work(work),
+						  struct zram_policy, work);
+	struct zram *zram = container_of(policy, struct zram, policy);
+	long delay = zram_policy_run(zram);
+
+	if (delay >= 0)
+		queue_delayed_work(system_unbound_wq, &policy->work, delay);
+}
+
+void zram_policy_init(struct zram *zram)
+{
+	mutex_init(&zram->policy.lock);
+	INIT_DELAYED_WORK(&zram->policy.work, zram_policy_work_fn);
+}
+
+/* Runs the worker now: the policy changed or the device was initialised. */
+void zram_policy_start(struct zram *zram)
+{
+	mod_delayed_work(system_unbound_wq, &zram->policy.work, 0);
+}
+
+/*
+ * Waits for the worker and cancels it.  Called without init_lock (the
+ * worker takes it); the worker may be queued again afterwards only by a
+ * write to the policy attribute.
+ */
+void zram_policy_stop(struct zram *zram)
+{
+	cancel_delayed_work_sync(&zram->policy.work);
+}
+
+/* Back to "off", counters zeroed.  init_lock held for writing (reset). */
+void zram_policy_clear(struct zram *zram)
+{
+	struct zram_policy *policy = &zram->policy;
+
+	mutex_lock(&policy->lock);
+	memset(&policy->cfg, 0, sizeof(policy->cfg));
+	mutex_unlock(&policy->lock);
+	policy->wb_cursor = 0;
+	policy->lap_written = 0;
+	policy->last_aging = 0;
+	atomic64_set(&policy->aged, 0);
+	atomic64_set(&policy->written_back, 0);
+	atomic64_set(&policy->redirected, 0);
+}
+
+/* --- mem_limit=writeback, in the I/O path ------------------------------- */
+
+/* Whether a write the pool refused goes to the backing device. */
+bool zram_policy_redirects(struct zram *zram)
+{
+	return READ_ONCE(zram->policy.cfg.mem_limit_wb) && zram->wb.bdev;
+}
+
+/*
+ * Whether a store might take the pool over mem_limit: a new zspage has up
+ * to 8 pages (zsmalloc.c).  Checked before the store, so that a pool whose
+ * writes are redirected stays under the limit at every moment, not only
+ * after the store's own check has given a page back.
+ */
+#define ZRAM_POLICY_LIMIT_HEADROOM	8UL
+
+bool zram_policy_near_limit(struct zram *zram)
+{
+	unsigned long limit = READ_ONCE(zram->limit_pages);
+	unsigned long used = zsm_get_total_pages(zram->mem_pool);
+
+	return limit && used + ZRAM_POLICY_LIMIT_HEADROOM > limit;
+}
+
+int zram_policy_redirect(struct zram *zram, struct page *page,
+			 unsigned long index)
+{
+	int ret = zram_wb_store_page(zram, page, index);
+
+	if (!ret)
+		atomic64_inc(&zram->policy.redirected);
+	return ret;
+}
+
+/* --- Attributes ---------------------------------------------------------- */
+
+static int zram_policy_parse_word(char *param, char *val,
+				  struct zram_policy_cfg *cfg)
+{
+	if (!val) {
+		if (strcmp(param, "off"))
+			return -EINVAL;
+		memset(cfg, 0, sizeof(*cfg));
+		return 0;
+	}
+	if (!strcmp(param, "age"))
+		return kstrtouint(val, 10, &cfg->age) ? -EINVAL : 0;
+	if (!strcmp(param, "writeback_watermark")) {
+		if (kstrtouint(val, 10, &cfg->wb_watermark) ||
+		    cfg->wb_watermark > 100)
+			return -EINVAL;
+		return 0;
+	}
+	if (!strcmp(param, "mem_limit")) {
+		if (!strcmp(val, "writeback"))
+			cfg->mem_limit_wb = true;
+		else if (!strcmp(val, "fail"))
+			cfg->mem_limit_wb = false;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Applies the words of @args to @cfg; a later word overrides an earlier. */
+static int zram_policy_parse(char *args, struct zram_policy_cfg *cfg)
+{
+	char *param, *val;
+	int ret = 0;
+
+	args = skip_spaces(args);
+	if (!*args)
+		return -EINVAL;
+	while (*args && !ret) {
+		args = next_arg(args, &param, &val);
+		ret = zram_policy_parse_word(param, val, cfg);
+	}
+	return ret;
+}
+
+static ssize_t policy_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct zram_policy_cfg cfg;
+
+	zram_policy_get(dev_to_zram(dev), &cfg);
+	return sysfs_emit(buf, "age=%u writeback_watermark=%u mem_limit=%s\n",
+			  cfg.age, cfg.wb_watermark,
+			  cfg.mem_limit_wb ? "writeback" : "fail");
+}
+
+static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	struct zram_policy_cfg cfg;
+	char *args;
+	int ret;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+
+	down_read(&zram->init_lock);
+	mutex_lock(&zram->policy.lock);
+	cfg = zram->policy.cfg;
+	ret = zram_policy_parse(args, &cfg);
+	/* Keys that move pages to the backing device need one. */
+	if (!ret && (cfg.wb_watermark || cfg.mem_limit_wb) && !zram->wb.bdev)
+		ret = -ENODEV;
+	if (!ret) {
+		zram->policy.cfg.age = cfg.age;
+		zram->policy.cfg.wb_watermark = cfg.wb_watermark;
+		WRITE_ONCE(zram->policy.cfg.mem_limit_wb, cfg.mem_limit_wb);
+	}
+	mutex_unlock(&zram->policy.lock);
+	if (!ret && zram_initialized(zram) && zram_policy_active(&cfg))
+		zram_policy_start(zram);
+	up_read(&zram->init_lock);
+	kfree(args);
+	return ret ? ret : len;
+}
+static DEVICE_ATTR_RW(policy);
+
+/* Pages: aged (made idle), written back in the background, redirected. */
+static ssize_t policy_stat_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct zram_policy *policy = &dev_to_zram(dev)->policy;
+
+	return sysfs_emit(buf, "%8llu %8llu %8llu\n",
+			  (u64)atomic64_read(&policy->aged),
+			  (u64)atomic64_read(&policy->written_back),
+			  (u64)atomic64_read(&policy->redirected));
+}
+static DEVICE_ATTR_RO(policy_stat);
+
+static struct attribute *zram_policy_attrs[] = {
+	&dev_attr_policy.attr,
+	&dev_attr_policy_stat.attr,
+	NULL,
+};
+
+const struct attribute_group zram_policy_attr_group = {
+	.attrs = zram_policy_attrs,
+};
