@@ -29,7 +29,7 @@
 #include <sys/mman.h>
 
 #define PAGE 4096UL
-#define PAGEMAP_SWAPPED (1ULL << 62)
+#define PAGEMAP_SWAPPED_BIT 62
 
 static const char words[] =
 	"the quick brown fox jumps over the lazy dog while zram packs pages into zspages ";
@@ -68,7 +68,7 @@ static int in_swap(int pagemap, const void *addr)
 	if (pagemap < 0 ||
 	    pread(pagemap, &entry, sizeof(entry), off) != sizeof(entry))
 		return 0;
-	return !!(entry & PAGEMAP_SWAPPED);
+	return (entry >> PAGEMAP_SWAPPED_BIT) & 1;
 }
 
 int main(int argc, char **argv)

@@ -295,12 +295,14 @@ rel_figure "soak: loads ran $loads_seconds s ($loads_seconds_all s with their la
 for load in $BULK_LOADS verifier swapper churner; do
 	rel_figure "verified by $load: $(($(verified_kib $load) >> 10)) MiB in $(load_field $load 1) runs"
 done
+target=none
+[ "${SOAK_GIB:-0}" -gt 0 ] && target="$SOAK_GIB GiB"
 rate=$((kib * 10 / 1024 / (loads_seconds_all > 0 ? loads_seconds_all : 1)))
 diag "soak verified: $((kib >> 10)) MiB (bulk $(($(verified_kib $BULK_LOADS) >> 10))," \
      "mixed $(($(verified_kib verifier) >> 10)), swap $(($(verified_kib swapper) >> 10))," \
      "ext4 $(($(verified_kib churner) >> 10))) in $loads_seconds_all s," \
      "$((rate / 10)).$((rate % 10)) MiB/s;" \
-     "verify errors: $errors; target: ${SOAK_GIB:-none} GiB"
+     "verify errors: $errors; target: $target"
 rel_figure "data verified: $((kib >> 10)) MiB; verify errors: $errors"
 rel_figure "kernel reports: $(($(rel_kernel_reports) - REL_REPORTS_AT_START))"
 rel_figure "rel_soak took $(($(date +%s) - start)) s"
