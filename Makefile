@@ -85,7 +85,8 @@ bench: deps
 	BENCH_KVER=$(KVER) tools/testing/bench/run-bench
 
 soak: deps
-	scripts/soak.sh $(if $(SOAK_SECONDS),--seconds $(SOAK_SECONDS))
+	scripts/soak.sh $(if $(SOAK_SECONDS),--seconds $(SOAK_SECONDS)) \
+		$(if $(SOAK_GIB),--gib $(SOAK_GIB))
 
 # The zram-dkms package, in build/deb/.
 deb:

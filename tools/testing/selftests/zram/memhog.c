@@ -13,15 +13,23 @@
  * with every eighth page zero-filled.  Run inside a memory cgroup smaller
  * than MIB, the pages go to swap and come back; any byte that differs on
  * the way back is reported and the exit status is 1.
+ *
+ * The last line also says how many of the checked pages were in swap right
+ * before their check (their page-table entry a swap entry, from
+ * /proc/self/pagemap), so that a soak can count the bytes that made the
+ * round trip through swap rather than those that never left memory.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #define PAGE 4096UL
+#define PAGEMAP_SWAPPED_BIT 62
 
 static const char words[] =
 	"the quick brown fox jumps over the lazy dog while zram packs pages into zspages ";
@@ -48,9 +56,25 @@ static void fill_page(unsigned char *p, uint64_t idx, unsigned int pass)
 	}
 }
 
+/*
+ * Is the page at ADDR in swap now?  Reading its pagemap entry does not
+ * fault it in.  Without pagemap (fd < 0) nothing counts as swapped.
+ */
+static int in_swap(int pagemap, const void *addr)
+{
+	uint64_t entry;
+	off_t off = (uintptr_t)addr / PAGE * sizeof(entry);
+
+	if (pagemap < 0 ||
+	    pread(pagemap, &entry, sizeof(entry), off) != sizeof(entry))
+		return 0;
+	return (entry >> PAGEMAP_SWAPPED_BIT) & 1;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long mib, pages, i, bad = 0;
+	unsigned long mib, pages, i, bad = 0, from_swap = 0;
+	int pagemap;
 	unsigned int pass, passes;
 	unsigned char *mem, expect[PAGE];
 	int stop = argc > 1 && !strcmp(argv[1], "-s");
@@ -70,6 +94,7 @@ int main(int argc, char **argv)
 		perror("memhog: mmap");
 		return 2;
 	}
+	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	for (pass = 0; pass < passes; pass++) {
 		for (i = 0; i < pages; i++)
 			fill_page(mem + i * PAGE, i, pass);
@@ -77,12 +102,14 @@ int main(int argc, char **argv)
 			raise(SIGSTOP);
 		for (i = 0; i < pages; i++) {
 			fill_page(expect, i, pass);
+			from_swap += in_swap(pagemap, mem + i * PAGE);
 			if (memcmp(mem + i * PAGE, expect, PAGE)) {
 				if (bad++ < 10)
 					fprintf(stderr, "memhog: page %lu differs\n", i);
 			}
 		}
 	}
-	printf("memhog: %lu MiB x %u passes, %lu bad pages\n", mib, passes, bad);
+	printf("memhog: %lu MiB x %u passes, %lu bad pages, %lu pages checked after swap-in\n",
+	       mib, passes, bad, from_swap);
 	return bad ? 1 : 0;
 }
