@@ -12,16 +12,22 @@ CPU time, and the "host:" line run-bench adds, and writes:
   results.csv  every figure as one row
   chart.png    ours/kernel ratios (gnuplot; skipped if gnuplot is missing)
 
-Two speed figures per measurement:
-  wall  MiB/s as fio (or dd, or the clock around memhog) saw it;
-  cpu   MiB per second of host CPU that QEMU used between the marks around
-        the measurement: the work it cost, nearly independent of what else
-        the host was running.
+Speed figures per measurement:
+  icount  with QEMU's -icount (the "host:" line says icount=SHIFT), the
+          guest's clock counts executed instructions (2^SHIFT ns each), so
+          MiB/s as fio (or dd, or the clock around memhog) saw it is bytes
+          per instruction: the yardstick, deaf to the host's load.  Shown
+          as instructions per KiB;
+  cpu     MiB per second of host CPU that QEMU used between the marks
+          around the measurement;
+  wall    MiB per second of the host's wall clock between those marks
+          (without -icount: what fio saw, the guest's clock being the
+          host's).
 Each figure is the median over the repetitions.  A ratio is the median of
 the per-repetition ratios (the systems of one repetition ran close
 together in the same boot), with the min-max of those ratios as the noise
-band.  Verdicts use the cpu ratio when there is one.  Several logs (runs
-of the same tree) pool their repetitions.
+band.  Verdicts use the icount ratio, else cpu, else wall.  Several logs
+(runs of the same tree) pool their repetitions.
 """
 import argparse
 import csv
@@ -52,8 +58,10 @@ DATA_TEXT = {
 MIB = 1024 * 1024
 # Speed ratios this close to 1.0 are within the noise of a few interleaved
 # repetitions under TCG (the same module measured twice in one boot: 0.93 to
-# 1.05 as the median of five).
+# 1.05 as the median of five); with -icount, the A/A band is within 0.98 to
+# 1.02 (Documentation/benchmarks.rst).
 NOISE = 0.07
+NOISE_ICOUNT = 0.02
 
 
 def parse_fields(text):
@@ -69,8 +77,11 @@ class Results:
 
     def __init__(self, paths):
         self.config, self.mem, self.zsbench = {}, {}, {}
-        self.wall, self.cpu = {}, {}	# (alg, data, wl, jobs) -> sys -> rep
-        self.swap_wall, self.swap_cpu = {}, {}	# "swap" -> sys -> rep
+        # (alg, data, wl, jobs) -> sys -> rep -> MiB/s: guest clock,
+        # host CPU, host wall
+        self.guest, self.cpu, self.wall = {}, {}, {}
+        # "swap" -> sys -> rep -> seconds, the same three clocks
+        self.swap_guest, self.swap_cpu, self.swap_wall = {}, {}, {}
         self.shares = []	# VM CPU / host wall during 1-job runs
         self.wbbench = []	# writeback.sh's summary lines
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
@@ -88,6 +99,10 @@ class Results:
         if len(paths) > 1:
             self.config["reps"] = "%d (%d runs)" % (reps, len(paths))
             self.config["date"] = ", ".join(dates)
+
+    def icount(self):
+        """Did the guest's clock count instructions?"""
+        return self.config.get("icount", "off") != "off"
 
     def rep(self, v):
         return self.rep_base + int(v.get("rep", 1))
@@ -148,18 +163,38 @@ class Results:
         kibs = int(v["read_kibs"]) + int(v["write_kibs"])
         spent = self.interval()
         if kibs > 0:
-            put(self.wall, key, v["sys"], rep, kibs / 1024)
-        if spent and int(v.get("kib", 0)) > 0:
-            put(self.cpu, key, v["sys"], rep, int(v["kib"]) / 1024 / spent[0])
-            if key[3] == 1 and spent[1] > 0:
-                self.shares.append(spent[0] / spent[1])
+            put(self.guest, key, v["sys"], rep, kibs / 1024)
+        mib = int(v.get("kib", 0)) / 1024
+        if spent and mib > 0:
+            put(self.cpu, key, v["sys"], rep, mib / spent[0])
+            if spent[1] > 0:
+                put(self.wall, key, v["sys"], rep, mib / spent[1])
+                if key[3] == 1:
+                    self.shares.append(spent[0] / spent[1])
 
     def swap(self, v):
         self.config.setdefault("swap_alg", v["alg"])
         spent = self.interval()
-        put(self.swap_wall, "swap", v["sys"], self.rep(v), float(v["secs"]))
+        put(self.swap_guest, "swap", v["sys"], self.rep(v), float(v["secs"]))
         if spent:
             put(self.swap_cpu, "swap", v["sys"], self.rep(v), spent[0])
+            put(self.swap_wall, "swap", v["sys"], self.rep(v), spent[1])
+
+    def speed_tables(self):
+        """(name, table) per speed figure, the verdict's first."""
+        if self.icount():
+            return (("icount", self.guest), ("cpu", self.cpu),
+                    ("wall", self.wall))
+        return (("cpu", self.cpu), ("wall", self.guest))
+
+    def swap_tables(self):
+        if self.icount():
+            return (("icount", self.swap_guest), ("cpu", self.swap_cpu),
+                    ("wall", self.swap_wall))
+        return (("cpu", self.swap_cpu), ("wall", self.swap_guest))
+
+    def noise(self):
+        return NOISE_ICOUNT if self.icount() else NOISE
 
 
 def median(values):
@@ -184,8 +219,8 @@ def fmt_ratio(ratios):
     return "%.2f (%.2f-%.2f)" % (median(ratios), min(ratios), max(ratios))
 
 
-def noise_note(speed_ratio):
-    return " (within noise)" if speed_ratio >= 1 - NOISE else ""
+def noise_note(speed_ratio, noise):
+    return " (within noise)" if speed_ratio >= 1 - noise else ""
 
 
 def sort_key(key):
@@ -228,41 +263,71 @@ class Report:
         return runs
 
     def add_throughput(self):
+        res = self.res
         self.md.append("## Throughput (higher is better)\n")
-        self.md.append("fio, direct I/O on the raw device, psync.  MiB/s are"
-                       " medians of the wall-clock figures.  `wall` ratios"
-                       " compare those; `cpu` ratios compare MiB per second"
-                       " of host CPU the VM used, which the host's other load"
-                       " hardly moves.  Each ratio is the median of"
-                       " per-repetition ratios, min-max in brackets.\n")
+        if res.icount():
+            self.md.append(
+                "fio, direct I/O on the raw device, psync, in a VM whose"
+                " clock counts the instructions it executes (QEMU -icount"
+                " shift=%s): the first three columns are guest instructions"
+                " per KiB moved (medians, lower is better), and `icount`"
+                " ratios compare them (kernel's / ours: above 1 means ours"
+                " needs fewer instructions).  Secondary: `cpu` ratios"
+                " compare MiB per second of host CPU the VM used, `wall`"
+                " MiB per host wall-clock second; both move with the"
+                " host's load.  Each ratio is the median of per-repetition"
+                " ratios, min-max in brackets.\n" % res.config["icount"])
+        else:
+            self.md.append(
+                "fio, direct I/O on the raw device, psync.  MiB/s are"
+                " medians of the wall-clock figures.  `wall` ratios"
+                " compare those; `cpu` ratios compare MiB per second"
+                " of host CPU the VM used, which the host's other load"
+                " moves less.  Each ratio is the median of"
+                " per-repetition ratios, min-max in brackets.\n")
+        tables = res.speed_tables()
+        unit = "insn/KiB" if res.icount() else "MiB/s"
         for alg in self.algs:
-            keys = sorted((k for k in self.res.wall if k[0] == alg),
+            keys = sorted((k for k in res.guest if k[0] == alg),
                           key=sort_key)
             if not keys:
                 continue
             self.md.append("### %s\n" % alg)
-            self.md.append("| data | workload | jobs | ours MiB/s |"
-                           " kernel MiB/s | brd MiB/s | ours/kernel wall |"
-                           " ours/kernel cpu | ours/brd cpu |")
-            self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+            self.md.append("| data | workload | jobs | ours %s | kernel %s |"
+                           " brd %s | %s | ours/brd %s |" % (
+                               unit, unit, unit, " | ".join(
+                                   "ours/kernel " + name
+                                   for name, _ in tables), tables[0][0]))
+            self.md.append("|---|---|--:|--:|--:|--:|%s--:|" % (
+                "--:|" * len(tables)))
             for key in keys:
-                self.throughput_row(key)
+                self.throughput_row(key, tables)
             self.md.append("")
 
-    def throughput_row(self, key):
+    def guest_figure(self, mib_per_s):
+        """What the table shows for a guest-clock MiB/s."""
+        if mib_per_s is None or not self.res.icount():
+            return fmt(mib_per_s)
+        insn_per_s = 1e9 / (1 << int(self.res.config["icount"]))
+        return fmt(insn_per_s / (mib_per_s * 1024), 0)
+
+    def throughput_row(self, key, tables):
         alg, data, wl, jobs = key
-        wall = Comparison(self.runs(self.res.wall, key))
-        cpu = Comparison(self.runs(self.res.cpu, key))
-        self.md.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
+        guest = Comparison(self.runs(self.res.guest, key))
+        comps = [(name, Comparison(self.runs(table, key)))
+                 for name, table in tables]
+        self.md.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
             DATA_TEXT.get(data, data), WL_TEXT.get(wl, wl), jobs,
-            fmt(wall.med["ours"]), fmt(wall.med["kernel"]),
-            fmt(wall.med["brd"]), fmt_ratio(wall.vs_kernel),
-            fmt_ratio(cpu.vs_kernel), fmt_ratio(cpu.vs_brd)))
+            self.guest_figure(guest.med["ours"]),
+            self.guest_figure(guest.med["kernel"]),
+            self.guest_figure(guest.med["brd"]),
+            " | ".join(fmt_ratio(c.vs_kernel) for _, c in comps),
+            fmt_ratio(comps[0][1].vs_brd)))
         head = ["throughput", alg, data, wl, jobs]
-        self.csv.append(wall.csv(head, "wall", "MiB/s"))
-        if cpu.vs_kernel or cpu.med["ours"] or cpu.med["kernel"]:
-            self.csv.append(cpu.csv(head, "cpu", "MiB/cpu-s"))
-        verdict = cpu.vs_kernel or wall.vs_kernel
+        for name, comp in comps:
+            if comp.vs_kernel or comp.med["ours"] or comp.med["kernel"]:
+                self.csv.append(comp.csv(head, name, "MiB/%s-s" % name))
+        verdict = next((c.vs_kernel for _, c in comps if c.vs_kernel), None)
         if not verdict:
             return
         label = " ".join(("%s %s j%d" % (
@@ -271,7 +336,8 @@ class Report:
         if median(verdict) < 1.0:
             self.losses.append("%s %s, %s, jobs=%d: %s%s" % (
                 alg, DATA_TEXT.get(data, data), WL_TEXT.get(wl, wl), jobs,
-                fmt_ratio(verdict), noise_note(median(verdict))))
+                fmt_ratio(verdict),
+                noise_note(median(verdict), self.res.noise())))
 
     def add_memory(self):
         if not self.res.mem:
@@ -329,23 +395,25 @@ class Report:
                     alg, DATA_TEXT.get(data, data), used_ratio))
 
     def add_swap(self):
-        if not self.res.swap_wall:
+        if not self.res.swap_guest:
             return
         cfg = self.res.config
         alg = cfg.get("swap_alg", "?")
         self.md.append("## Swap (seconds, lower is better)\n")
         self.md.append("`memhog %s` (fill %s MiB of anonymous memory, then"
                        " verify it) in a memory cgroup limited to %s MiB, with"
-                       " swap on each device (zram: %s).  `wall`: elapsed"
-                       " seconds; `cpu`: seconds of host CPU the VM used."
-                       "  ours/kernel below 1 means ours is faster.\n" % (
+                       " swap on each device (zram: %s).  `icount`: seconds"
+                       " of the guest's instruction-counting clock; `cpu`:"
+                       " seconds of host CPU the VM used; `wall`: elapsed"
+                       " seconds.  ours/kernel below 1 means ours is"
+                       " faster.\n" % (
                            cfg.get("swap_mib", "?"), cfg.get("swap_mib", "?"),
                            cfg.get("cgroup_mib", "?"), alg))
         self.md.append("| | ours | kernel | brd | ours/kernel | ours/brd |")
         self.md.append("|---|--:|--:|--:|--:|--:|")
-        wall = Comparison(self.res.swap_wall.get("swap", {}))
-        cpu = Comparison(self.res.swap_cpu.get("swap", {}))
-        for name, comp in (("wall", wall), ("cpu", cpu)):
+        comps = [(name, Comparison(table.get("swap", {})))
+                 for name, table in self.res.swap_tables()]
+        for name, comp in comps:
             if not any(comp.med.values()):
                 continue
             self.md.append("| %s | %s | %s | %s | %s | %s |" % (
@@ -355,13 +423,14 @@ class Report:
             self.csv.append(comp.csv(["swap", alg, "memhog", "memhog", 1],
                                      name, "s"))
         self.md.append("")
-        verdict = cpu.vs_kernel or wall.vs_kernel
+        verdict = next((c.vs_kernel for _, c in comps if c.vs_kernel), None)
         if verdict:
             # in the chart every bar is "higher is better": a speed ratio
             self.chart_speed.append((alg, "swap", 1 / median(verdict)))
             if median(verdict) > 1.0:
                 self.losses.append("swap, memhog time: %s%s" % (
-                    fmt_ratio(verdict), noise_note(1 / median(verdict))))
+                    fmt_ratio(verdict), noise_note(1 / median(verdict),
+                                                   self.res.noise())))
 
     def add_zsbench(self):
         self.md.append("## Allocator microbenchmark\n")
@@ -421,11 +490,15 @@ class Report:
             md.append("**A/A control run: \"ours\" is the kernel's zram.ko"
                       " as well, so every ours/kernel ratio shows the noise"
                       " of this setup, not a difference.**\n")
-        md.append("- %s, kernel %s, %s vCPUs (QEMU TCG), %s repetitions, %s s"
+        clock = "QEMU TCG"
+        if res.icount():
+            clock = ("QEMU TCG -icount shift=%s: guest seconds count"
+                     " instructions" % c["icount"])
+        md.append("- %s, kernel %s, %s vCPUs (%s), %s repetitions, %s s"
                   " per timed fio run, corpus %s MiB; the run took %s min;"
                   " host load average before it %s; rev %s" % (
                       c.get("date", "?"), c.get("kernel", "?"),
-                      c.get("cpus", "?"), c.get("reps", "?"),
+                      c.get("cpus", "?"), clock, c.get("reps", "?"),
                       c.get("runtime", "?"), c.get("corpus_mib", "?"),
                       c.get("minutes", "?"), c.get("load", "?"),
                       c.get("rev", "?")))
@@ -438,12 +511,12 @@ class Report:
             res.ktap["ok"], res.ktap["not ok"], res.ktap["skip"]))
         if self.losses:
             md.append("- where ours is not yet at least level with the"
-                      " kernel's zram (ours/kernel below 1.0 for speed, cpu"
-                      " ratio where measured; above 1.0 for memory and swap"
+                      " kernel's zram (ours/kernel below 1.0 for speed, the"
+                      " %s ratio; above 1.0 for memory and swap"
                       " time; within %d%% of 1.0 is within the noise):"
-                      % (NOISE * 100))
+                      % (res.speed_tables()[0][0], res.noise() * 100))
             md.extend("  - %s" % loss for loss in self.losses)
-        elif any("ours" in runs for runs in res.wall.values()):
+        elif any("ours" in runs for runs in res.guest.values()):
             md.append("- ours is at least level with the kernel's zram on"
                       " every workload and uses no more memory")
         else:
@@ -502,7 +575,7 @@ set key autotitle columnheader top left
 set grid ytics
 set xtics rotate by -30
 set multiplot layout 2,1
-set title 'ours / kernel zram: speed (cpu ratio where measured; higher is better, 1 = level)'
+set title 'ours / kernel zram: speed (icount ratio, else cpu; higher is better, 1 = level)'
 set yrange [0:*]
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 front
 plot {speed}
