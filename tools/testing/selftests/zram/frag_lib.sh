@@ -10,7 +10,7 @@ FRAG_READY=$TMPDIR/fraghog.ready
 FRAG_PID=
 
 # frag_hog_start MIB: fraghog over MIB MiB (at most three quarters of
-# free memory), half of it then given back as single-page holes.  The page
+# free memory), all but a page in 16 of it given back as holes.  The page
 # allocator serves order-0 requests from the smallest free blocks first,
 # so what is allocated next fills those holes before anything else.
 frag_hog_start()

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Movable zspages: the kernel's compaction migrates the pages of a zram
-# pool.  Free memory is first scattered into single-page holes (fraghog),
+# pool.  Free memory is first scattered into small holes (fraghog),
 # zram is filled so that its pool lands in those holes, the fragmenting
 # program is killed, and writing 1 to /proc/sys/vm/compact_memory must
 # migrate pool pages (debugfs pages_migrated rises) without changing a
