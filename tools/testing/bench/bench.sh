@@ -464,4 +464,5 @@ while [ $REP -le "$REPS" ]; do
 done
 
 rmdir $CGROUP
+/opt/zram/bench/fragmentation.sh
 exit 0

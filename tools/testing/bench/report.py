@@ -32,6 +32,8 @@ import statistics
 import subprocess
 import sys
 
+import fragmentation
+
 SYSTEMS = ("ours", "kernel", "brd")
 DATA_ORDER = ("corpus", "random", "zero")
 WL_ORDER = ("dd-write", "randread", "seqread", "randwrite", "randrw",
@@ -69,6 +71,7 @@ class Results:
 
     def __init__(self, paths):
         self.config, self.mem, self.zsbench = {}, {}, {}
+        self.frag = []	# fields of fragmentation.sh's "frag:" lines
         self.wall, self.cpu = {}, {}	# (alg, data, wl, jobs) -> sys -> rep
         self.swap_wall, self.swap_cpu = {}, {}	# "swap" -> sys -> rep
         self.shares = []	# VM CPU / host wall during 1-job runs
@@ -110,6 +113,8 @@ class Results:
                     "orig", "compr", "used", "same", "huge")})
         elif kind == "swap":
             self.swap(parse_fields(rest))
+        elif kind == "frag":
+            self.frag.append(parse_fields(rest))
         elif kind == "zsbench":
             v = parse_fields(rest)
             metric = v.get("ns_per_op", v.get("value"))
@@ -453,6 +458,7 @@ class Report:
         self.add_memory()
         self.add_swap()
         self.add_zsbench()
+        self.md += fragmentation.markdown(self.res.frag)
         self.header()
 
 
