@@ -643,7 +643,7 @@ static void zs_page_attach(struct page *page, struct zspage *zspage)
 	if (!trylock_page(page))
 		return;
 	set_page_private(page, (unsigned long)zspage);
-	__SetPageMovable(page, &zs_movable_ops);
+	zram_page_set_movable(page, &zs_movable_ops);
 	unlock_page(page);
 }
 
@@ -652,7 +652,7 @@ static void zs_page_detach(struct page *page)
 {
 	if (!page_private(page))
 		return;
-	__ClearPageMovable(page);
+	zram_page_clear_movable(page);
 	set_page_private(page, 0);
 }
 
@@ -704,7 +704,7 @@ static int zs_page_migrate(struct page *dst, struct page *src,
 	/* The zspage's reference moves from @src to @dst. */
 	get_page(dst);
 	set_page_private(dst, (unsigned long)zspage);
-	__SetPageMovable(dst, &zs_movable_ops);
+	zram_page_set_movable(dst, &zs_movable_ops);
 	write_unlock(&zspage->migrate_lock);
 	spin_unlock(&class->lock);
 
@@ -1217,7 +1217,7 @@ static int zs_areas_create(struct zs_pool *pool)
  */
 void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 		     enum zs_mapmode mm)
-	__acquires(handle_lock)
+	__acquires(handle_lock) __acquires(migrate_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct zs_map_area *area;
@@ -1251,7 +1251,7 @@ void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 }
 
 void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
-	__releases(handle_lock)
+	__releases(handle_lock) __releases(migrate_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct zs_map_area *area = this_cpu_ptr(pool->areas);

@@ -796,7 +796,7 @@ static int zt_migrate_page(struct page *src)
 	if (!dst)
 		return -ENOMEM;
 	lock_page(src);
-	if (!__PageMovable(src) || page_movable_ops(src) != &zs_movable_ops)
+	if (zram_page_movable_ops(src) != &zs_movable_ops)
 		goto out;
 	err = -EAGAIN;
 	if (!zs_movable_ops.isolate_page(src, 0))

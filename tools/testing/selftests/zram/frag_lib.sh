@@ -13,13 +13,15 @@ FRAG_PID=
 # free memory), all but a page in 16 of it given back as holes.  The page
 # allocator serves order-0 requests from the smallest free blocks first,
 # so what is allocated next fills those holes before anything else.
+# Call it in the script's own shell (not in $(...) or check_run): it
+# leaves fraghog running in the background.
 frag_hog_start()
 {
 	local mib=$1 most=$(($(free_kib) * 3 / 4 / 1024))
 
 	[ "$mib" -le "$most" ] || mib=$most
 	rm -f "$FRAG_READY"
-	fraghog "$mib" "$FRAG_READY" &
+	fraghog "$mib" "$FRAG_READY" > "$TMPDIR/fraghog.out" 2>&1 &
 	FRAG_PID=$!
 	wait_until 300 test -s "$FRAG_READY"
 }
