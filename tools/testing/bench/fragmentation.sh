@@ -15,6 +15,11 @@
 #   frag: sys=ours rep=1 data_mib=300 pool_kib=N unmovable_blocks=N huge_pages=N
 # report.py (fragmentation.py) turns them into a table.
 
+# busybox sh cannot run lib.sh; re-run under bash before leaving our
+# directory, since lib.sh would re-run "$0" from the selftests one.
+if [ -z "$BASH_VERSION" ] && command -v bash > /dev/null; then
+	exec bash "$0" "$@"
+fi
 cd /opt/zram/selftests && . ./lib.sh && . ./frag_lib.sh
 
 [ -r /opt/zram/data/bench.conf ] && . /opt/zram/data/bench.conf
