@@ -16,7 +16,7 @@ def markdown(lines):
     if not runs:
         out.append("Not run.\n")
         return out
-    out.append("Free memory scattered into single pages, %s MiB written to"
+    out.append("Free memory scattered into small holes, %s MiB written to"
                " zram into the holes, the rest freed, then"
                " compact_memory.  Unmovable pageblocks: fewer is better;"
                " 2 MiB pages nr_hugepages obtains: more is better."

@@ -67,10 +67,10 @@ frag_huge_pages()
 	echo "$got"
 }
 
-# frag_outcome: "unmovable_blocks N huge_pages N"
+# frag_outcome: "unmovable_blocks=N huge_pages=N"
 frag_outcome()
 {
-	echo "unmovable_blocks $(frag_unmovable_blocks) huge_pages $(frag_huge_pages)"
+	echo "unmovable_blocks=$(frag_unmovable_blocks) huge_pages=$(frag_huge_pages)"
 }
 
 # The kernel's zram.ko under its own name, beside nothing of ours: insmod,
