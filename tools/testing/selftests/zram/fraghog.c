@@ -7,9 +7,10 @@
  * Allocates MIB MiB of anonymous memory and gives back all but one 4 KiB
  * page in every 64 KiB (MADV_DONTNEED), so that the memory free afterwards
  * lies in small holes all over RAM, none of them a whole 2 MiB block;
- * writes "ready" to READY_FILE and sleeps until it is killed.  Whatever is allocated meanwhile lands in the holes; killing
- * fraghog then frees the pages around it, and only compaction that can
- * move those allocations can make large free blocks again.
+ * writes "ready" to READY_FILE and sleeps until it is killed.  Whatever
+ * is allocated meanwhile lands in the holes; killing fraghog then frees
+ * the pages around it, and only compaction that can move those
+ * allocations can make large free blocks again.
  */
 #include <stdio.h>
 #include <stdlib.h>
