@@ -16,6 +16,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/migrate.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/version.h>
@@ -265,5 +266,30 @@ static inline void zram_bd_close(void *owner)
 	bdev_fput(owner);
 }
 #endif
+
+/*
+ * --- Non-LRU page migration ----------------------------------------------
+ *
+ * The same on 6.1 and 6.12.  The kernel names its page-flag helpers in
+ * CamelCase, which checkpatch accepts only inside the kernel tree, so they
+ * are called here and nowhere else.
+ */
+static inline void zram_page_set_movable(struct page *page,
+					 const struct movable_operations *ops)
+{
+	__SetPageMovable(page, ops);
+}
+
+static inline void zram_page_clear_movable(struct page *page)
+{
+	__ClearPageMovable(page);
+}
+
+/* The operations a locked @page is registered with, or NULL. */
+static inline const struct movable_operations *
+zram_page_movable_ops(struct page *page)
+{
+	return __PageMovable(page) ? page_movable_ops(page) : NULL;
+}
 
 #endif /* _ZRAM_COMPAT_H_ */

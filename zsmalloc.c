@@ -46,13 +46,16 @@
  * word holds the index of the next free slot, tagged with the low bit
  * (handles are aligned, so the low bit of a real pointer is clear).
  *
- * The pages themselves carry nothing: no page->private, no page->index, no
- * page flags.  Code elsewhere in the kernel that walks the memory map and
- * looks at struct page fields (memory failure, page_owner, compaction of
- * other zones, crash dump tools...) sees plain unmovable pages and cannot
- * misread our bookkeeping.  The pages are
- * allocated without __GFP_MOVABLE for the same reason: we do not implement
- * page migration.
+ * The pages carry only what page migration needs (see "Page migration"
+ * below): page->mapping holds our movable_operations, tagged
+ * PAGE_MAPPING_MOVABLE by __SetPageMovable(), and page->private the zspage.
+ * We set no page flag and use no other field.  Code elsewhere in the
+ * kernel that walks the memory map (compaction, memory failure,
+ * page_owner, crash dump tools...) reads a mapping with the movable tag as
+ * "non-LRU page owned by a driver", never as a page-cache mapping or an
+ * anon_vma, and leaves page->private of such pages to their owner, so it
+ * cannot misread our bookkeeping.  The pages are allocated with
+ * __GFP_MOVABLE: they can be moved, so they do not pin pageblocks.
  *
  * Handles
  * -------
@@ -93,6 +96,26 @@
  * disabled, so a caller must not sleep while an object is mapped and may
  * map only one object of a pool at a time on a CPU.
  *
+ * Page migration
+ * --------------
+ * The kernel's compaction (and memory offlining, CMA...) isolates a page,
+ * then asks us to migrate it to a new page or to put it back.  Migration
+ * copies the page and swaps it into zspage->pages[]: objects are found by
+ * (zspage, slot), so every object in the page moves at once, including one
+ * that spans into the neighbouring page, and no handle changes.  It holds
+ * the class lock and only trylocks zspage->migrate_lock for writing; a
+ * mapper holds that for reading, so a page under a mapped object is
+ * refused (-EAGAIN) and the kernel retries or gives up.
+ *
+ * A zspage that is being freed is marked dying under the class lock, after
+ * which its pages[] never changes; each page is then locked and detached
+ * (__ClearPageMovable()) before it is freed, so no callback ever sees a
+ * dead zspage.  zsm_free() may be atomic and only trylocks; pages the
+ * kernel holds locked right then are left to a worker that can wait.
+ * Pool destruction waits for every page and for the worker, so once it
+ * returns no page points at our callbacks and the module may go, even if
+ * the kernel still holds one of our former pages isolated.
+ *
  * Compaction
  * ----------
  * Freed slots scatter over many zspages.  When a class has at least a whole
@@ -116,7 +139,15 @@
  *    wait for each other in a cycle.  zsm_free() does not need the handle
  *    lock: the caller guarantees the object is not mapped, and class->lock
  *    keeps compaction away from it.
- *  - the per-CPU map area's local_lock nests inside handle->lock.
+ *  - zspage->migrate_lock (rwlock): a mapper takes it for reading inside
+ *    handle->lock; page migration holds class->lock and only trylocks it
+ *    for writing, so it never waits for a mapper, and a mapper that
+ *    allocates or frees while mapped (class->lock inside) cannot deadlock.
+ *  - the page lock: the kernel holds it around our migration callbacks;
+ *    we take it (trylock, or sleeping only in the free worker and at pool
+ *    destruction, with no spinlock held) to detach a page before freeing.
+ *  - the per-CPU map area's local_lock nests inside handle->lock and
+ *    migrate_lock.
  *  - zs_debugfs_mutex only serialises creation and removal of debugfs
  *    directories at pool create/destroy time.
  * Nothing here sleeps with a spinlock held and mapping never sleeps.
@@ -134,6 +165,7 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/local_lock.h>
+#include <linux/migrate.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -148,6 +180,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <linux/zsmalloc.h>
 
 #include "zram_compat.h"
@@ -192,12 +225,18 @@ struct zs_handle {
 /*
  * Descriptor of one zspage.  @pages and @slots share one allocation sized
  * for the class, so small zspages do not pay for the largest geometry.
- * Everything but @class and @pages (fixed at creation) is protected by the
- * owning class's lock.
+ * @class is fixed at creation.  The entries of @pages change only when a
+ * page is migrated, under the class lock with @migrate_lock held for
+ * writing; mappers read them under @migrate_lock held for reading, the
+ * class lock's holders under that.  @dying is set under the class lock
+ * once the zspage is off the lists for good, and from then on @pages no
+ * longer changes.  Everything else is protected by the class lock.
  */
 struct zspage {
-	struct list_head node;		/* on one of class->groups */
+	struct list_head node;		/* on class->groups or pool->deferred */
 	struct size_class *class;
+	rwlock_t migrate_lock;		/* read: objects mapped; write: migrating */
+	bool dying;
 	unsigned int inuse;		/* used slots */
 	unsigned int free_head;		/* first free slot, objs_per_zspage if none */
 	unsigned int group;		/* index of the list we are on */
@@ -219,6 +258,7 @@ struct size_class {
 	unsigned int objs_per_zspage;
 	unsigned int pages_per_zspage;
 	unsigned int index;		/* in pool->classes[] of @size */
+	struct zs_pool *pool;
 };
 
 /*
@@ -255,6 +295,11 @@ struct zs_pool {
 	struct zs_map_area __percpu *areas;
 	atomic_long_t pages;
 	struct zsm_pool_stats stats;
+	atomic_long_t pages_migrated;
+	atomic_long_t migrations_refused;
+	spinlock_t deferred_lock;	/* protects @deferred */
+	struct list_head deferred;	/* dying zspages whose pages were busy */
+	struct work_struct deferred_work;
 	struct shrinker *shrinker;
 	bool debugfs_added;
 	struct dentry *debugfs_dir;
@@ -415,7 +460,8 @@ static bool zs_class_is_huge(const struct size_class *class)
 	return class->objs_per_zspage == 1 && class->pages_per_zspage == 1;
 }
 
-static struct size_class *zs_class_create(unsigned int index,
+static struct size_class *zs_class_create(struct zs_pool *pool,
+					  unsigned int index,
 					  unsigned int pages, unsigned int objs)
 {
 	struct size_class *class = kzalloc(sizeof(*class), GFP_KERNEL);
@@ -430,6 +476,7 @@ static struct size_class *zs_class_create(unsigned int index,
 	class->size = zs_index_size(index);
 	class->pages_per_zspage = pages;
 	class->objs_per_zspage = objs;
+	class->pool = pool;
 	return class;
 }
 
@@ -460,7 +507,7 @@ static int zs_pool_init_classes(struct zs_pool *pool)
 		objs = pages * PAGE_SIZE / size;
 		if (!above || above->pages_per_zspage != pages ||
 		    above->objs_per_zspage != objs) {
-			above = zs_class_create(index, pages, objs);
+			above = zs_class_create(pool, index, pages, objs);
 			if (!above)
 				return -ENOMEM;
 		}
@@ -568,6 +615,116 @@ static struct zspage *zs_class_sparsest(struct size_class *class)
 	return NULL;
 }
 
+/*
+ * Page migration.  Every page of a zspage is a non-LRU movable page: while
+ * it is attached, page->mapping holds our movable_operations (tagged with
+ * PAGE_MAPPING_MOVABLE, set by __SetPageMovable()) and page->private the
+ * zspage, so that the callbacks, which get only the page, find the rest.
+ * Both are set and cleared with the page locked, and the kernel calls the
+ * callbacks with it locked, so a callback always sees an attached page and
+ * a live zspage.  The kernel checks that the page is still movable, under
+ * the same lock, before each callback: a page we have detached is never
+ * handed to us again.
+ */
+static const struct movable_operations zs_movable_ops;
+
+static struct zspage *zs_page_zspage(struct page *page)
+{
+	return (struct zspage *)page_private(page);
+}
+
+/*
+ * The page is ours alone, but the kernel's compaction may already look at
+ * it: trylock cannot fail unless it does, and then the page just stays
+ * unmovable.
+ */
+static void zs_page_attach(struct page *page, struct zspage *zspage)
+{
+	if (!trylock_page(page))
+		return;
+	set_page_private(page, (unsigned long)zspage);
+	zram_page_set_movable(page, &zs_movable_ops);
+	unlock_page(page);
+}
+
+/* With the page locked: no callback of ours will see it again. */
+static void zs_page_detach(struct page *page)
+{
+	if (!page_private(page))
+		return;
+	zram_page_clear_movable(page);
+	set_page_private(page, 0);
+}
+
+static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
+{
+	/* A dying zspage's pages are about to be freed, not worth moving. */
+	return !READ_ONCE(zs_page_zspage(page)->dying);
+}
+
+static int zs_page_index(struct zspage *zspage, struct page *page)
+{
+	int i;
+
+	for (i = 0; i < zspage->class->pages_per_zspage; i++)
+		if (zspage->pages[i] == page)
+			return i;
+	return -1;
+}
+
+/*
+ * Move the contents of @src to @dst and put @dst in its place in the
+ * zspage.  Objects are found through (zspage, slot) and the zspage finds
+ * its pages through @pages, so replacing one entry there moves every
+ * object that lies in @src, including those that span into a neighbouring
+ * page, and no handle changes.  The class lock keeps malloc, free and
+ * compaction out; the migrate lock, taken for writing only if no object of
+ * the zspage is mapped, keeps mappers out.  We never wait: a busy zspage
+ * is refused with -EAGAIN and the kernel tries again later or puts the
+ * page back.
+ */
+static int zs_page_migrate(struct page *dst, struct page *src,
+			   enum migrate_mode mode)
+{
+	struct zspage *zspage = zs_page_zspage(src);
+	struct size_class *class = zspage->class;
+	struct zs_pool *pool = class->pool;
+	int index;
+
+	spin_lock(&class->lock);
+	index = zs_page_index(zspage, src);
+	if (zspage->dying || index < 0 ||
+	    !write_trylock(&zspage->migrate_lock)) {
+		spin_unlock(&class->lock);
+		atomic_long_inc(&pool->migrations_refused);
+		return -EAGAIN;
+	}
+	copy_highpage(dst, src);
+	zspage->pages[index] = dst;
+	/* The zspage's reference moves from @src to @dst. */
+	get_page(dst);
+	set_page_private(dst, (unsigned long)zspage);
+	zram_page_set_movable(dst, &zs_movable_ops);
+	write_unlock(&zspage->migrate_lock);
+	spin_unlock(&class->lock);
+
+	zs_page_detach(src);
+	put_page(src);
+	atomic_long_inc(&pool->pages_migrated);
+	return MIGRATEPAGE_SUCCESS;
+}
+
+static void zs_page_putback(struct page *page)
+{
+	/* Isolation took nothing from the zspage, so there is nothing to undo. */
+}
+
+static const struct movable_operations zs_movable_ops = {
+	.isolate_page = zs_page_isolate,
+	.migrate_page = zs_page_migrate,
+	.putback_page = zs_page_putback,
+};
+
 /* Allocating and freeing memory */
 
 static gfp_t zs_slab_gfp(gfp_t gfp)
@@ -581,8 +738,8 @@ static struct page *zs_alloc_page(gfp_t gfp)
 
 	if (zs_test_fail_alloc())
 		return NULL;
-	/* We cannot migrate our pages, so they must not sit in movable zones. */
-	page = alloc_page(gfp & ~__GFP_MOVABLE);
+	/* zs_page_attach() makes it movable, so it may come from anywhere. */
+	page = alloc_page(gfp | __GFP_MOVABLE);
 	if (page)
 		zs_test_track(ZS_TRACK_PAGES, 1);
 	return page;
@@ -594,14 +751,17 @@ static void zs_free_page(struct page *page)
 	zs_test_track(ZS_TRACK_PAGES, -1);
 }
 
-/* Free a descriptor and whichever of its pages were allocated. */
+/*
+ * Free a descriptor and whichever of its pages were allocated.  Pages that
+ * were attached to migration must have been detached.
+ */
 static void zspage_release(struct zs_pool *pool, struct zspage *zspage)
 {
 	unsigned int i;
 
-	for (i = 0; zspage->pages && i < zspage->class->pages_per_zspage &&
-	     zspage->pages[i]; i++)
-		zs_free_page(zspage->pages[i]);
+	for (i = 0; zspage->pages && i < zspage->class->pages_per_zspage; i++)
+		if (zspage->pages[i])
+			zs_free_page(zspage->pages[i]);
 	kfree(zspage->pages);
 	kmem_cache_free(pool->zspage_cache, zspage);
 	zs_test_track(ZS_TRACK_ZSPAGES, -1);
@@ -611,6 +771,70 @@ static void zspage_destroy(struct zs_pool *pool, struct zspage *zspage)
 {
 	atomic_long_sub(zspage->class->pages_per_zspage, &pool->pages);
 	zspage_release(pool, zspage);
+}
+
+/*
+ * Detach the pages of a dying zspage from migration.  Its pages no longer
+ * change (see struct zspage), so they can be locked without the class
+ * lock.  Without @wait, a page the kernel holds locked at this moment is
+ * left attached and this returns false.
+ */
+static bool zspage_detach_pages(struct zspage *zspage, bool wait)
+{
+	unsigned int i;
+	bool all = true;
+
+	for (i = 0; i < zspage->class->pages_per_zspage; i++) {
+		struct page *page = zspage->pages[i];
+
+		if (wait) {
+			lock_page(page);
+		} else if (!trylock_page(page)) {
+			all = false;
+			continue;
+		}
+		zs_page_detach(page);
+		unlock_page(page);
+	}
+	return all;
+}
+
+static void zs_deferred_free_work(struct work_struct *work)
+{
+	struct zs_pool *pool = container_of(work, struct zs_pool,
+					    deferred_work);
+	struct zspage *zspage;
+
+	for (;;) {
+		spin_lock(&pool->deferred_lock);
+		zspage = list_first_entry_or_null(&pool->deferred,
+						  struct zspage, node);
+		if (zspage)
+			list_del(&zspage->node);
+		spin_unlock(&pool->deferred_lock);
+		if (!zspage)
+			return;
+		zspage_detach_pages(zspage, true);
+		zspage_release(pool, zspage);
+	}
+}
+
+/*
+ * Free a dying zspage.  We may be in atomic context, so a page that the
+ * kernel's migration holds locked is left to a worker, which can wait.
+ */
+static void zspage_free(struct zs_pool *pool, struct zspage *zspage)
+{
+	if (zspage_detach_pages(zspage, false)) {
+		zspage_destroy(pool, zspage);
+		return;
+	}
+	/* The pages hold nothing of the pool's any more: stop counting them. */
+	atomic_long_sub(zspage->class->pages_per_zspage, &pool->pages);
+	spin_lock(&pool->deferred_lock);
+	list_add_tail(&zspage->node, &pool->deferred);
+	spin_unlock(&pool->deferred_lock);
+	schedule_work(&pool->deferred_work);
 }
 
 static struct zspage *zspage_create(struct zs_pool *pool,
@@ -626,6 +850,7 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 		return NULL;
 	zs_test_track(ZS_TRACK_ZSPAGES, 1);
 	zspage->class = class;
+	rwlock_init(&zspage->migrate_lock);
 
 	/* Page pointers first, zeroed so that a failure knows where to stop. */
 	BUILD_BUG_ON(sizeof(struct page *) != sizeof(unsigned long));
@@ -648,6 +873,8 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 	for (i = 0; i < objs; i++)
 		zspage->slots[i] = zs_free_slot_word(i + 1);
 	zspage->free_head = 0;
+	for (i = 0; i < class->pages_per_zspage; i++)
+		zs_page_attach(zspage->pages[i], zspage);
 	return zspage;
 
 fail:
@@ -742,13 +969,14 @@ void zsm_free(struct zs_pool *pool, unsigned long handle)
 	if (empty) {
 		zs_class_unlink(class, zspage);
 		class->zspages--;
+		zspage->dying = true;
 	} else {
 		zs_class_refile(class, zspage);
 	}
 	spin_unlock(&class->lock);
 
 	if (empty)
-		zspage_destroy(pool, zspage);
+		zspage_free(pool, zspage);
 	zs_handle_free(pool, h);
 }
 
@@ -989,7 +1217,7 @@ static int zs_areas_create(struct zs_pool *pool)
  */
 void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 		     enum zs_mapmode mm)
-	__acquires(handle_lock)
+	__acquires(handle_lock) __acquires(migrate_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct zs_map_area *area;
@@ -999,11 +1227,12 @@ void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 	struct page **pages;
 
 	spin_lock(&h->lock);
+	zspage = h->zspage;
+	read_lock(&zspage->migrate_lock);
 	local_lock(&pool->areas->lock);
 	area = this_cpu_ptr(pool->areas);
 	area->mm = mm;
 
-	zspage = h->zspage;
 	size = zspage->class->size;
 	offset = (unsigned long)h->slot * size;
 	pages = &zspage->pages[offset >> PAGE_SHIFT];
@@ -1022,7 +1251,7 @@ void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 }
 
 void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
-	__releases(handle_lock)
+	__releases(handle_lock) __releases(migrate_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct zs_map_area *area = this_cpu_ptr(pool->areas);
@@ -1039,6 +1268,7 @@ void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
 			    ZS_COPY_TO_ZSPAGE);
 
 	local_unlock(&pool->areas->lock);
+	read_unlock(&zspage->migrate_lock);
 	spin_unlock(&h->lock);
 }
 
@@ -1118,6 +1348,7 @@ static struct zspage *zs_class_compact_one(struct size_class *class,
 		return NULL;
 	}
 	class->zspages--;
+	src->dying = true;
 	*done = false;
 	return src;
 }
@@ -1135,7 +1366,7 @@ static unsigned long zs_class_compact(struct zs_pool *pool,
 		empty = zs_class_compact_one(class, &done);
 		spin_unlock(&class->lock);
 		if (empty) {
-			zspage_destroy(pool, empty);
+			zspage_free(pool, empty);
 			freed += class->pages_per_zspage;
 		}
 		cond_resched();
@@ -1250,6 +1481,10 @@ static int zs_pool_show(struct seq_file *s, void *unused)
 	seq_printf(s, "pages_compacted: %lu\n",
 		   atomic_long_read(&pool->stats.pages_compacted));
 	seq_printf(s, "huge_class_size: %zu\n", pool->huge_class_size);
+	seq_printf(s, "pages_migrated: %lu\n",
+		   atomic_long_read(&pool->pages_migrated));
+	seq_printf(s, "migrations_refused: %lu\n",
+		   atomic_long_read(&pool->migrations_refused));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zs_pool);
@@ -1299,6 +1534,23 @@ static void zspage_destroy_with_handles(struct zs_pool *pool,
 	zspage_destroy(pool, zspage);
 }
 
+static void zs_class_mark_dying(struct size_class *class)
+{
+	struct zspage *zspage;
+	unsigned int group;
+
+	spin_lock(&class->lock);
+	for (group = 0; group < ZS_NR_GROUPS; group++)
+		list_for_each_entry(zspage, &class->groups[group], node)
+			zspage->dying = true;
+	spin_unlock(&class->lock);
+}
+
+/*
+ * Every page is detached, waiting for the kernel where it holds one, before
+ * it is freed: once we return no page refers to our movable_operations,
+ * even one that the kernel has isolated and will only drop later.
+ */
 static void zs_pool_free_objects(struct zs_pool *pool)
 {
 	struct zspage *zspage, *next;
@@ -1310,11 +1562,15 @@ static void zs_pool_free_objects(struct zs_pool *pool)
 		class = zs_class_owned_at(pool, i);
 		if (!class)
 			continue;
+		zs_class_mark_dying(class);
 		for (group = 0; group < ZS_NR_GROUPS; group++)
 			list_for_each_entry_safe(zspage, next,
-						 &class->groups[group], node)
+						 &class->groups[group], node) {
+				zspage_detach_pages(zspage, true);
 				zspage_destroy_with_handles(pool, zspage);
+			}
 	}
+	flush_work(&pool->deferred_work);
 }
 
 /* Tear down whatever zs_create_pool_mapping() managed to set up. */
@@ -1372,6 +1628,11 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 		return NULL;
 	atomic_long_set(&pool->pages, 0);
 	atomic_long_set(&pool->stats.pages_compacted, 0);
+	atomic_long_set(&pool->pages_migrated, 0);
+	atomic_long_set(&pool->migrations_refused, 0);
+	spin_lock_init(&pool->deferred_lock);
+	INIT_LIST_HEAD(&pool->deferred);
+	INIT_WORK(&pool->deferred_work, zs_deferred_free_work);
 	pool->mapping = zs_mapping_in_use(mapping);
 	if (pool->mapping != mapping) {
 		pool->mapping_fallback = zs_pgtable_unsafe_reason();

@@ -746,6 +746,242 @@ out:
 	return result;
 }
 
+/*
+ * Page migration, driven the way the kernel's migration core drives it:
+ * with a reference on the page and the page locked, isolate, then migrate
+ * into a fresh locked page, or put back if that is refused.
+ */
+
+/* References on every page of @pool, at most @max of them. */
+static unsigned int zt_grab_pages(struct zs_pool *pool, struct page **pages,
+				  unsigned int max)
+{
+	struct size_class *class;
+	struct zspage *zspage;
+	unsigned int n = 0, group, k;
+	int i;
+
+	for (i = 0; i < ZS_NR_SIZES; i++) {
+		class = zs_class_owned_at(pool, i);
+		if (!class)
+			continue;
+		spin_lock(&class->lock);
+		for (group = 0; group < ZS_NR_GROUPS; group++)
+			list_for_each_entry(zspage, &class->groups[group], node)
+				for (k = 0; k < class->pages_per_zspage &&
+				     n < max; k++) {
+					pages[n] = zspage->pages[k];
+					get_page(pages[n++]);
+				}
+		spin_unlock(&class->lock);
+	}
+	return n;
+}
+
+static void zt_put_pages(struct page **pages, unsigned int n)
+{
+	while (n)
+		put_page(pages[--n]);
+}
+
+/*
+ * 0 if @src moved, -EAGAIN if refused, -ENOENT if it is no longer ours
+ * (its zspage was freed meanwhile).
+ */
+static int zt_migrate_page(struct page *src)
+{
+	struct page *dst = alloc_page(GFP_KERNEL | __GFP_MOVABLE);
+	int err = -ENOENT;
+
+	if (!dst)
+		return -ENOMEM;
+	lock_page(src);
+	if (zram_page_movable_ops(src) != &zs_movable_ops)
+		goto out;
+	err = -EAGAIN;
+	if (!zs_movable_ops.isolate_page(src, 0))
+		goto out;
+	lock_page(dst);
+	err = zs_movable_ops.migrate_page(dst, src, MIGRATE_SYNC);
+	if (err)
+		zs_movable_ops.putback_page(src);
+	unlock_page(dst);
+out:
+	unlock_page(src);
+	put_page(dst);
+	return err;
+}
+
+static long zt_migrated(struct zs_pool *pool)
+{
+	return atomic_long_read(&pool->pages_migrated);
+}
+
+static bool zt_any_in(struct page **pages, unsigned int n,
+		      struct page **in, unsigned int in_n)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < in_n; k++)
+			if (pages[i] == in[k])
+				return true;
+	return false;
+}
+
+/* Every page of a quiet pool moves; handles and contents stay. */
+static bool zt_migrate_all_checks(struct zs_pool *pool, struct zt_table *t)
+{
+	unsigned long nr = zsm_get_total_pages(pool);
+	long before = zt_migrated(pool);
+	struct page **old, **now;
+	unsigned int n, n_now, i, moved = 0;
+	bool ok = true;
+
+	old = kvcalloc(2 * nr, sizeof(*old), GFP_KERNEL);
+	if (!ZT_OK(old))
+		return false;
+	now = old + nr;
+	n = zt_grab_pages(pool, old, nr);
+	ok &= ZT_OK(n == nr);
+	for (i = 0; i < n; i++)
+		moved += zt_migrate_page(old[i]) == 0;
+	ok &= ZT_OK(moved == n);
+	ok &= ZT_OK(zt_migrated(pool) - before == n);
+	n_now = zt_grab_pages(pool, now, nr);
+	ok &= ZT_OK(n_now == nr);
+	ok &= ZT_OK(!zt_any_in(old, n, now, n_now));
+	zt_put_pages(now, n_now);
+	zt_put_pages(old, n);
+	kvfree(old);
+	ok &= ZT_OK(zsm_get_total_pages(pool) == nr);
+	ok &= ZT_OK(zt_table_check(t));
+	return ok;
+}
+
+/*
+ * A page under a mapped object is refused while the object is mapped and
+ * moves once it is unmapped.  Mapping forbids sleeping, so both pages are
+ * locked and the source isolated first, as the kernel does.
+ */
+static bool zt_migrate_mapped_checks(struct zs_pool *pool, struct zt_table *t)
+{
+	long refused = atomic_long_read(&pool->migrations_refused);
+	unsigned long handle = t->objs[0].handle;
+	struct zs_handle *h = zs_handle_of(handle);
+	unsigned long offset = (unsigned long)h->slot * h->zspage->class->size;
+	struct page *src = h->zspage->pages[offset >> PAGE_SHIFT];
+	struct page *dst = alloc_page(GFP_KERNEL);
+	bool ok = true;
+	int err;
+
+	if (!ZT_OK(dst))
+		return false;
+	get_page(src);
+	lock_page(src);
+	lock_page(dst);
+	ok &= ZT_OK(zs_movable_ops.isolate_page(src, 0));
+	zsm_map_object(pool, handle, ZS_MM_RO);
+	err = zs_movable_ops.migrate_page(dst, src, MIGRATE_SYNC);
+	zsm_unmap_object(pool, handle);
+	ok &= ZT_OK(err == -EAGAIN);
+	ok &= ZT_OK(atomic_long_read(&pool->migrations_refused) ==
+		    refused + 1);
+	if (err)
+		ok &= ZT_OK(zs_movable_ops.migrate_page(dst, src,
+							MIGRATE_SYNC) == 0);
+	unlock_page(dst);
+	unlock_page(src);
+	put_page(dst);
+	put_page(src);
+	ok &= ZT_OK(h->zspage->pages[offset >> PAGE_SHIFT] == dst);
+	ok &= ZT_OK(zt_table_check(t));
+	return ok;
+}
+
+struct zt_migrator {
+	struct zs_pool *pool;
+	unsigned long passes, moved, refused;
+	bool failed;
+	struct completion done;
+};
+
+/* Migrate every page of the pool, over and over, until stopped. */
+static int zt_migrator_fn(void *data)
+{
+	struct zt_migrator *m = data;
+	unsigned int n, i, max = 4096;
+	struct page **pages;
+	int err;
+
+	pages = kvcalloc(max, sizeof(*pages), GFP_KERNEL);
+	m->failed = !pages;
+	while (pages && !kthread_should_stop()) {
+		n = zt_grab_pages(m->pool, pages, max);
+		for (i = 0; i < n; i++) {
+			err = zt_migrate_page(pages[i]);
+			m->moved += !err;
+			m->refused += err == -EAGAIN;
+			m->failed |= err == -ENOMEM;
+		}
+		zt_put_pages(pages, n);
+		m->passes++;
+		cond_resched();
+	}
+	kvfree(pages);
+	complete(&m->done);
+	return 0;
+}
+
+static enum zt_result zt_migration(struct zs_pool *pool)
+{
+	struct zt_migrator migrator = { .pool = pool };
+	struct zt_worker workers[2] = {};
+	struct task_struct *task;
+	enum zt_result result = ZT_FAIL;
+	unsigned int i, ready = 0;
+	struct zt_table t;
+
+	if (zt_table_init(&t, pool, 1500, 21))
+		return ZT_FAIL;
+	if (!ZT_OK(zt_fill_and_thin(&t, 1)))
+		goto out;
+	if (!zt_migrate_all_checks(pool, &t) ||
+	    !zt_migrate_mapped_checks(pool, &t))
+		goto out;
+
+	for (ready = 0; ready < ARRAY_SIZE(workers); ready++) {
+		struct zt_worker *w = &workers[ready];
+
+		init_completion(&w->done);
+		w->shared = &t;
+		w->ops = 4000;
+		if (zt_table_init(&w->table, pool, 256, 300 + ready))
+			goto out;
+	}
+	init_completion(&migrator.done);
+	task = kthread_run(zt_migrator_fn, &migrator, "zt_migrator");
+	if (IS_ERR(task))
+		goto out;
+	if (zt_run_workers(pool, workers, ARRAY_SIZE(workers)))
+		result = ZT_PASS;
+	kthread_stop(task);
+	wait_for_completion(&migrator.done);
+	zt_diag("%lu migration passes moved %lu pages, %lu refused",
+		migrator.passes, migrator.moved, migrator.refused);
+	if (!ZT_OK(!migrator.failed) || !ZT_OK(migrator.moved > 0) ||
+	    !ZT_OK(zt_table_check(&t)))
+		result = ZT_FAIL;
+out:
+	for (i = 0; i < ready; i++)
+		zt_table_destroy(&workers[i].table);
+	zt_table_destroy(&t);
+	flush_work(&pool->deferred_work);
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
+		return ZT_FAIL;
+	return result;
+}
+
 /* Destroying a pool that still holds objects must free everything. */
 static enum zt_result zt_destroy_frees_all(struct zs_pool *fresh)
 {
@@ -1085,6 +1321,7 @@ static const struct zt_case zt_cases[] = {
 	{ "compaction_skips_mapped", zt_compaction_skips_mapped, true },
 	{ "shrinker", zt_shrinker, true },
 	{ "concurrent", zt_concurrent, true },
+	{ "migration", zt_migration, true },
 	{ "destroy_frees_all", zt_destroy_frees_all, true },
 	{ "alloc_failure", zt_alloc_failure, true },
 	{ "kernel_fault_injection", zt_kernel_fault_injection, true },

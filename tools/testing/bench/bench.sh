@@ -486,4 +486,5 @@ rmdir $CGROUP
 # Writeback to a backing device, ours against the kernel's.
 BENCH_NESTED=1 /opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
 	ktap "not ok" "writeback benchmark"
+/opt/zram/bench/fragmentation.sh
 exit 0

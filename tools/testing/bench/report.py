@@ -38,6 +38,8 @@ import statistics
 import subprocess
 import sys
 
+import fragmentation
+
 SYSTEMS = ("ours", "kernel", "brd")
 DATA_ORDER = ("corpus", "random", "zero")
 WL_ORDER = ("dd-write", "randread", "seqread", "randwrite", "randrw",
@@ -82,6 +84,7 @@ class Results:
         self.guest, self.cpu, self.wall = {}, {}, {}
         # "swap" -> sys -> rep -> seconds, the same three clocks
         self.swap_guest, self.swap_cpu, self.swap_wall = {}, {}, {}
+        self.frag = []	# fields of fragmentation.sh's "frag:" lines
         self.shares = []	# VM CPU / host wall during 1-job runs
         self.wbbench = []	# writeback.sh's summary lines
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
@@ -128,6 +131,8 @@ class Results:
             self.swap(parse_fields(rest))
         elif kind == "wbbench" and rest.startswith("summary "):
             self.wbbench.append(rest[len("summary "):])
+        elif kind == "frag":
+            self.frag.append(parse_fields(rest))
         elif kind == "zsbench":
             v = parse_fields(rest)
             metric = v.get("ns_per_op", v.get("value"))
@@ -532,6 +537,7 @@ class Report:
         if self.res.wbbench:	# tools/testing/bench/writeback.sh
             self.md += ["## Writeback (writeback.sh)\n"] + [
                 "- " + line for line in self.res.wbbench] + [""]
+        self.md += fragmentation.markdown(self.res.frag)
         self.header()
 
 

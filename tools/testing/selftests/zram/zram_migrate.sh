@@ -1,0 +1,141 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Movable zspages: the kernel's compaction migrates the pages of a zram
+# pool.  Free memory is first scattered into small holes (fraghog),
+# zram is filled so that its pool lands in those holes, the fragmenting
+# program is killed, and writing 1 to /proc/sys/vm/compact_memory must
+# migrate pool pages (debugfs pages_migrated rises) without changing a
+# byte of the device.  The same is done with the kernel's zram in the same
+# boot and both outcomes are logged (unmovable pageblocks, 2 MiB pages
+# nr_hugepages obtains); they depend on where the allocator put things, so
+# the comparison is the benchmark's (tools/testing/bench/fragmentation.sh),
+# not a pass/fail test here.  Then ext4 and swap on zram are written and
+# verified while compaction runs over and over.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+DEV=/dev/zram0
+POOL=/sys/kernel/debug/zsmalloc-zram/zram0/pool
+OUT=$TMPDIR/fio.out
+MNT=/mnt/zram-migrate
+CG=/sys/fs/cgroup/zram-migrate
+KERNEL_ZRAM=/lib/modules/$(uname -r)/kernel/drivers/block/zram/zram.ko
+
+DATA_MIB=$((192 / ZT_SCALE))
+HOG_MIB=$((2 * DATA_MIB))
+
+. ./frag_lib.sh
+
+# pool_stat NAME: a line of our pool's debugfs file.
+pool_stat()
+{
+	sed -n "s/^$1: //p" $POOL
+}
+
+# compact_while_running PID: compact all memory until PID exits; prints
+# how many times it did.
+compact_while_running()
+{
+	local n=0
+
+	while kill -0 "$1" 2> /dev/null; do
+		echo 1 > /proc/sys/vm/compact_memory && n=$((n + 1))
+		sleep 0.2
+	done
+	echo $n
+}
+
+cleanup()
+{
+	frag_hog_stop
+	umount $MNT 2> /dev/null
+	rmdir $CG 2> /dev/null
+	zram_unload 2> /dev/null
+}
+trap cleanup EXIT
+
+ktap_plan 13
+
+[ -d /sys/kernel/debug/block ] || mount -t debugfs none /sys/kernel/debug 2> /dev/null
+
+# --- The fragmentation scenario, ours ---------------------------------------
+check_run "modprobe zram" zram_load || ktap_finish
+echo 512M > "$Z/disksize"
+frag_hog_start $HOG_MIB
+ktap_result $? "fragment $HOG_MIB MiB of free memory"
+migrated0=$(pool_stat pages_migrated) refused0=$(pool_stat migrations_refused)
+check_run "write $DATA_MIB MiB to zram into the holes" frag_fill $DEV $DATA_MIB
+sum=$(frag_sum $DEV $DATA_MIB)
+frag_hog_stop
+echo 1 > /proc/sys/vm/compact_memory
+migrated=$(($(pool_stat pages_migrated) - migrated0))
+refused=$(($(pool_stat migrations_refused) - refused0))
+diag "pool $(mm zram0 3) bytes; compact_memory migrated $migrated pages, refused $refused"
+check_cmp "compact_memory migrated pool pages (pages_migrated rose)" \
+	"$migrated" -gt 0
+check_eq "every byte reads back after migration" "$sum" \
+	"$(frag_sum $DEV $DATA_MIB)"
+ours=$(frag_outcome)
+diag "ours: $ours"
+check_run "reset and unload" zram_unload
+
+# --- The same with the kernel's zram, for the log ----------------------------
+if [ -e "$KERNEL_ZRAM" ] && frag_kernel_zram_load; then
+	echo 512M > "$Z/disksize"
+	frag_hog_start $HOG_MIB && frag_fill $DEV $DATA_MIB
+	frag_hog_stop
+	echo 1 > /proc/sys/vm/compact_memory
+	diag "kernel: $(frag_outcome)"
+	frag_kernel_zram_unload
+fi
+
+# --- ext4 and swap with compaction running ----------------------------------
+check_run "modprobe zram" zram_load || ktap_finish
+echo 256M > "$Z/disksize"
+mkdir -p $MNT
+mkfs.ext4 -q $DEV && mount $DEV $MNT
+migrated0=$(pool_stat pages_migrated)
+fio --output="$OUT" --eta=never --directory=$MNT --name=ext4 \
+	--rw=randwrite --bsrange=4k-64k --size=$((96 / ZT_SCALE))M \
+	--ioengine=psync --refill_buffers --buffer_compress_percentage=50 \
+	--verify=crc32c --fsync_on_close=1 &
+fio_pid=$!
+runs=$(compact_while_running $fio_pid)
+wait $fio_pid
+r=$?
+[ $r -eq 0 ] || tail -n 25 "$OUT" | sed 's/^/# /'
+ktap_result $r "ext4 on zram: fio verifies while memory is compacted ($runs times)"
+diag "pages migrated during ext4 I/O: $(($(pool_stat pages_migrated) - migrated0))"
+umount $MNT
+check_run "reset zram0" sh -c "echo 1 > $Z/reset"
+
+echo 256M > "$Z/disksize"
+check_run "swap on zram" sh -c "mkswap $DEV > /dev/null && swapon $DEV"
+echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+mkdir -p $CG
+echo $((64 / ZT_SCALE))M > $CG/memory.max
+migrated0=$(pool_stat pages_migrated)
+sh -c "echo \$\$ > $CG/cgroup.procs && exec memhog $((160 / ZT_SCALE)) 2" &
+hog_pid=$!
+runs=$(compact_while_running $hog_pid)
+wait $hog_pid
+ktap_result $? "swap on zram: memhog's data intact while memory is compacted ($runs times)"
+diag "pages migrated during swap: $(($(pool_stat pages_migrated) - migrated0))"
+swapoff $DEV
+rmdir $CG
+
+# Reset and unload race with compaction, which may hold pool pages
+# isolated; a page left pointing at our callbacks after rmmod would crash
+# the next compaction that reaches it.
+frag_fill $DEV $((64 / ZT_SCALE)) > /dev/null
+while :; do echo 1 > /proc/sys/vm/compact_memory; done &
+loop_pid=$!
+sleep 1
+check_run "reset and rmmod zram while memory is compacted" zram_unload
+kill $loop_pid
+wait $loop_pid 2> /dev/null
+check_run "compaction after rmmod zram" \
+	sh -c "echo 1 > /proc/sys/vm/compact_memory"
+ktap_finish
