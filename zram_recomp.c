@@ -326,7 +326,7 @@ static bool zram_recomp_wanted(struct zram *zram, unsigned long index,
 /*
  * Tries priority @prio on @page, the expanded contents of the locked slot,
  * whose object is @old_size bytes.  Returns 1 if the slot now holds the
- * smaller output, 0 if there was none.
+ * smaller output, 0 if the output was no smaller, or an error.
  */
 static int zram_recomp_try(struct zram *zram, unsigned long index,
 			   struct page *page, unsigned int prio,
@@ -343,14 +343,17 @@ static int zram_recomp_try(struct zram *zram, unsigned long index,
 	src = kmap_local_page(page);
 	ret = zcomp_compress(comp, strm, src, &len);
 	kunmap_local(src);
-	if (!ret && len < old_size && len < zram->huge_class_size &&
-	    (!req->threshold || len < req->threshold))
-		ret = zram_recomp_replace(zram, index, prio, strm->buffer, len) ?:
-		      1;
-	else if (ret > 0)
-		ret = 0;
+	if (ret)
+		goto put;
+	if (len >= old_size || len >= zram->huge_class_size ||
+	    (req->threshold && len >= req->threshold))
+		goto put;
+	ret = zram_recomp_replace(zram, index, prio, strm->buffer, len);
+	if (!ret)
+		ret = 1;
+put:
 	zcomp_stream_put(comp);
-	return ret < 0 ? 0 : ret;
+	return ret;
 }
 
 /*
@@ -362,7 +365,7 @@ static int zram_recomp_slot(struct zram *zram, unsigned long index,
 			    const struct zram_recomp_req *req)
 {
 	unsigned int prio, first, old_size, tried = 0, configured = 0;
-	int done = 0;
+	int ret = 0;
 
 	zram_slot_lock(zram, index);
 	if (!zram_recomp_wanted(zram, index, req))
@@ -378,12 +381,12 @@ static int zram_recomp_slot(struct zram *zram, unsigned long index,
 		goto skip;
 
 	old_size = zram_slot_size(zram, index);
-	for (prio = first; prio < req->prio_max && !done; prio++)
+	for (prio = first; prio < req->prio_max && !ret; prio++)
 		if (zram->comps[prio])
-			done = zram_recomp_try(zram, index, page, prio,
-					       old_size, req);
-	/* Every algorithm that could still have shrunk it failed. */
-	if (!done && tried == configured)
+			ret = zram_recomp_try(zram, index, page, prio,
+					      old_size, req);
+	/* Every algorithm that could still have shrunk it did not. */
+	if (!ret && tried == configured)
 		zram_slot_set(zram, index, ZRAM_INCOMPRESSIBLE);
 	zram_slot_unlock(zram, index);
 	return 1;
