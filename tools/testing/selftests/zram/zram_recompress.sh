@@ -31,13 +31,13 @@ flags()
 {
 	awk -v lo="$1" -v hi="$2" -v c="$3" \
 		'$1 >= lo && $1 <= hi && index($3, c) { n++ } END { print n + 0 }' \
-		$STATE
+		"$STATE"
 }
 
 # sum FIRST COUNT: checksum of COUNT device pages from FIRST, read direct.
 sum()
 {
-	dd if=$DEV bs=4096 skip="$1" count="$2" iflag=direct status=none |
+	dd if="$DEV" bs=4096 skip="$1" count="$2" iflag=direct status=none |
 		md5sum | cut -d' ' -f1
 }
 
@@ -48,7 +48,7 @@ fsum()
 
 put()
 {
-	dd if="$2" of=$DEV bs=4096 seek="$1" oflag=direct conv=notrunc \
+	dd if="$2" of="$DEV" bs=4096 seek="$1" oflag=direct conv=notrunc \
 		status=none
 }
 
@@ -103,25 +103,25 @@ check_eq "recomp_algorithm: three priorities, one line each, selected in bracket
 P=$Z/algorithm_params
 check_eq "algorithm_params: unknown algorithm, priority 4 and -1 are EINVAL" \
 	"EINVAL EINVAL EINVAL" \
-	"$(sysfs_io write $P "algo=lz4 level=3") $(sysfs_io write $P "priority=4 level=3") $(sysfs_io write $P "priority=-1 level=3")"
+	"$(sysfs_io write "$P" "algo=lz4 level=3") $(sysfs_io write "$P" "priority=4 level=3") $(sysfs_io write "$P" "priority=-1 level=3")"
 check_eq "algorithm_params: level x, level out of range, level for lzo are EINVAL" \
 	"EINVAL EINVAL EINVAL EINVAL" \
-	"$(sysfs_io write $P "algo=zstd level=x") $(sysfs_io write $P "algo=zstd level=23") $(sysfs_io write $P "algo=lz4hc level=17") $(sysfs_io write $P "priority=0 level=1")"
+	"$(sysfs_io write "$P" "algo=zstd level=x") $(sysfs_io write "$P" "algo=zstd level=23") $(sysfs_io write "$P" "algo=lz4hc level=17") $(sysfs_io write "$P" "priority=0 level=1")"
 check_eq "algorithm_params: missing, directory and empty dictionary are EINVAL" \
 	"EINVAL EINVAL EINVAL" \
-	"$(sysfs_io write $P "algo=lz4hc dict=$WORK/nosuch") $(sysfs_io write $P "algo=lz4hc dict=$WORK") $(sysfs_io write $P "algo=lz4hc dict=$WORK/empty")"
+	"$(sysfs_io write "$P" "algo=lz4hc dict=$WORK/nosuch") $(sysfs_io write "$P" "algo=lz4hc dict=$WORK") $(sysfs_io write "$P" "algo=lz4hc dict=$WORK/empty")"
 check_eq "algorithm_params: a dictionary for lzo is EOPNOTSUPP" EOPNOTSUPP \
-	"$(sysfs_io write $P "priority=0 dict=$WORK/dict")"
+	"$(sysfs_io write "$P" "priority=0 dict=$WORK/dict")"
 check_eq "algorithm_params: levels for zstd (by algo) and lz4hc (by priority)" \
 	"OK OK" \
-	"$(sysfs_io write $P "algo=zstd level=8") $(sysfs_io write $P "priority=3 level=9")"
+	"$(sysfs_io write "$P" "algo=zstd level=8") $(sysfs_io write "$P" "priority=3 level=9")"
 
 # --- recompress before and after initialisation ---------------------------
 check_eq "recompress before disksize is EINVAL" EINVAL "$(rc "type=idle")"
 echo 16M > "$Z/disksize"
 check_eq "after disksize: recomp_algorithm, algorithm_params are EBUSY" \
 	"EBUSY EBUSY" \
-	"$(sysfs_io write "$Z/recomp_algorithm" "algo=lz4 priority=1") $(sysfs_io write $P "algo=zstd level=3")"
+	"$(sysfs_io write "$Z/recomp_algorithm" "algo=lz4 priority=1") $(sysfs_io write "$P" "algo=zstd level=3")"
 check_eq "recompress: bad type, threshold, max_pages, priority are EINVAL" \
 	"EINVAL EINVAL EINVAL EINVAL EINVAL EINVAL" \
 	"$(rc "type=cold") $(rc "threshold=x") $(rc "threshold=4096") $(rc "max_pages=-1") $(rc "priority=4") $(rc "type")"
@@ -146,7 +146,7 @@ diag "mm_stat after huge: $(< "$Z/mm_stat")"
 check_cmp "huge pages fell" "$(mm zram0 8)" -lt "$huge0"
 check_eq "huge C pages are recompressed (r), D incompressible (n, no r)" \
 	"0 $((END - D)) 0" \
-	"$(awk -v lo=$C -v hi=$((D - 1)) '$1 >= lo && $1 <= hi && $3 ~ /h/ && $3 !~ /r/ { n++ } END { print n + 0 }' $STATE) $(flags $D $((END - 1)) n) $(flags $D $((END - 1)) r)"
+	"$(awk -v lo=$C -v hi=$((D - 1)) '$1 >= lo && $1 <= hi && $3 ~ /h/ && $3 !~ /r/ { n++ } END { print n + 0 }' "$STATE") $(flags $D $((END - 1)) n) $(flags $D $((END - 1)) r)"
 check_eq "only huge slots were touched" "" \
 	"$(awk '$3 ~ /r/ { print $1 }' $STATE | grep -vxFf "$WORK/huge")"
 check_eq "C and D read back" "$(fsum "$WORK/c") $(fsum "$WORK/d")" \
@@ -187,7 +187,7 @@ check_eq "recompress type=idle priority=1 again" OK "$(rc "type=idle priority=1 
 check_eq "no B slot tried again by deflate: unchanged, none n" "$compr2 0" \
 	"$(mm zram0 2) $(flags $B $((C - 1)) n)"
 # From here on B alone is at a priority below the highest.
-blkio $DEV discard $((A * PAGE)) $(((B - A) * PAGE)) > /dev/null
+blkio "$DEV" discard $((A * PAGE)) $(((B - A) * PAGE)) > /dev/null
 check_eq "recompress type=idle algo=zstd (priority 2)" OK "$(rc "type=idle algo=zstd")"
 compr3=$(mm zram0 2)
 check_cmp "zstd shrank B again" "$compr3" -lt "$compr2"
@@ -216,7 +216,7 @@ compressed()
 	reset0
 	echo "$1" > "$Z/comp_algorithm"
 	if [ -n "$2" ]; then
-		ret=$(sysfs_io write $P "priority=0 $2")
+		ret=$(sysfs_io write "$P" "priority=0 $2")
 		[ "$ret" = OK ] || { echo "$ret"; return; }
 	fi
 	echo 16M > "$Z/disksize"
@@ -228,8 +228,8 @@ compressed()
 # always smaller: zstd 1 beats 19 on 4 KiB pages of this text.)
 for spec in lz4:100:1 lz4hc:3:16 zstd:1:19 deflate:1:9; do
 	algo=${spec%%:*} levels=${spec#*:}
-	low=$(compressed $algo "level=${levels%:*}")
-	high=$(compressed $algo "level=${levels#*:}")
+	low=$(compressed "$algo" "level=${levels%:*}")
+	high=$(compressed "$algo" "level=${levels#*:}")
 	diag "$algo: level ${levels%:*} $low, level ${levels#*:} $high"
 	check_eq "$algo: levels ${levels%:*} and ${levels#*:} differ, both read back" \
 		"yes intact intact" \
@@ -237,8 +237,8 @@ for spec in lz4:100:1 lz4hc:3:16 zstd:1:19 deflate:1:9; do
 done
 
 for algo in lz4 lz4hc zstd; do
-	plain=$(compressed $algo "")
-	dict=$(compressed $algo "dict=$WORK/dict")
+	plain=$(compressed "$algo" "")
+	dict=$(compressed "$algo" "dict=$WORK/dict")
 	diag "$algo: without dictionary $plain, with $dict"
 	if [ $algo = zstd ] && [ "$dict" = EOPNOTSUPP ]; then
 		ktap_skip "zstd: dictionary round trip" \
@@ -254,7 +254,7 @@ done
 reset0
 echo lzo > "$Z/comp_algorithm"
 sysfs_io write "$Z/recomp_algorithm" "algo=lz4hc priority=2" > /dev/null
-sysfs_io write $P "algo=lz4hc level=12 dict=$WORK/dict" > /dev/null
+sysfs_io write "$P" "algo=lz4hc level=12 dict=$WORK/dict" > /dev/null
 echo 16M > "$Z/disksize"
 put 0 "$WORK/b"
 echo all > "$Z/idle"
