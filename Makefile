@@ -21,7 +21,9 @@ obj-$(CONFIG_ZRAM) += zram.o
 ifneq ($(ZRAM_VERSION),)
 CFLAGS_zram_drv.o += -DZRAM_VERSION='"$(ZRAM_VERSION)"'
 endif
-zram-y := zram_drv.o zram_io.o zram_wb.o zram_sysfs.o zram_policy.o zram_debugfs.o zcomp.o zsmalloc.o
+zram-y := zram_drv.o zram_io.o zram_wb.o zram_sysfs.o zram_policy.o \
+	  zram_debugfs.o zram_recomp.o \
+	  zcomp.o zcomp_lz4.o zcomp_zstd.o zcomp_deflate.o zsmalloc.o
 
 # Test and benchmark modules: each carries its own copy of the allocator.
 obj-$(CONFIG_ZSMALLOC_TEST) += zsmalloc_test.o zsmalloc_bench.o

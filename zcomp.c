@@ -2,10 +2,11 @@
 /*
  * Page compressors for zram.
  *
- * "lzo" calls lib/lzo directly: no crypto transform or module needed.  Any
- * other name is looked up in the crypto API, so a
- * kernel's lzo-rle, lz4, lz4hc, zstd, deflate, 842 or any out-of-tree
- * compression module can be used.
+ * "lzo" calls lib/lzo directly, and lz4, lz4hc, zstd and deflate call their
+ * libraries (zcomp_lz4.c, zcomp_zstd.c, zcomp_deflate.c): that is what lets
+ * them take a level and, where the library allows, a dictionary.  Any other
+ * name is looked up in the crypto API, so a kernel's lzo-rle, 842 or any
+ * out-of-tree compression module can be used.
  *
  * Every online CPU owns a stream: an output buffer plus the backend's working
  * memory.  A writer takes its CPU's stream under a local lock, which keeps it
@@ -25,41 +26,21 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "zcomp.h"
+#include "zcomp_backend.h"
 
-/* Output room for one page: incompressible data comes out a little longer. */
-#define ZCOMP_BUFFER_SIZE	(2 * PAGE_SIZE)
-
-/* The native backend's name; it needs no crypto module. */
-#define ZCOMP_LZO_NAME		"lzo"
-
-/*
- * A family of compressors.  @init and @fini set up and release a stream's
- * private state; @compress writes into the stream's buffer; @decompress
- * gets the stream's private state.
- */
-struct zcomp_backend {
-	int (*init)(struct zcomp_strm *strm, const char *name);
-	void (*fini)(struct zcomp_strm *strm);
-	int (*compress)(struct zcomp_strm *strm, const void *src,
-			unsigned int *dst_len);
-	int (*decompress)(void *private, const void *src,
-			  unsigned int src_len, void *dst);
-};
-
-static int zcomp_lzo_init(struct zcomp_strm *strm, const char *name)
+static int zcomp_lzo_init(struct zcomp *comp, struct zcomp_strm *strm)
 {
 	strm->private = kvmalloc(LZO1X_MEM_COMPRESS, GFP_KERNEL);
 	return strm->private ? 0 : -ENOMEM;
 }
 
-static void zcomp_lzo_fini(struct zcomp_strm *strm)
+static void zcomp_lzo_fini(struct zcomp *comp, struct zcomp_strm *strm)
 {
 	kvfree(strm->private);
 }
 
-static int zcomp_lzo_compress(struct zcomp_strm *strm, const void *src,
-			      unsigned int *dst_len)
+static int zcomp_lzo_compress(struct zcomp *comp, struct zcomp_strm *strm,
+			      const void *src, unsigned int *dst_len)
 {
 	size_t out_len = ZCOMP_BUFFER_SIZE;
 
@@ -70,8 +51,9 @@ static int zcomp_lzo_compress(struct zcomp_strm *strm, const void *src,
 	return 0;
 }
 
-static int zcomp_lzo_decompress(void *private, const void *src,
-				unsigned int src_len, void *dst)
+static int zcomp_lzo_decompress(struct zcomp *comp, struct zcomp_strm *strm,
+				const void *src, unsigned int src_len,
+				void *dst)
 {
 	size_t out_len = PAGE_SIZE;
 
@@ -82,15 +64,16 @@ static int zcomp_lzo_decompress(void *private, const void *src,
 }
 
 static const struct zcomp_backend zcomp_lzo = {
+	.name		= "lzo",
 	.init		= zcomp_lzo_init,
 	.fini		= zcomp_lzo_fini,
 	.compress	= zcomp_lzo_compress,
 	.decompress	= zcomp_lzo_decompress,
 };
 
-static int zcomp_crypto_init(struct zcomp_strm *strm, const char *name)
+static int zcomp_crypto_init(struct zcomp *comp, struct zcomp_strm *strm)
 {
-	struct crypto_comp *tfm = crypto_alloc_comp(name, 0, 0);
+	struct crypto_comp *tfm = crypto_alloc_comp(comp->name, 0, 0);
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
@@ -98,13 +81,13 @@ static int zcomp_crypto_init(struct zcomp_strm *strm, const char *name)
 	return 0;
 }
 
-static void zcomp_crypto_fini(struct zcomp_strm *strm)
+static void zcomp_crypto_fini(struct zcomp *comp, struct zcomp_strm *strm)
 {
 	crypto_free_comp(strm->private);
 }
 
-static int zcomp_crypto_compress(struct zcomp_strm *strm, const void *src,
-				 unsigned int *dst_len)
+static int zcomp_crypto_compress(struct zcomp *comp, struct zcomp_strm *strm,
+				 const void *src, unsigned int *dst_len)
 {
 	unsigned int out_len = ZCOMP_BUFFER_SIZE;
 	int ret;
@@ -117,13 +100,15 @@ static int zcomp_crypto_compress(struct zcomp_strm *strm, const void *src,
 	return 0;
 }
 
-static int zcomp_crypto_decompress(void *private, const void *src,
+static int zcomp_crypto_decompress(struct zcomp *comp,
+				   struct zcomp_strm *strm, const void *src,
 				   unsigned int src_len, void *dst)
 {
 	unsigned int out_len = PAGE_SIZE;
 	int ret;
 
-	ret = crypto_comp_decompress(private, src, src_len, dst, &out_len);
+	ret = crypto_comp_decompress(strm->private, src, src_len, dst,
+				     &out_len);
 	if (ret)
 		return ret;
 	return out_len == PAGE_SIZE ? 0 : -EINVAL;
@@ -136,6 +121,11 @@ static const struct zcomp_backend zcomp_crypto = {
 	.decompress	= zcomp_crypto_decompress,
 };
 
+/* The backends that call a library directly, by algorithm name. */
+static const struct zcomp_backend *const zcomp_native[] = {
+	&zcomp_lzo, &zcomp_lz4, &zcomp_lz4hc, &zcomp_zstd, &zcomp_deflate,
+};
+
 /*
  * The names comp_algorithm lists.  The list is fixed when the module is
  * built; any other crypto compressor can still be selected by name.
@@ -144,21 +134,27 @@ static const struct {
 	const char *name;
 	bool built;
 } zcomp_listed[] = {
-	{ ZCOMP_LZO_NAME,	true },
+	{ "lzo",		true },
 	{ "lzo-rle",		IS_ENABLED(CONFIG_CRYPTO_LZO) },
-	{ "lz4",		IS_ENABLED(CONFIG_CRYPTO_LZ4) },
-	{ "lz4hc",		IS_ENABLED(CONFIG_CRYPTO_LZ4HC) },
+	{ "lz4",		true },
+	{ "lz4hc",		true },
 	{ "842",		IS_ENABLED(CONFIG_CRYPTO_842) },
-	{ "zstd",		IS_ENABLED(CONFIG_CRYPTO_ZSTD) },
-	{ "deflate",		IS_ENABLED(CONFIG_CRYPTO_DEFLATE) },
+	{ "zstd",		true },
+	{ "deflate",		true },
 };
 
 /* Set up by zcomp_init(): the dynamic hotplug state all instances join. */
 static enum cpuhp_state zcomp_cpuhp_state;
 
-static bool zcomp_is_lzo(const char *name)
+/* The backend of algorithm @name: a native one, or else the crypto API. */
+static const struct zcomp_backend *zcomp_backend_of(const char *name)
 {
-	return !strcmp(name, ZCOMP_LZO_NAME);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zcomp_native); i++)
+		if (!strcmp(zcomp_native[i]->name, name))
+			return zcomp_native[i];
+	return &zcomp_crypto;
 }
 
 /*
@@ -169,13 +165,37 @@ bool zcomp_available(const char *name)
 {
 	if (!*name)
 		return false;
-	return zcomp_is_lzo(name) || crypto_has_comp(name, 0, 0);
+	return zcomp_backend_of(name) != &zcomp_crypto ||
+	       crypto_has_comp(name, 0, 0);
 }
 
-ssize_t zcomp_available_show(const char *current_name, char *buf)
+/*
+ * Whether algorithm @name takes @params: -EINVAL for a level it does not
+ * have, -EOPNOTSUPP for a dictionary it cannot use.
+ */
+int zcomp_params_check(const char *name, const struct zcomp_params *params)
+{
+	const struct zcomp_backend *backend = zcomp_backend_of(name);
+	int level = params->level;
+
+	if (level != ZCOMP_NO_LEVEL &&
+	    (level < backend->level_min || level > backend->level_max ||
+	     (!backend->level_min && !backend->level_max))) {
+		pr_warn("%s takes no level %d\n", name, level);
+		return -EINVAL;
+	}
+	if (params->dict && !backend->dict) {
+		pr_warn("%s cannot use a dictionary on this kernel\n", name);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Appends the algorithms to @buf at @at, @current_name in brackets. */
+ssize_t zcomp_available_show(const char *current_name, char *buf, ssize_t at)
 {
 	bool current_listed = false;
-	ssize_t len = 0;
+	ssize_t len = at;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(zcomp_listed); i++) {
@@ -198,7 +218,7 @@ static void zcomp_strm_free(struct zcomp *comp, struct zcomp_strm *strm)
 {
 	if (!strm->buffer)
 		return;
-	comp->backend->fini(strm);
+	comp->backend->fini(comp, strm);
 	kfree(strm->buffer);
 	strm->buffer = NULL;
 	strm->private = NULL;
@@ -214,7 +234,7 @@ static int zcomp_cpu_prepare(unsigned int cpu, struct hlist_node *node)
 				    cpu_to_node(cpu));
 	if (!strm->buffer)
 		return -ENOMEM;
-	ret = comp->backend->init(strm, comp->name);
+	ret = comp->backend->init(comp, strm);
 	if (ret) {
 		kfree(strm->buffer);
 		strm->buffer = NULL;
@@ -232,24 +252,34 @@ static int zcomp_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	return 0;
 }
 
-struct zcomp *zcomp_create(const char *name)
+struct zcomp *zcomp_create(const char *name,
+			   const struct zcomp_params *params)
 {
 	struct zcomp *comp;
 	int cpu, ret;
 
 	if (strlen(name) >= sizeof(comp->name) || !zcomp_available(name))
 		return ERR_PTR(-EINVAL);
+	ret = zcomp_params_check(name, params);
+	if (ret)
+		return ERR_PTR(ret);
 
 	comp = kzalloc(sizeof(*comp), GFP_KERNEL);
 	if (!comp)
 		return ERR_PTR(-ENOMEM);
 	strscpy(comp->name, name, sizeof(comp->name));
-	comp->backend = zcomp_is_lzo(name) ? &zcomp_lzo : &zcomp_crypto;
+	comp->backend = zcomp_backend_of(name);
+	comp->params = *params;
 
+	if (comp->backend->setup) {
+		ret = comp->backend->setup(comp);
+		if (ret)
+			goto free_comp;
+	}
 	comp->stream = alloc_percpu(struct zcomp_strm);
 	if (!comp->stream) {
 		ret = -ENOMEM;
-		goto free_comp;
+		goto teardown;
 	}
 	for_each_possible_cpu(cpu)
 		local_lock_init(&per_cpu_ptr(comp->stream, cpu)->lock);
@@ -262,6 +292,9 @@ struct zcomp *zcomp_create(const char *name)
 
 free_streams:
 	free_percpu(comp->stream);
+teardown:
+	if (comp->backend->teardown)
+		comp->backend->teardown(comp);
 free_comp:
 	kfree(comp);
 	return ERR_PTR(ret);
@@ -271,6 +304,8 @@ void zcomp_destroy(struct zcomp *comp)
 {
 	cpuhp_state_remove_instance(zcomp_cpuhp_state, &comp->node);
 	free_percpu(comp->stream);
+	if (comp->backend->teardown)
+		comp->backend->teardown(comp);
 	kfree(comp);
 }
 
@@ -290,18 +325,19 @@ void zcomp_stream_put(struct zcomp *comp)
 int zcomp_compress(struct zcomp *comp, struct zcomp_strm *strm,
 		   const void *src, unsigned int *dst_len)
 {
-	return comp->backend->compress(strm, src, dst_len);
+	return comp->backend->compress(comp, strm, src, dst_len);
 }
 
 /*
  * Expands @src_len bytes at @src into the page at @dst with @strm, which
- * the caller holds (lzo does not use it; taking it anyway keeps one lock
- * order for readers and writers: stream first, then the zsmalloc object).
+ * the caller holds (lzo and lz4 do not use it; taking it anyway keeps one
+ * lock order for readers and writers: stream first, then the zsmalloc
+ * object).
  */
 int zcomp_decompress(struct zcomp *comp, struct zcomp_strm *strm,
 		     const void *src, unsigned int src_len, void *dst)
 {
-	return comp->backend->decompress(strm->private, src, src_len, dst);
+	return comp->backend->decompress(comp, strm, src, src_len, dst);
 }
 
 int zcomp_init(void)

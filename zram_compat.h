@@ -292,4 +292,109 @@ zram_page_movable_ops(struct page *page)
 	return __PageMovable(page) ? page_movable_ops(page) : NULL;
 }
 
+/*
+ * --- zstd dictionaries ----------------------------------------------------
+ *
+ * 6.12 exports lib/zstd's digested dictionaries (cdict for compression,
+ * ddict for decompression); 6.1 has no dictionary call at all, so there
+ * zstd takes no dictionary and these are never reached.
+ */
+#include <linux/zstd.h>
+
+/* A dictionary digested for both directions; see zcomp_zstd.c. */
+struct zram_zstd_dict {
+	void *cdict;
+	void *ddict;
+};
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define ZRAM_ZSTD_HAVE_DICT	true
+
+static inline void *zram_zstd_alloc(void *opaque, size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void zram_zstd_free(void *opaque, void *address)
+{
+	kvfree(address);
+}
+
+/* Called where sleeping is allowed: the library allocates with @mem. */
+static inline int zram_zstd_dict_create(struct zram_zstd_dict *dict,
+					const void *data, size_t size,
+					const zstd_parameters *params)
+{
+	zstd_custom_mem mem = {
+		.customAlloc = zram_zstd_alloc,
+		.customFree = zram_zstd_free,
+	};
+
+	dict->cdict = zstd_create_cdict_byreference(data, size,
+						    params->cParams, mem);
+	dict->ddict = zstd_create_ddict_byreference(data, size, mem);
+	if (dict->cdict && dict->ddict)
+		return 0;
+	if (dict->cdict)
+		zstd_free_cdict(dict->cdict);
+	if (dict->ddict)
+		zstd_free_ddict(dict->ddict);
+	return -EINVAL;
+}
+
+static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
+{
+	zstd_free_cdict(dict->cdict);
+	zstd_free_ddict(dict->ddict);
+}
+
+static inline size_t zram_zstd_compress_dict(zstd_cctx *cctx, void *dst,
+					     size_t capacity, const void *src,
+					     size_t len,
+					     struct zram_zstd_dict *dict)
+{
+	return zstd_compress_using_cdict(cctx, dst, capacity, src, len,
+					 dict->cdict);
+}
+
+static inline size_t zram_zstd_decompress_dict(zstd_dctx *dctx, void *dst,
+					       size_t capacity,
+					       const void *src, size_t len,
+					       struct zram_zstd_dict *dict)
+{
+	return zstd_decompress_using_ddict(dctx, dst, capacity, src, len,
+					   dict->ddict);
+}
+#else
+#define ZRAM_ZSTD_HAVE_DICT	false
+
+static inline int zram_zstd_dict_create(struct zram_zstd_dict *dict,
+					const void *data, size_t size,
+					const zstd_parameters *params)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
+{
+}
+
+/* (size_t)-1 is an error to zstd_is_error(). */
+static inline size_t zram_zstd_compress_dict(zstd_cctx *cctx, void *dst,
+					     size_t capacity, const void *src,
+					     size_t len,
+					     struct zram_zstd_dict *dict)
+{
+	return (size_t)-1;
+}
+
+static inline size_t zram_zstd_decompress_dict(zstd_dctx *dctx, void *dst,
+					       size_t capacity,
+					       const void *src, size_t len,
+					       struct zram_zstd_dict *dict)
+{
+	return (size_t)-1;
+}
+#endif
+
 #endif /* _ZRAM_COMPAT_H_ */

@@ -3,7 +3,9 @@
  * /sys/kernel/debug/zram/zram<id>/block_state: one line per slot holding
  * data, "index last-access-time flags", the time in seconds since boot and
  * the flags s (same filled), w (written back to the backing device),
- * h (huge: stored uncompressed) and i (idle), or '.' for each flag not set.
+ * h (huge: stored uncompressed), i (idle), r (recompressed: a secondary
+ * algorithm made the object) and n (incompressible: recompression gave up
+ * on it), or '.' for each flag not set.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -68,7 +70,7 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	struct zram *zram = m->private;
 	unsigned long index = (struct zram_slot *)v - zram->table;
 	struct timespec64 ts;
-	bool allocated, same, written_back, huge, idle;
+	bool allocated, same, written_back, huge, idle, recomp, incompressible;
 
 	zram_slot_lock(zram, index);
 	allocated = zram_slot_allocated(zram, index);
@@ -76,6 +78,8 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	written_back = zram_slot_test(zram, index, ZRAM_WB);
 	huge = zram_slot_test(zram, index, ZRAM_HUGE);
 	idle = zram_slot_test(zram, index, ZRAM_IDLE);
+	recomp = zram_slot_priority(zram, index) != ZRAM_PRIMARY_COMP;
+	incompressible = zram_slot_test(zram, index, ZRAM_INCOMPRESSIBLE);
 	ts = ktime_to_timespec64(zram_slot_at(zram, index)->ac_time);
 	zram_slot_unlock(zram, index);
 
@@ -83,10 +87,11 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	if (!allocated)
 		return SEQ_SKIP;
 
-	seq_printf(m, "%12lu %12lld.%06lu %c%c%c%c\n", index,
+	seq_printf(m, "%12lu %12lld.%06lu %c%c%c%c%c%c\n", index,
 		   (s64)ts.tv_sec, ts.tv_nsec / NSEC_PER_USEC,
 		   same ? 's' : '.', written_back ? 'w' : '.',
-		   huge ? 'h' : '.', idle ? 'i' : '.');
+		   huge ? 'h' : '.', idle ? 'i' : '.',
+		   recomp ? 'r' : '.', incompressible ? 'n' : '.');
 	return 0;
 }
 

@@ -87,7 +87,40 @@ static struct zram_slot *zram_table_alloc(unsigned long nr_pages)
 			 __GFP_RETRY_MAYFAIL);
 }
 
-/* Frees every slot, the pool, the table and the compressor. */
+static void zram_destroy_comps(struct zram *zram)
+{
+	int prio;
+
+	for (prio = 0; prio < ZRAM_MAX_COMPS; prio++) {
+		if (zram->comps[prio])
+			zcomp_destroy(zram->comps[prio]);
+		zram->comps[prio] = NULL;
+	}
+}
+
+/* A compressor for each priority that has an algorithm. */
+static int zram_create_comps(struct zram *zram)
+{
+	int prio;
+
+	for (prio = 0; prio < ZRAM_MAX_COMPS; prio++) {
+		struct zcomp *comp;
+
+		if (!*zram->comp_names[prio])
+			continue;
+		comp = zcomp_create(zram->comp_names[prio], &zram->params[prio]);
+		if (IS_ERR(comp)) {
+			pr_err("cannot initialise the %s compressor of %s\n",
+			       zram->comp_names[prio], zram->disk->disk_name);
+			zram_destroy_comps(zram);
+			return PTR_ERR(comp);
+		}
+		zram->comps[prio] = comp;
+	}
+	return 0;
+}
+
+/* Frees every slot, the pool, the table and the compressors. */
 static void zram_free_storage(struct zram *zram)
 {
 	unsigned long index;
@@ -98,15 +131,13 @@ static void zram_free_storage(struct zram *zram)
 	}
 	zsm_destroy_pool(zram->mem_pool);
 	vfree(zram->table);
-	zcomp_destroy(zram->comp);
+	zram_destroy_comps(zram);
 	zram->mem_pool = NULL;
 	zram->table = NULL;
-	zram->comp = NULL;
 }
 
 static int zram_alloc_storage(struct zram *zram, unsigned long nr_pages)
 {
-	struct zcomp *comp;
 	int ret = -ENOMEM;
 
 	zram->table = zram_table_alloc(nr_pages);
@@ -117,14 +148,9 @@ static int zram_alloc_storage(struct zram *zram, unsigned long nr_pages)
 	if (!zram->mem_pool)
 		goto free_table;
 
-	comp = zcomp_create(zram->compressor);
-	if (IS_ERR(comp)) {
-		ret = PTR_ERR(comp);
-		pr_err("cannot initialise the %s compressor of %s\n",
-		       zram->compressor, zram->disk->disk_name);
+	ret = zram_create_comps(zram);
+	if (ret)
 		goto destroy_pool;
-	}
-	zram->comp = comp;
 	zram->huge_class_size = zsm_huge_class_size(zram->mem_pool);
 	return 0;
 
@@ -185,8 +211,9 @@ static void zram_reset_device(struct zram *zram)
 		set_capacity_and_notify(zram->disk, 0);
 		part_stat_set_all(zram->disk->part0, 0);
 	}
-	/* Even if never initialised: backing_dev is set before disksize. */
+	/* Even if never initialised: these are set before disksize. */
 	zram_wb_detach(zram);
+	zram_recomp_reset(zram);
 	up_write(&zram->init_lock);
 }
 
@@ -290,7 +317,9 @@ static int zram_add(void)
 	init_rwsem(&zram->init_lock);
 	zram_wb_init(zram);
 	zram_policy_init(zram);
-	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
+	strscpy(zram->comp_names[ZRAM_PRIMARY_COMP], ZRAM_DEFAULT_COMP,
+		sizeof(zram->comp_names[ZRAM_PRIMARY_COMP]));
+	zram_recomp_reset(zram);
 
 	zram_queue_limits(&lim);
 	zram->disk = zram_alloc_disk(&lim, ZRAM_QUEUE_FEATURES);

@@ -61,8 +61,28 @@ enum zram_slot_flag {
 	ZRAM_IDLE,	/* not accessed since marked through "idle" */
 	ZRAM_WB,	/* on the backing device: @handle is the block */
 	ZRAM_UNDER_WB,	/* being copied to the backing device */
-	ZRAM_INCOMPRESSIBLE,	/* recompression gave up on it (never set yet) */
+	ZRAM_INCOMPRESSIBLE,	/* no secondary algorithm shrank it */
+	ZRAM_PRIO_BIT0,	/* two bits: the priority of the algorithm */
+	ZRAM_PRIO_BIT1,	/* that compressed the object (0: primary) */
 	__NR_ZRAM_SLOT_FLAGS,
+};
+
+/*
+ * Priority 0 is comp_algorithm, 1..3 the recompression algorithms of
+ * recomp_algorithm (zram_recomp.c).
+ */
+#define ZRAM_PRIMARY_COMP	0
+#define ZRAM_MAX_COMPS		4
+#define ZRAM_PRIO_MASK		(3UL << ZRAM_PRIO_BIT0)
+static_assert(ZRAM_MAX_COMPS - 1 <= ZRAM_PRIO_MASK >> ZRAM_PRIO_BIT0);
+static_assert(__NR_ZRAM_SLOT_FLAGS <= BITS_PER_LONG);
+
+/* Prepared contents of a slot: a zsmalloc object or a fill word. */
+struct zram_obj {
+	unsigned long handle;	/* object, or the fill word if @same */
+	unsigned int size;	/* object size; PAGE_SIZE: uncompressed */
+	unsigned int prio;	/* the algorithm that compressed it */
+	bool same;
 };
 
 /*
@@ -151,6 +171,11 @@ struct zram_wb {
  * they stay until a reset, which cannot happen while the disk is open, so
  * the I/O path uses them without init_lock.
  *
+ * @comp_names (the algorithm of each priority; "" for an unused secondary)
+ * and @params (their algorithm_params) change only with init_lock held for
+ * writing while the device is uninitialised; @comps[] are the compressors
+ * made of them at initialisation (NULL for unused priorities).
+ *
  * @claim (a reset in progress) and @removing (a removal in progress), both
  * protected by the disk's open_mutex, make opens fail with -EBUSY.
  *
@@ -159,14 +184,15 @@ struct zram_wb {
 struct zram {
 	struct zram_slot *table;
 	struct zs_pool *mem_pool;
-	struct zcomp *comp;
+	struct zcomp *comps[ZRAM_MAX_COMPS];
 	struct gendisk *disk;
 	struct rw_semaphore init_lock;
 	u64 disksize;
 	unsigned long nr_pages;
 	size_t huge_class_size;
 	unsigned long limit_pages;
-	char compressor[CRYPTO_MAX_ALG_NAME];
+	char comp_names[ZRAM_MAX_COMPS][CRYPTO_MAX_ALG_NAME];
+	struct zcomp_params params[ZRAM_MAX_COMPS];
 	struct zram_stats stats;
 	bool claim;
 	bool removing;
@@ -239,6 +265,31 @@ static inline void zram_slot_set_size(struct zram *zram, unsigned long index,
 	slot->flags = (slot->flags & ~ZRAM_SIZE_MASK) | size;
 }
 
+/* The priority of the algorithm whose output the slot's object is. */
+static inline unsigned int zram_slot_priority(struct zram *zram,
+					      unsigned long index)
+{
+	return (zram_slot_at(zram, index)->flags & ZRAM_PRIO_MASK) >>
+	       ZRAM_PRIO_BIT0;
+}
+
+static inline void zram_slot_set_priority(struct zram *zram,
+					  unsigned long index,
+					  unsigned int prio)
+{
+	struct zram_slot *slot = zram_slot_at(zram, index);
+
+	slot->flags = (slot->flags & ~ZRAM_PRIO_MASK) |
+		      ((unsigned long)prio << ZRAM_PRIO_BIT0);
+}
+
+/* The compressor that can expand the slot's object. */
+static inline struct zcomp *zram_slot_comp(struct zram *zram,
+					   unsigned long index)
+{
+	return zram->comps[zram_slot_priority(zram, index)];
+}
+
 /* Holds data: a zsmalloc object, a fill word or a backing block. */
 static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 {
@@ -259,6 +310,9 @@ int zram_rw_page(struct block_device *bdev, sector_t sector,
 void zram_swap_slot_free_notify(struct block_device *bdev,
 				unsigned long index);
 void zram_slot_free(struct zram *zram, unsigned long index);
+void zram_slot_install(struct zram *zram, unsigned long index,
+		       const struct zram_obj *obj);
+bool zram_over_limit(struct zram *zram);
 void zram_slot_accessed(struct zram *zram, unsigned long index);
 void zram_mark_idle(struct zram *zram, ktime_t cutoff);
 int zram_read_obj(struct zram *zram, unsigned long index, struct page *page);
@@ -290,6 +344,11 @@ void zram_wb_free_block(struct zram *zram, unsigned long block);
 int zram_wb_read_page(struct zram *zram, struct page *page,
 		      unsigned long index);
 int zram_wb_write_slot(struct zram *zram, unsigned long index);
+
+/* zram_recomp.c */
+extern const struct attribute_group zram_recomp_attr_group;
+void zram_recomp_reset(struct zram *zram);
+int zram_comp_set(struct zram *zram, unsigned int prio, const char *name);
 
 /* zram_sysfs.c */
 extern const struct attribute_group *zram_disk_groups[];

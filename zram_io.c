@@ -43,19 +43,14 @@
 #define ZRAM_GFP_RETRY	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | \
 			 __GFP_MOVABLE)
 
-/* Prepared contents of a slot: a zsmalloc object or a fill word. */
-struct zram_obj {
-	unsigned long handle;	/* object, or the fill word if @same */
-	unsigned int size;	/* object size; PAGE_SIZE: uncompressed */
-	bool same;
-};
-
 /* Called with the slot locked, or with the device exclusively owned. */
 void zram_slot_free(struct zram *zram, unsigned long index)
 {
 	struct zram_slot *slot = zram_slot_at(zram, index);
 
 	zram_slot_clear(zram, index, ZRAM_IDLE);
+	zram_slot_clear(zram, index, ZRAM_INCOMPRESSIBLE);
+	zram_slot_set_priority(zram, index, ZRAM_PRIMARY_COMP);
 	/* Tells a writeback copying this slot that its copy is stale. */
 	zram_slot_clear(zram, index, ZRAM_UNDER_WB);
 	slot->ac_time = 0;
@@ -83,10 +78,11 @@ void zram_slot_free(struct zram *zram, unsigned long index)
 }
 
 /* Installs @obj in an empty, locked slot. */
-static void zram_slot_install(struct zram *zram, unsigned long index,
-			      const struct zram_obj *obj)
+void zram_slot_install(struct zram *zram, unsigned long index,
+		       const struct zram_obj *obj)
 {
 	zram_slot_at(zram, index)->handle = obj->handle;
+	zram_slot_set_priority(zram, index, obj->prio);
 	if (obj->same) {
 		zram_slot_set(zram, index, ZRAM_SAME);
 		atomic64_inc(&zram->stats.same_pages);
@@ -159,7 +155,7 @@ static void zram_update_max_used(struct zram *zram, unsigned long pages)
 }
 
 /* Checked after each allocation, so mem_used_max stays exact too. */
-static bool zram_over_limit(struct zram *zram)
+bool zram_over_limit(struct zram *zram)
 {
 	unsigned long used = zsm_get_total_pages(zram->mem_pool);
 	unsigned long limit = READ_ONCE(zram->limit_pages);
@@ -178,7 +174,7 @@ static int zram_compress(struct zram *zram, struct zcomp_strm *strm,
 	void *src = kmap_local_page(page);
 	int ret;
 
-	ret = zcomp_compress(zram->comp, strm, src, len);
+	ret = zcomp_compress(zram->comps[ZRAM_PRIMARY_COMP], strm, src, len);
 	kunmap_local(src);
 	if (ret) {
 		pr_err_ratelimited("%s: compression failed: %d\n",
@@ -231,7 +227,7 @@ static int zram_recompress(struct zram *zram, struct page *page,
 	unsigned int len;
 	int ret;
 
-	strm = zcomp_stream_get(zram->comp);
+	strm = zcomp_stream_get(zram->comps[ZRAM_PRIMARY_COMP]);
 	ret = zram_compress(zram, strm, page, &len);
 	if (!ret && len > room)
 		ret = -EAGAIN;
@@ -239,7 +235,7 @@ static int zram_recompress(struct zram *zram, struct page *page,
 		zsm_free(zram->mem_pool, handle);
 	else
 		ret = zram_obj_fill(zram, handle, len, page, strm->buffer, obj);
-	zcomp_stream_put(zram->comp);
+	zcomp_stream_put(zram->comps[ZRAM_PRIMARY_COMP]);
 	return ret;
 }
 
@@ -276,19 +272,19 @@ static int zram_store(struct zram *zram, struct page *page,
 	unsigned int len;
 	int ret;
 
-	strm = zcomp_stream_get(zram->comp);
+	strm = zcomp_stream_get(zram->comps[ZRAM_PRIMARY_COMP]);
 	ret = zram_compress(zram, strm, page, &len);
 	if (ret)
 		goto put;
 
 	handle = zsm_malloc(zram->mem_pool, len, ZRAM_GFP_NOWAIT);
 	if (!handle) {
-		zcomp_stream_put(zram->comp);
+		zcomp_stream_put(zram->comps[ZRAM_PRIMARY_COMP]);
 		return zram_store_retry(zram, page, len, obj);
 	}
 	ret = zram_obj_fill(zram, handle, len, page, strm->buffer, obj);
 put:
-	zcomp_stream_put(zram->comp);
+	zcomp_stream_put(zram->comps[ZRAM_PRIMARY_COMP]);
 	return ret;
 }
 
@@ -325,6 +321,7 @@ int zram_read_obj(struct zram *zram, unsigned long index, struct page *page)
 {
 	unsigned long handle = zram_slot_at(zram, index)->handle;
 	unsigned int size = zram_slot_size(zram, index);
+	struct zcomp *comp = zram_slot_comp(zram, index);
 	struct zcomp_strm *strm;
 	void *src, *dst;
 	int ret;
@@ -336,13 +333,13 @@ int zram_read_obj(struct zram *zram, unsigned long index, struct page *page)
 		return 0;
 	}
 
-	strm = zcomp_stream_get(zram->comp);
+	strm = zcomp_stream_get(comp);
 	src = zsm_map_object(zram->mem_pool, handle, ZS_MM_RO);
 	dst = kmap_local_page(page);
-	ret = zcomp_decompress(zram->comp, strm, src, size, dst);
+	ret = zcomp_decompress(comp, strm, src, size, dst);
 	kunmap_local(dst);
 	zsm_unmap_object(zram->mem_pool, handle);
-	zcomp_stream_put(zram->comp);
+	zcomp_stream_put(comp);
 	return ret;
 }
 

@@ -176,7 +176,8 @@ static ssize_t comp_algorithm_show(struct device *dev,
 	ssize_t ret;
 
 	down_read(&zram->init_lock);
-	ret = zcomp_available_show(zram->compressor, buf);
+	ret = zcomp_available_show(zram->comp_names[ZRAM_PRIMARY_COMP], buf,
+				   0);
 	up_read(&zram->init_lock);
 	return ret;
 }
@@ -185,10 +186,9 @@ static ssize_t comp_algorithm_store(struct device *dev,
 				    struct device_attribute *attr,
 				    const char *buf, size_t len)
 {
-	struct zram *zram = dev_to_zram(dev);
 	char name[CRYPTO_MAX_ALG_NAME];
 	size_t name_len = len;
-	int ret = 0;
+	int ret;
 
 	if (name_len && buf[name_len - 1] == '\n')
 		name_len--;
@@ -197,19 +197,7 @@ static ssize_t comp_algorithm_store(struct device *dev,
 	memcpy(name, buf, name_len);
 	name[name_len] = '\0';
 
-	/* Before init_lock: this may load a crypto module. */
-	if (!zcomp_available(name))
-		return -EINVAL;
-
-	down_write(&zram->init_lock);
-	if (zram_initialized(zram)) {
-		pr_info("cannot change the algorithm of initialised %s\n",
-			zram->disk->disk_name);
-		ret = -EBUSY;
-	} else {
-		strscpy(zram->compressor, name, sizeof(zram->compressor));
-	}
-	up_write(&zram->init_lock);
+	ret = zram_comp_set(dev_to_zram(dev), ZRAM_PRIMARY_COMP, name);
 	return ret ? ret : len;
 }
 static DEVICE_ATTR_RW(comp_algorithm);
@@ -351,5 +339,6 @@ const struct attribute_group *zram_disk_groups[] = {
 	&zram_disk_group,
 	&zram_wb_attr_group,
 	&zram_policy_attr_group,
+	&zram_recomp_attr_group,
 	NULL,
 };

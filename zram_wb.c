@@ -295,16 +295,6 @@ static int zram_bd_read(struct zram *zram, unsigned long block,
 	return zram_bd_rw_anywhere(zram, REQ_OP_READ, block, page, len);
 }
 
-/*
- * The compressor that wrote the object of the locked slot @index.  The
- * one place the read of a compressed block looks it up, so that a slot
- * recompressed with another algorithm can name its own.
- */
-static struct zcomp *zram_wb_slot_comp(struct zram *zram, unsigned long index)
-{
-	return zram->comp;
-}
-
 /* Reads the @size byte compressed object in @block into @page. */
 static int zram_bd_read_compressed(struct zram *zram, unsigned long block,
 				   unsigned int size, struct zcomp *comp,
@@ -351,7 +341,7 @@ int zram_wb_read_page(struct zram *zram, struct page *page,
 	}
 	block = zram_slot_at(zram, index)->handle;
 	size = zram_slot_size(zram, index);
-	comp = zram_wb_slot_comp(zram, index);
+	comp = zram_slot_comp(zram, index);
 	zram_slot_accessed(zram, index);
 	zram_slot_unlock(zram, index);
 
@@ -507,6 +497,7 @@ static void zram_wb_unclaim(struct zram *zram, unsigned long index)
 static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 {
 	struct zram_slot *slot = zram_slot_at(zram, io->index);
+	unsigned int prio;
 	bool unchanged;
 	ktime_t ac_time;
 
@@ -514,10 +505,13 @@ static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 	unchanged = zram_slot_test(zram, io->index, ZRAM_UNDER_WB);
 	if (unchanged) {
 		ac_time = slot->ac_time;
+		prio = zram_slot_priority(zram, io->index);
 		zram_slot_free(zram, io->index);
 		slot->handle = io->block;
 		slot->ac_time = ac_time;
 		zram_slot_set_size(zram, io->index, io->size);
+		/* A compressed block is expanded by the algorithm that made it. */
+		zram_slot_set_priority(zram, io->index, prio);
 		zram_slot_set(zram, io->index, ZRAM_WB);
 		atomic64_inc(&zram->stats.pages_stored);
 	}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lz4 and lz4hc through lib/lz4, with a level (lz4's "acceleration": higher
+ * is faster and compresses less; lz4hc's compression level) and an optional
+ * dictionary.  Both write the same format, so they share the decompressor.
+ *
+ * A dictionary is given to the library as a stream's history before each
+ * page: loading it only indexes the dictionary, which stays where the
+ * device keeps it.  lz4 only looks 64 KiB back, so longer dictionaries are
+ * used by their last 64 KiB, as the library does itself.
+ */
+#include <linux/lz4.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "zcomp_backend.h"
+
+/* lib/lz4 clamps higher accelerations to this. */
+#define ZCOMP_LZ4_ACCELERATION_MAX	65537
+
+static int zcomp_lz4_init(struct zcomp *comp, struct zcomp_strm *strm)
+{
+	strm->private = kvzalloc(LZ4_MEM_COMPRESS, GFP_KERNEL);
+	return strm->private ? 0 : -ENOMEM;
+}
+
+static int zcomp_lz4hc_init(struct zcomp *comp, struct zcomp_strm *strm)
+{
+	strm->private = kvzalloc(LZ4HC_MEM_COMPRESS, GFP_KERNEL);
+	return strm->private ? 0 : -ENOMEM;
+}
+
+static void zcomp_lz4_fini(struct zcomp *comp, struct zcomp_strm *strm)
+{
+	kvfree(strm->private);
+}
+
+static int zcomp_lz4_compress(struct zcomp *comp, struct zcomp_strm *strm,
+			      const void *src, unsigned int *dst_len)
+{
+	const struct zcomp_params *params = &comp->params;
+	int len;
+
+	if (params->dict) {
+		LZ4_stream_t *stream = strm->private;
+
+		LZ4_loadDict(stream, params->dict, params->dict_size);
+		len = LZ4_compress_fast_continue(stream, src, strm->buffer,
+						 PAGE_SIZE, ZCOMP_BUFFER_SIZE,
+						 zcomp_level(comp));
+	} else {
+		len = LZ4_compress_fast(src, strm->buffer, PAGE_SIZE,
+					ZCOMP_BUFFER_SIZE, zcomp_level(comp),
+					strm->private);
+	}
+	if (len <= 0)
+		return -EINVAL;
+	*dst_len = len;
+	return 0;
+}
+
+static int zcomp_lz4hc_compress(struct zcomp *comp, struct zcomp_strm *strm,
+				const void *src, unsigned int *dst_len)
+{
+	const struct zcomp_params *params = &comp->params;
+	int len;
+
+	if (params->dict) {
+		LZ4_streamHC_t *stream = strm->private;
+
+		/*
+		 * What LZ4_resetStreamHC() does; 6.1 does not export it.
+		 * LZ4_loadDictHC() then indexes the dictionary.
+		 */
+		memset(stream, 0, sizeof(*stream));
+		stream->internal_donotuse.compressionLevel = zcomp_level(comp);
+		LZ4_loadDictHC(stream, params->dict, params->dict_size);
+		len = LZ4_compress_HC_continue(stream, src, strm->buffer,
+					       PAGE_SIZE, ZCOMP_BUFFER_SIZE);
+	} else {
+		len = LZ4_compress_HC(src, strm->buffer, PAGE_SIZE,
+				      ZCOMP_BUFFER_SIZE, zcomp_level(comp),
+				      strm->private);
+	}
+	if (len <= 0)
+		return -EINVAL;
+	*dst_len = len;
+	return 0;
+}
+
+static int zcomp_lz4_decompress(struct zcomp *comp, struct zcomp_strm *strm,
+				const void *src, unsigned int src_len,
+				void *dst)
+{
+	const struct zcomp_params *params = &comp->params;
+	int len;
+
+	if (params->dict)
+		len = LZ4_decompress_safe_usingDict(src, dst, src_len,
+						    PAGE_SIZE, params->dict,
+						    params->dict_size);
+	else
+		len = LZ4_decompress_safe(src, dst, src_len, PAGE_SIZE);
+	return len == PAGE_SIZE ? 0 : -EINVAL;
+}
+
+const struct zcomp_backend zcomp_lz4 = {
+	.name		= "lz4",
+	.level_min	= 1,
+	.level_max	= ZCOMP_LZ4_ACCELERATION_MAX,
+	.level_default	= 1,
+	.dict		= true,
+	.init		= zcomp_lz4_init,
+	.fini		= zcomp_lz4_fini,
+	.compress	= zcomp_lz4_compress,
+	.decompress	= zcomp_lz4_decompress,
+};
+
+const struct zcomp_backend zcomp_lz4hc = {
+	.name		= "lz4hc",
+	.level_min	= LZ4HC_MIN_CLEVEL,
+	.level_max	= LZ4HC_MAX_CLEVEL,
+	.level_default	= LZ4HC_DEFAULT_CLEVEL,
+	.dict		= true,
+	.init		= zcomp_lz4hc_init,
+	.fini		= zcomp_lz4_fini,
+	.compress	= zcomp_lz4hc_compress,
+	.decompress	= zcomp_lz4_decompress,
+};

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zstd through lib/zstd, with a level and, where the kernel exports the
+ * dictionary calls (zram_compat.h), a dictionary.
+ *
+ * Each stream has a compression and a decompression context in working
+ * memory of its own, sized for one page at the compressor's level, so the
+ * library never allocates while a page is compressed.  A dictionary is
+ * digested once per compressor (comp->shared) and used by every stream.
+ */
+#define pr_fmt(fmt) "zram: " fmt
+
+#include <linux/slab.h>
+#include <linux/zstd.h>
+
+#include "zcomp_backend.h"
+#include "zram_compat.h"
+
+/* zstd's own default and highest levels (6.1 exports neither as a call). */
+#define ZCOMP_ZSTD_LEVEL_DEFAULT	3
+#define ZCOMP_ZSTD_LEVEL_MAX		22
+
+/* A stream's contexts and the working memory they live in. */
+struct zcomp_zstd_strm {
+	zstd_parameters params;
+	zstd_cctx *cctx;
+	zstd_dctx *dctx;
+	void *cwork;
+	void *dwork;
+};
+
+static int zcomp_zstd_setup(struct zcomp *comp)
+{
+	zstd_parameters params;
+	struct zram_zstd_dict *dict;
+	int ret;
+
+	if (!comp->params.dict)
+		return 0;
+	dict = kzalloc(sizeof(*dict), GFP_KERNEL);
+	if (!dict)
+		return -ENOMEM;
+	params = zstd_get_params(zcomp_level(comp), PAGE_SIZE);
+	ret = zram_zstd_dict_create(dict, comp->params.dict,
+				    comp->params.dict_size, &params);
+	if (ret) {
+		pr_warn("zstd cannot use this dictionary: %d\n", ret);
+		kfree(dict);
+		return ret;
+	}
+	comp->shared = dict;
+	return 0;
+}
+
+static void zcomp_zstd_teardown(struct zcomp *comp)
+{
+	if (!comp->shared)
+		return;
+	zram_zstd_dict_free(comp->shared);
+	kfree(comp->shared);
+}
+
+static void zcomp_zstd_fini(struct zcomp *comp, struct zcomp_strm *strm)
+{
+	struct zcomp_zstd_strm *zs = strm->private;
+
+	if (!zs)
+		return;
+	kvfree(zs->cwork);
+	kvfree(zs->dwork);
+	kfree(zs);
+}
+
+static int zcomp_zstd_init(struct zcomp *comp, struct zcomp_strm *strm)
+{
+	struct zcomp_zstd_strm *zs;
+	size_t csize, dsize;
+
+	zs = kzalloc(sizeof(*zs), GFP_KERNEL);
+	if (!zs)
+		return -ENOMEM;
+	strm->private = zs;
+	zs->params = zstd_get_params(zcomp_level(comp), PAGE_SIZE);
+	csize = zstd_cctx_workspace_bound(&zs->params.cParams);
+	dsize = zstd_dctx_workspace_bound();
+	zs->cwork = kvzalloc(csize, GFP_KERNEL);
+	zs->dwork = kvzalloc(dsize, GFP_KERNEL);
+	if (zs->cwork && zs->dwork) {
+		zs->cctx = zstd_init_cctx(zs->cwork, csize);
+		zs->dctx = zstd_init_dctx(zs->dwork, dsize);
+	}
+	if (!zs->cctx || !zs->dctx) {
+		zcomp_zstd_fini(comp, strm);
+		strm->private = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int zcomp_zstd_compress(struct zcomp *comp, struct zcomp_strm *strm,
+			       const void *src, unsigned int *dst_len)
+{
+	struct zcomp_zstd_strm *zs = strm->private;
+	size_t len;
+
+	if (comp->shared)
+		len = zram_zstd_compress_dict(zs->cctx, strm->buffer,
+					      ZCOMP_BUFFER_SIZE, src,
+					      PAGE_SIZE, comp->shared);
+	else
+		len = zstd_compress_cctx(zs->cctx, strm->buffer,
+					 ZCOMP_BUFFER_SIZE, src, PAGE_SIZE,
+					 &zs->params);
+	if (zstd_is_error(len))
+		return -EINVAL;
+	*dst_len = len;
+	return 0;
+}
+
+static int zcomp_zstd_decompress(struct zcomp *comp, struct zcomp_strm *strm,
+				 const void *src, unsigned int src_len,
+				 void *dst)
+{
+	struct zcomp_zstd_strm *zs = strm->private;
+	size_t len;
+
+	if (comp->shared)
+		len = zram_zstd_decompress_dict(zs->dctx, dst, PAGE_SIZE, src,
+						src_len, comp->shared);
+	else
+		len = zstd_decompress_dctx(zs->dctx, dst, PAGE_SIZE, src,
+					   src_len);
+	return len == PAGE_SIZE ? 0 : -EINVAL;
+}
+
+const struct zcomp_backend zcomp_zstd = {
+	.name		= "zstd",
+	.level_min	= 1,
+	.level_max	= ZCOMP_ZSTD_LEVEL_MAX,
+	.level_default	= ZCOMP_ZSTD_LEVEL_DEFAULT,
+	.dict		= ZRAM_ZSTD_HAVE_DICT,
+	.setup		= zcomp_zstd_setup,
+	.teardown	= zcomp_zstd_teardown,
+	.init		= zcomp_zstd_init,
+	.fini		= zcomp_zstd_fini,
+	.compress	= zcomp_zstd_compress,
+	.decompress	= zcomp_zstd_decompress,
+};
