@@ -41,7 +41,7 @@ policy()
 # idle_slots: slots block_state flags idle (the fourth flag, 'i').
 idle_slots()
 {
-	awk '$3 ~ /i$/ { n++ } END { print n + 0 }' $STATE
+	awk 'substr($3, 4, 1) == "i" { n++ } END { print n + 0 }' $STATE
 }
 
 # setup MIB: zram0 reset, backed by the loop device, MIB MiB big.
