@@ -8,7 +8,10 @@
 #      every installed Debian kernel (6.1 and 6.12), once as configured by
 #      default and once with the page-table mapping mode of zsmalloc
 #      (-DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1), so both sides of its #ifdefs
-#      and of zram_compat.h are compiled and checked.
+#      and of zram_compat.h are compiled and checked;
+#   3. every reStructuredText file under Documentation/ parses without a
+#      warning (Debian's docutils), so a merge leftover or a broken table
+#      cannot hide in the documentation.
 #
 # checkpatch.pl and the files it reads come from Debian's linux-source
 # tarball, unpacked once into build/linux-source-6.1/.
@@ -93,6 +96,15 @@ our_sources() {
 		while IFS= read -r f; do
 			[ -f "$f" ] && echo "$f"
 		done
+}
+
+run_rst() {
+	echo "lint: docutils on Documentation/"
+	git ls-files 'Documentation/*.rst' | while IFS= read -r f; do
+		/usr/bin/python3 -m docutils --halt=warning --report=warning \
+			"$f" >/dev/null 2>"$LINT/rst.out" && continue
+		sed "s|^|$f: |" "$LINT/rst.out" | head -n 5 >>"$FINDINGS"
+	done
 }
 
 run_checkpatch() {
@@ -247,6 +259,7 @@ flock 9
 unpack_checkpatch
 : >"$FINDINGS"
 run_checkpatch
+run_rst
 passes=
 for KDIR in $KDIRS; do
 	kver=${KDIR##*/linux-headers-}
