@@ -352,6 +352,9 @@ int zram_comp_set(struct zram *zram, unsigned int prio, const char *name);
 
 /* zram_sysfs.c */
 extern const struct attribute_group *zram_disk_groups[];
+typedef int (*zram_word_fn)(void *data, char *key, char *val);
+int zram_parse_words(char *args, bool need_value, zram_word_fn fn,
+		     void *data);
 
 /* zram_debugfs.c */
 void zram_debugfs_init(void);

@@ -276,9 +276,10 @@ int zram_policy_redirect(struct zram *zram, struct page *page,
 
 /* --- Attributes ---------------------------------------------------------- */
 
-static int zram_policy_parse_word(char *param, char *val,
-				  struct zram_policy_cfg *cfg)
+static int zram_policy_parse_word(void *data, char *param, char *val)
 {
+	struct zram_policy_cfg *cfg = data;
+
 	if (!val) {
 		if (strcmp(param, "off"))
 			return -EINVAL;
@@ -308,17 +309,9 @@ static int zram_policy_parse_word(char *param, char *val,
 /* Applies the words of @args to @cfg; a later word overrides an earlier. */
 static int zram_policy_parse(char *args, struct zram_policy_cfg *cfg)
 {
-	char *param, *val;
-	int ret = 0;
-
-	args = skip_spaces(args);
-	if (!*args)
+	if (!*skip_spaces(args))
 		return -EINVAL;
-	while (*args && !ret) {
-		args = next_arg(args, &param, &val);
-		ret = zram_policy_parse_word(param, val, cfg);
-	}
-	return ret;
+	return zram_parse_words(args, false, zram_policy_parse_word, cfg);
 }
 
 static ssize_t policy_show(struct device *dev, struct device_attribute *attr,

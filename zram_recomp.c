@@ -111,37 +111,14 @@ static int zram_prio_of(struct zram *zram, const char *name,
 	return -EINVAL;
 }
 
-/*
- * Splits "key=value key=value" in @args (changed in place) and hands each
- * pair to @fn with @data; a key without a value is -EINVAL.
- */
-static int zram_parse_args(char *args,
-			   int (*fn)(void *data, char *key, char *val),
-			   void *data)
-{
-	char *key, *val;
-	int ret;
-
-	args = skip_spaces(strim(args));
-	while (*args) {
-		args = next_arg(args, &key, &val);
-		if (!val || !*val)
-			return -EINVAL;
-		ret = fn(data, key, val);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int zram_parse_buf(const char *buf, size_t len,
-			  int (*fn)(void *data, char *key, char *val),
+/* Parses "key=value ..." words of @buf in a copy left in *@copy. */
+static int zram_parse_buf(const char *buf, size_t len, zram_word_fn fn,
 			  void *data, char **copy)
 {
 	*copy = kstrndup(buf, len, GFP_KERNEL);
 	if (!*copy)
 		return -ENOMEM;
-	return zram_parse_args(*copy, fn, data);
+	return zram_parse_words(*copy, true, fn, data);
 }
 
 /* --- recomp_algorithm ---------------------------------------------------- */

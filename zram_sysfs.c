@@ -335,6 +335,29 @@ static const struct attribute_group zram_disk_group = {
 	.attrs = zram_disk_attrs,
 };
 
+/*
+ * Splits the words of @args, "key=value" or a bare key, changed in place,
+ * and hands each to @fn with @data (@val is NULL for a bare key; with
+ * @need_value a bare key or an empty value is -EINVAL).  Stops at the
+ * first error.  Every attribute taking such words parses them here, so
+ * spacing and quoting are the same for all.
+ */
+int zram_parse_words(char *args, bool need_value, zram_word_fn fn,
+		     void *data)
+{
+	char *key, *val;
+	int ret = 0;
+
+	args = skip_spaces(args);
+	while (*args && !ret) {
+		args = next_arg(args, &key, &val);
+		if (need_value && (!val || !*val))
+			return -EINVAL;
+		ret = fn(data, key, val);
+	}
+	return ret;
+}
+
 const struct attribute_group *zram_disk_groups[] = {
 	&zram_disk_group,
 	&zram_wb_attr_group,

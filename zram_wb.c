@@ -826,6 +826,29 @@ static int zram_wb_parse_range(char *val, bool is_range,
 	return 0;
 }
 
+/* What zram_wb_parse() has read so far. */
+struct zram_wb_parsed {
+	struct zram_wb_req *req;
+	unsigned long nr_pages;
+	bool typed;
+};
+
+static int zram_wb_parse_word(void *data, char *param, char *val)
+{
+	struct zram_wb_parsed *parsed = data;
+	struct zram_wb_req *req = parsed->req;
+
+	if (!val)
+		return zram_wb_parse_type(param, req, &parsed->typed);
+	if (!strcmp(param, "type"))
+		return zram_wb_parse_type(val, req, &parsed->typed);
+	if (!strcmp(param, "page_index"))
+		return zram_wb_parse_range(val, false, parsed->nr_pages, req);
+	if (!strcmp(param, "page_indexes"))
+		return zram_wb_parse_range(val, true, parsed->nr_pages, req);
+	return -EINVAL;
+}
+
 /*
  * Parses @args: one of the type words alone (the original interface), or
  * "type=TYPE", "page_index=N" and "page_indexes=LO-HI" separated by spaces,
@@ -835,27 +858,11 @@ static int zram_wb_parse_range(char *val, bool is_range,
 static int zram_wb_parse(char *args, unsigned long nr_pages,
 			 struct zram_wb_req *req)
 {
-	bool typed = false;
-	char *param, *val;
-	int ret = 0;
+	struct zram_wb_parsed parsed = { .req = req, .nr_pages = nr_pages };
 
-	args = skip_spaces(args);
-	if (!*args)
+	if (!*skip_spaces(args))
 		return -EINVAL;
-	while (*args && !ret) {
-		args = next_arg(args, &param, &val);
-		if (!val)
-			ret = zram_wb_parse_type(param, req, &typed);
-		else if (!strcmp(param, "type"))
-			ret = zram_wb_parse_type(val, req, &typed);
-		else if (!strcmp(param, "page_index"))
-			ret = zram_wb_parse_range(val, false, nr_pages, req);
-		else if (!strcmp(param, "page_indexes"))
-			ret = zram_wb_parse_range(val, true, nr_pages, req);
-		else
-			ret = -EINVAL;
-	}
-	return ret;
+	return zram_parse_words(args, false, zram_wb_parse_word, &parsed);
 }
 
 /* --- Attributes -------------------------------------------------------- */
