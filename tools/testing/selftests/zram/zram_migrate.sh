@@ -6,12 +6,13 @@
 # zram is filled so that its pool lands in those holes, the fragmenting
 # program is killed, and writing 1 to /proc/sys/vm/compact_memory must
 # migrate pool pages (debugfs pages_migrated rises) without changing a
-# byte of the device.  The same is done with the kernel's zram in the same
-# boot and both outcomes are logged (unmovable pageblocks, 2 MiB pages
-# nr_hugepages obtains); they depend on where the allocator put things, so
-# the comparison is the benchmark's (tools/testing/bench/fragmentation.sh),
-# not a pass/fail test here.  Then ext4 and swap on zram are written and
-# verified while compaction runs over and over.
+# byte of the device.  How that compares with the kernel's zram (unmovable
+# pageblocks, 2 MiB pages obtained) depends on where the allocators put
+# things, and asking nr_hugepages for every huge page zeroes most of RAM,
+# which under TCG on a busy host trips the soft-lockup watchdog: that
+# comparison is the benchmark's (tools/testing/bench/fragmentation.sh).
+# Then ext4 and swap on zram are written and verified while compaction
+# runs over and over.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -21,7 +22,6 @@ POOL=/sys/kernel/debug/zsmalloc-zram/zram0/pool
 OUT=$TMPDIR/fio.out
 MNT=/mnt/zram-migrate
 CG=/sys/fs/cgroup/zram-migrate
-KERNEL_ZRAM=/lib/modules/$(uname -r)/kernel/drivers/block/zram/zram.ko
 
 DATA_MIB=$((192 / ZT_SCALE))
 HOG_MIB=$((2 * DATA_MIB))
@@ -77,19 +77,7 @@ check_cmp "compact_memory migrated pool pages (pages_migrated rose)" \
 	"$migrated" -gt 0
 check_eq "every byte reads back after migration" "$sum" \
 	"$(frag_sum $DEV $DATA_MIB)"
-ours=$(frag_outcome)
-diag "ours: $ours"
 check_run "reset and unload" zram_unload
-
-# --- The same with the kernel's zram, for the log ----------------------------
-if [ -e "$KERNEL_ZRAM" ] && frag_kernel_zram_load; then
-	echo 512M > "$Z/disksize"
-	frag_hog_start $HOG_MIB && frag_fill $DEV $DATA_MIB
-	frag_hog_stop
-	echo 1 > /proc/sys/vm/compact_memory
-	diag "kernel: $(frag_outcome)"
-	frag_kernel_zram_unload
-fi
 
 # --- ext4 and swap with compaction running ----------------------------------
 check_run "modprobe zram" zram_load || ktap_finish
