@@ -618,6 +618,30 @@ struct zt_worker {
 	struct completion done;
 };
 
+/*
+ * Sets up @n workers that read @shared and run @ops operations on tables
+ * of their own, seeded from @seed; returns how many are ready (fewer than
+ * @n if a table could not be allocated).
+ */
+static unsigned int zt_workers_init(struct zt_worker *workers, unsigned int n,
+				    struct zs_pool *pool,
+				    struct zt_table *shared, unsigned int ops,
+				    unsigned int seed)
+{
+	unsigned int ready;
+
+	for (ready = 0; ready < n; ready++) {
+		struct zt_worker *w = &workers[ready];
+
+		init_completion(&w->done);
+		w->shared = shared;
+		w->ops = ops;
+		if (zt_table_init(&w->table, pool, 256, seed + ready))
+			break;
+	}
+	return ready;
+}
+
 static int zt_worker_fn(void *data)
 {
 	struct zt_worker *w = data;
@@ -725,15 +749,10 @@ static enum zt_result zt_concurrent(struct zs_pool *pool)
 		if (!zt_table_store(&shared, i, zt_compressed_size(&shared),
 				    GFP_KERNEL))
 			goto out;
-	for (ready = 0; ready < ARRAY_SIZE(workers); ready++) {
-		struct zt_worker *w = &workers[ready];
-
-		init_completion(&w->done);
-		w->shared = &shared;
-		w->ops = 6000;
-		if (zt_table_init(&w->table, pool, 256, 100 + ready))
-			goto out;
-	}
+	ready = zt_workers_init(workers, ARRAY_SIZE(workers), pool, &shared,
+				6000, 100);
+	if (ready < ARRAY_SIZE(workers))
+		goto out;
 	if (zt_run_workers(pool, workers, ARRAY_SIZE(workers)) &&
 	    zt_table_check(&shared))
 		result = ZT_PASS;
@@ -950,15 +969,10 @@ static enum zt_result zt_migration(struct zs_pool *pool)
 	    !zt_migrate_mapped_checks(pool, &t))
 		goto out;
 
-	for (ready = 0; ready < ARRAY_SIZE(workers); ready++) {
-		struct zt_worker *w = &workers[ready];
-
-		init_completion(&w->done);
-		w->shared = &t;
-		w->ops = 4000;
-		if (zt_table_init(&w->table, pool, 256, 300 + ready))
-			goto out;
-	}
+	ready = zt_workers_init(workers, ARRAY_SIZE(workers), pool, &t, 4000,
+				300);
+	if (ready < ARRAY_SIZE(workers))
+		goto out;
 	init_completion(&migrator.done);
 	task = kthread_run(zt_migrator_fn, &migrator, "zt_migrator");
 	if (IS_ERR(task))
