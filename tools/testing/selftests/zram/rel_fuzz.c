@@ -114,6 +114,21 @@ static const struct rule rules[] = {
 	{ "writeback_limit", ANY, { ANSWER_OK, EINVAL, ERANGE, END } },
 	{ "writeback_limit_enable", ANY, { ANSWER_OK, EINVAL, ERANGE, END } },
 	{ "hot_remove", ANY, { EBUSY, EINVAL, ERANGE, ENODEV, END } },
+	/* The devices have no backing device: writeback has nowhere to go. */
+	{ "writeback", ANY, { EINVAL, ENODEV, END } },
+	{ "writeback_batch_size", ANY, { ANSWER_OK, EINVAL, END } },
+	{ "writeback_compressed", S(UNINIT), { ANSWER_OK, EINVAL, END } },
+	{ "writeback_compressed", INITED, { EBUSY, EINVAL, END } },
+	{ "compressed_writeback", S(UNINIT), { ANSWER_OK, EINVAL, END } },
+	{ "compressed_writeback", INITED, { EBUSY, EINVAL, END } },
+	{ "recomp_algorithm", S(UNINIT), { ANSWER_OK, EINVAL, ERANGE, END } },
+	{ "recomp_algorithm", INITED, { EBUSY, EINVAL, ERANGE, END } },
+	{ "recompress", S(UNINIT), { EINVAL, ERANGE, END } },
+	{ "recompress", INITED, { ANSWER_OK, EINVAL, ERANGE, END } },
+	{ "algorithm_params", S(UNINIT),
+	  { ANSWER_OK, EINVAL, ERANGE, EOPNOTSUPP, END } },
+	{ "algorithm_params", INITED, { EBUSY, EINVAL, ERANGE, END } },
+	{ "policy", ANY, { ANSWER_OK, EINVAL, ENODEV, END } },
 };
 
 /* Inputs with exactly one right answer, from zram.rst and the ABI file. */
@@ -147,12 +162,33 @@ static const struct exact exacts[] = {
 	{ "hot_remove", ANY, "-1", EINVAL },
 	{ "hot_remove", ANY, "bogus", EINVAL },
 	{ "hot_remove", ANY, "999999", ENODEV },
+	{ "writeback", S(UNINIT), "idle", EINVAL },
+	{ "writeback", INITED, "idle", ENODEV },
+	{ "writeback", INITED, "type=bogus", EINVAL },
+	{ "writeback_batch_size", ANY, "0", EINVAL },
+	{ "writeback_batch_size", ANY, "4294967296", EINVAL },
+	{ "writeback_compressed", INITED, "1", EBUSY },
+	{ "recomp_algorithm", ANY, "algo=zstd priority=4", EINVAL },
+	{ "recomp_algorithm", INITED, "algo=zstd priority=1", EBUSY },
+	{ "recompress", S(UNINIT), "type=idle", EINVAL },
+	{ "recompress", ANY, "type=bogus", EINVAL },
+	{ "algorithm_params", INITED, "priority=0 level=1", EBUSY },
+	{ "algorithm_params", ANY, "priority=9 level=1", EINVAL },
+	{ "policy", ANY, "bogus", EINVAL },
+	{ "policy", ANY, "mem_limit=writeback", ENODEV },
 };
 
+/*
+ * Fuzzed attributes.  Not backing_dev: it opens whatever path it is given,
+ * and a path to one of the devices under test would tie two of them
+ * together (zram_writeback.sh tests its errors).
+ */
 static const char * const known_attrs[] = {
 	"disksize", "reset", "comp_algorithm", "max_comp_streams",
 	"mem_limit", "mem_used_max", "compact", "idle", "writeback_limit",
-	"writeback_limit_enable", NULL,
+	"writeback_limit_enable", "writeback", "writeback_batch_size",
+	"writeback_compressed", "compressed_writeback", "recomp_algorithm",
+	"recompress", "algorithm_params", "policy", NULL,
 };
 
 static const char * const algorithms[] = {
@@ -193,6 +229,20 @@ static const char * const word_edges[] = {
 	"lzo", "lzo\n", "lzo ", " lzo", "LZO", "lzo-rle", "lzorle", "lz4",
 	"lz4hc", "zstd", "deflate", "842", "lzo\nzstd", "[lzo]", "lzo lz4",
 	"crypto-lzo", NULL,
+};
+
+/* Keys and values of the key=value attributes, and near misses. */
+static const char * const keys[] = {
+	"algo", "priority", "type", "threshold", "max_pages", "level", "dict",
+	"page_index", "page_indexes", "age", "writeback_watermark",
+	"recompress_watermark", "mem_limit", "algo ", "=", "", "TYPE",
+};
+
+static const char * const key_values[] = {
+	"idle", "huge", "huge_idle", "incompressible", "all", "off", "fail",
+	"writeback", "zstd", "lz4", "lzo-rle", "/nonexistent", "/dev/zero",
+	"/", "", "0-1", "1-0", "0-", "-", "0", "1", "3", "100", "101", "-1",
+	"4294967296",
 };
 
 static struct device devs[MAX_DEVS];
@@ -533,6 +583,27 @@ static size_t gen_algorithm(char *buf)
 	return len;
 }
 
+/* One to four "key=value" words, sometimes a bare word or a number. */
+static size_t gen_words(char *buf)
+{
+	int i, n = 1 + rnd_below(4);
+	size_t len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf[len++] = rnd_below(8) ? ' ' : '\n';
+		len += sprintf(buf + len, "%s", keys[rnd_below(ARRAY_SIZE(keys))]);
+		if (rnd_below(8))
+			buf[len++] = '=';
+		if (rnd_below(3))
+			len += sprintf(buf + len, "%s",
+				       key_values[rnd_below(ARRAY_SIZE(key_values))]);
+		else
+			len += gen_number(buf + len);
+	}
+	return len;
+}
+
 /* A valid-looking value, a NUL, then garbage the parser must not see. */
 static size_t gen_embedded_nul(char *buf)
 {
@@ -556,6 +627,8 @@ static size_t gen_input(char *buf)
 		return gen_algorithm(buf);
 	case 5:
 		return gen_embedded_nul(buf);
+	case 6:
+		return gen_words(buf);
 	default:
 		return gen_number(buf);
 	}
