@@ -23,7 +23,14 @@ frag_hog_start()
 	rm -f "$FRAG_READY"
 	fraghog "$mib" "$FRAG_READY" > "$TMPDIR/fraghog.out" 2>&1 &
 	FRAG_PID=$!
-	wait_until 300 test -s "$FRAG_READY"
+	wait_until 300 frag_hog_settled
+	test -s "$FRAG_READY"
+}
+
+# True once fraghog is ready or has given up (then its output says why).
+frag_hog_settled()
+{
+	test -s "$FRAG_READY" || ! kill -0 "$FRAG_PID" 2> /dev/null
 }
 
 frag_hog_stop()
