@@ -6,22 +6,19 @@
 # zram pool costs the kernel in unmovable pageblocks and in 2 MiB pages it
 # can assemble, ours against the kernel's zram in the same boot.
 #
-# Per repetition and system: three quarters of free memory are scattered
-# into small holes (fraghog), BENCH_FRAG_MIB [300] MiB of 60%-compressible
-# data are written to zram so that its pool lands in the holes, the
-# fragmenting program is freed, memory is compacted
-# (/proc/sys/vm/compact_memory), and then we count Unmovable pageblocks in
-# /proc/pagetypeinfo and the 2 MiB pages that nr_hugepages obtains.  (A
-# fraghog of only twice the data left a 4 GiB VM mostly untouched: the
-# pool's metadata fitted in pageblocks that were unmovable already, every
-# 2 MiB page asked for was found, and both systems measured the same.)
-# Pageblock types outlive the module that changed them, so each line also
-# gives the Unmovable pageblocks before it (the earlier measurements'
-# legacy) and the unreclaimable slab the loaded, filled device holds (the
-# allocator's and the driver's metadata; the slot table is vmalloc'ed).
-# One line per measurement:
-#   frag: sys=ours rep=1 data_mib=300 hog_mib=N pool_kib=N slab_kib=N
-#         unmovable_before=N unmovable_blocks=N free_mib=N huge_pages=N
+# Per repetition and system: twice BENCH_FRAG_MIB of free memory is
+# scattered into small holes (fraghog), BENCH_FRAG_MIB [300] MiB of 60%-compressible data are
+# written to zram so that its pool lands in the holes, the fragmenting
+# program is freed, memory is compacted (/proc/sys/vm/compact_memory), and
+# then we count Unmovable pageblocks in /proc/pagetypeinfo and the 2 MiB
+# pages that nr_hugepages obtains.  Pageblock types outlive the module
+# that caused them, so each line also gives the Unmovable pageblocks
+# before it (the earlier measurements' legacy) and how much unreclaimable
+# slab the loaded, filled device holds (the allocator's and the driver's
+# metadata: handles, zspage descriptors, slot table aside, which is
+# vmalloc).  One line per measurement:
+#   frag: sys=ours rep=1 data_mib=300 pool_kib=N slab_kib=N
+#         unmovable_before=N unmovable_blocks=N huge_pages=N
 # report.py (fragmentation.py) turns them into a table.
 
 # busybox sh cannot run lib.sh; re-run under bash before leaving our
@@ -55,7 +52,7 @@ frag_measure()	# frag_measure SYS REP
 	kernel) frag_kernel_zram_load || return 1 ;;
 	esac
 	echo 512M > /sys/block/zram0/disksize || { frag_unload "$1"; return 1; }
-	if ! frag_hog_start $(($(free_kib) / 1024)); then
+	if ! frag_hog_start $((2 * FRAG_MIB)); then
 		sed 's/^/# fraghog: /' "$TMPDIR/fraghog.out"
 		frag_hog_stop
 		frag_unload "$1"
@@ -70,8 +67,7 @@ frag_measure()	# frag_measure SYS REP
 	slab=$(($(meminfo SUnreclaim) - slab0))
 	frag_hog_stop
 	echo 1 > /proc/sys/vm/compact_memory
-	echo "frag: sys=$1 rep=$2 data_mib=$FRAG_MIB hog_mib=$FRAG_HOG_MIB" \
-	     "pool_kib=$pool" \
+	echo "frag: sys=$1 rep=$2 data_mib=$FRAG_MIB pool_kib=$pool" \
 	     "slab_kib=$slab unmovable_before=$blocks0 $(frag_outcome)"
 	frag_unload "$1"
 }

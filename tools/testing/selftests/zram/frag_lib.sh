@@ -8,10 +8,9 @@
 
 FRAG_READY=$TMPDIR/fraghog.ready
 FRAG_PID=
-FRAG_HOG_MIB=0
 
 # frag_hog_start MIB: fraghog over MIB MiB (at most three quarters of
-# free memory: the size taken is left in FRAG_HOG_MIB), all but a page in 16 of it given back as holes.  The page
+# free memory), all but a page in 16 of it given back as holes.  The page
 # allocator serves order-0 requests from the smallest free blocks first,
 # so what is allocated next fills those holes before anything else.
 # Call it in the script's own shell (not in $(...) or check_run): it
@@ -21,7 +20,6 @@ frag_hog_start()
 	local mib=$1 most=$(($(free_kib) * 3 / 4 / 1024))
 
 	[ "$mib" -le "$most" ] || mib=$most
-	FRAG_HOG_MIB=$mib
 	rm -f "$FRAG_READY"
 	fraghog "$mib" "$FRAG_READY" > "$TMPDIR/fraghog.out" 2>&1 &
 	FRAG_PID=$!
