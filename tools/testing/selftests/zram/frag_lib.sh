@@ -23,7 +23,14 @@ frag_hog_start()
 	rm -f "$FRAG_READY"
 	fraghog "$mib" "$FRAG_READY" > "$TMPDIR/fraghog.out" 2>&1 &
 	FRAG_PID=$!
-	wait_until 300 test -s "$FRAG_READY"
+	wait_until 300 frag_hog_settled
+	test -s "$FRAG_READY"
+}
+
+# True once fraghog is ready or has given up (then its output says why).
+frag_hog_settled()
+{
+	test -s "$FRAG_READY" || ! kill -0 "$FRAG_PID" 2> /dev/null
 }
 
 frag_hog_stop()
@@ -56,21 +63,27 @@ frag_unmovable_blocks()
 	     t && /^Node/ { n += $5 } END { print n + 0 }' /proc/pagetypeinfo
 }
 
-# How many 2 MiB pages nr_hugepages can get now; gives them back.
+# How many 2 MiB pages nr_hugepages can get now; gives them back.  It
+# asks for no more than free memory less FRAG_HEADROOM_MIB [256]: the
+# kernel hands out every page it can, and with nothing left for this
+# shell the OOM killer would have nothing to kill but init.
 frag_huge_pages()
 {
-	local got
+	local got want
 
-	echo 100000 > /proc/sys/vm/nr_hugepages
+	want=$((($(free_kib) / 1024 - ${FRAG_HEADROOM_MIB:-256}) / 2))
+	[ "$want" -gt 0 ] || want=0
+	echo "$want" > /proc/sys/vm/nr_hugepages
 	got=$(cat /proc/sys/vm/nr_hugepages)
 	echo 0 > /proc/sys/vm/nr_hugepages
 	echo "$got"
 }
 
-# frag_outcome: "unmovable_blocks=N huge_pages=N"
+# frag_outcome: "unmovable_blocks=N free_mib=N huge_pages=N"
 frag_outcome()
 {
-	echo "unmovable_blocks=$(frag_unmovable_blocks) huge_pages=$(frag_huge_pages)"
+	echo "unmovable_blocks=$(frag_unmovable_blocks)" \
+	     "free_mib=$(($(free_kib) / 1024)) huge_pages=$(frag_huge_pages)"
 }
 
 # The kernel's zram.ko under its own name, beside nothing of ours: insmod,

@@ -23,8 +23,19 @@ OUT=$TMPDIR/fio.out
 MNT=/mnt/zram-migrate
 CG=/sys/fs/cgroup/zram-migrate
 
-DATA_MIB=$((192 / ZT_SCALE))
+# Sizes in MiB, divided by SCALE.  On the debug kernel, where KASAN and
+# kmemleak slow down the fill, fio, memhog and the compactions they race
+# with, a quarter (ZT_SCALE) took over eight minutes: there a sixteenth,
+# which still migrates hundreds of pool pages.
+SCALE=$ZT_SCALE
+[ "$SCALE" -eq 1 ] || SCALE=$((ZT_SCALE * 4))
+DATA_MIB=$((192 / SCALE))
 HOG_MIB=$((2 * DATA_MIB))
+EXT4_MIB=$((96 / SCALE))
+# A cgroup under 8 MiB would hardly hold the shell and memhog's code.
+SWAP_LIMIT_MIB=$((64 / SCALE))
+[ $SWAP_LIMIT_MIB -ge 8 ] || SWAP_LIMIT_MIB=8
+SWAP_HOG_MIB=$((SWAP_LIMIT_MIB * 5 / 2))
 
 . ./frag_lib.sh
 
@@ -90,7 +101,7 @@ mkdir -p $MNT
 mkfs.ext4 -q $DEV && mount $DEV $MNT
 migrated0=$(pool_stat pages_migrated)
 fio --output="$OUT" --eta=never --directory=$MNT --name=ext4 \
-	--rw=randwrite --bsrange=4k-64k --size=$((96 / ZT_SCALE))M \
+	--rw=randwrite --bsrange=4k-64k --size=${EXT4_MIB}M \
 	--ioengine=psync --refill_buffers --buffer_compress_percentage=50 \
 	--verify=crc32c --fsync_on_close=1 &
 fio_pid=$!
@@ -109,9 +120,9 @@ echo 256M > "$Z/disksize"
 check_run "swap on zram" sh -c "mkswap $DEV > /dev/null && swapon $DEV"
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 mkdir -p $CG
-echo $((64 / ZT_SCALE))M > $CG/memory.max
+echo ${SWAP_LIMIT_MIB}M > $CG/memory.max
 migrated0=$(pool_stat pages_migrated)
-sh -c "echo \$\$ > $CG/cgroup.procs && exec memhog $((160 / ZT_SCALE)) 2" &
+sh -c "echo \$\$ > $CG/cgroup.procs && exec memhog $SWAP_HOG_MIB 2" &
 hog_pid=$!
 runs=$(compact_while_running $hog_pid)
 wait $hog_pid
@@ -127,7 +138,7 @@ rmdir $CG
 # Reset and unload race with compaction, which may hold pool pages
 # isolated; a page left pointing at our callbacks after rmmod would crash
 # the next compaction that reaches it.
-frag_fill $DEV $((64 / ZT_SCALE)) > /dev/null
+frag_fill $DEV $((64 / SCALE)) > /dev/null
 while :; do echo 1 > /proc/sys/vm/compact_memory; done &
 loop_pid=$!
 sleep 1
