@@ -486,5 +486,7 @@ rmdir $CGROUP
 # Writeback to a backing device, ours against the kernel's.
 BENCH_NESTED=1 /opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
 	ktap "not ok" "writeback benchmark"
+BENCH_NESTED=1 /opt/zram/bench/recompress.sh && ktap ok "recompression benchmark" ||
+	ktap "not ok" "recompression benchmark"
 /opt/zram/bench/fragmentation.sh
 exit 0
