@@ -85,8 +85,9 @@ put()
 # success: the kernel's default stands in for level 3).
 configure()
 {
-	local scen=$1 alg=${1%%-*} level params
+	local scen=$1 alg=zstd level params
 
+	[ "$scen" = lzo-rle ] && alg=lzo-rle
 	put comp_algorithm "$alg" || { echo "$alg"; return 1; }
 	case $scen in
 	lzo-rle)
