@@ -26,7 +26,7 @@
 # (under -icount it counts instructions), then a summary per scenario.
 # Settings from /opt/zram/data/bench.conf: BENCH_RECOMP_REPS [1] (the
 # memory figures are exact, and under -icount the times repeat within 2%),
-# BENCH_RECOMP_MIB.
+# BENCH_RECOMP_MIB, BENCH_RECOMP_SCENARIOS (some of the scenarios above).
 
 # Run as "sh recompress.sh" by run-vm: bash is needed (EPOCHREALTIME).
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -44,7 +44,7 @@ MODULES=/lib/modules/$(uname -r)
 KERNEL_ZRAM=$MODULES/kernel/drivers/block/zram/zram.ko
 Z=/sys/block/zram0
 RESULTS=${TMPDIR:-/tmp}/recbench.results
-SCENARIOS="lzo-rle zstd-1 zstd-3 zstd-8 zstd-1+dict zstd-3+dict zstd-8+dict"
+SCENARIOS=${BENCH_RECOMP_SCENARIOS:-"lzo-rle zstd-1 zstd-3 zstd-8 zstd-1+dict zstd-3+dict zstd-8+dict"}
 status=0
 
 now_us()
