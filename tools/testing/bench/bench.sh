@@ -30,6 +30,7 @@
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
 #   wbbench: ... (tools/testing/bench/writeback.sh, run last)
+#   recbench: ... (tools/testing/bench/recompress.sh, after it)
 #   mark: begin|end (around each measured command, see mark())
 # Each turn ends with a KTAP line; a failed load, read-back, fio run or
 # memhog check is "not ok".  Speed is never judged here.
@@ -486,5 +487,7 @@ rmdir $CGROUP
 # Writeback to a backing device, ours against the kernel's.
 BENCH_NESTED=1 /opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
 	ktap "not ok" "writeback benchmark"
+BENCH_NESTED=1 /opt/zram/bench/recompress.sh && ktap ok "recompression benchmark" ||
+	ktap "not ok" "recompression benchmark"
 /opt/zram/bench/fragmentation.sh
 exit 0
