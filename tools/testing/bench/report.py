@@ -39,6 +39,7 @@ import subprocess
 import sys
 
 import fragmentation
+import policy
 
 SYSTEMS = ("ours", "kernel", "brd")
 DATA_ORDER = ("corpus", "random", "zero")
@@ -87,6 +88,7 @@ class Results:
         self.frag = []	# fields of fragmentation.sh's "frag:" lines
         self.shares = []	# VM CPU / host wall during 1-job runs
         self.wbbench = []	# writeback.sh's summary lines
+        self.polbench = []	# fields of policy.sh's "polbench:" lines
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
         self.begin = self.end = None
         self.rep_base = 0
@@ -133,6 +135,8 @@ class Results:
             self.wbbench.append(rest[len("summary "):])
         elif kind == "frag":
             self.frag.append(parse_fields(rest))
+        elif kind == "polbench":
+            self.polbench.append(parse_fields(rest))
         elif kind == "zsbench":
             v = parse_fields(rest)
             metric = v.get("ns_per_op", v.get("value"))
@@ -538,6 +542,7 @@ class Report:
             self.md += ["## Writeback (writeback.sh)\n"] + [
                 "- " + line for line in self.res.wbbench] + [""]
         self.md += fragmentation.markdown(self.res.frag)
+        self.md += policy.markdown(self.res.polbench)
         self.header()
 
 
