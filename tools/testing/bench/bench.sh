@@ -30,6 +30,7 @@
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
 #   wbbench: ... (tools/testing/bench/writeback.sh, run last)
+#   polbench: ... (tools/testing/bench/policy.sh, after it)
 #   mark: begin|end (around each measured command, see mark())
 # Each turn ends with a KTAP line; a failed load, read-back, fio run or
 # memhog check is "not ok".  Speed is never judged here.
@@ -487,4 +488,7 @@ rmdir $CGROUP
 BENCH_NESTED=1 /opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
 	ktap "not ok" "writeback benchmark"
 /opt/zram/bench/fragmentation.sh
+# Swap under pressure: our policy against a user-space writeback daemon.
+BENCH_NESTED=1 /opt/zram/bench/policy.sh && ktap ok "policy benchmark" ||
+	ktap "not ok" "policy benchmark"
 exit 0
