@@ -32,7 +32,7 @@ def markdown(lines):
                " faults, zram's peak pool, failed swap writes, 4 KiB blocks"
                " written to and read from the backing device, OOM kills"
                " and the pages hotcold found wrong; medians of %d"
-               " repetitions.  A run the OOM killer ended has fewer"
+               " repetition(s).  A run the OOM killer ended has fewer"
                " seconds, not a better time.\n"
                % tuple([setup.get(k, "?") for k in (
                    "cold_mib", "hot_mib", "rounds", "cgroup_mib",
@@ -40,7 +40,7 @@ def markdown(lines):
                    [setup.get("policy", "?").replace(",", " "),
                     setup.get("daemon_secs", "?"),
                     len({v["rep"] for v in runs})]))
-    out.append("| system | guest s | major faults | peak pool MiB |"
+    out.append("| system | guest s | major faults | peak pool KiB |"
                " failed writes | written back | read back | OOM kills |"
                " bad pages |")
     out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
@@ -51,10 +51,10 @@ def markdown(lines):
 
         def med(key):
             return statistics.median(float(v.get(key, 0)) for v in mine)
-        out.append("| %s | %.1f | %.0f | %.1f | %.0f | %.0f | %.0f | %.0f |"
+        out.append("| %s | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |"
                    " %.0f |" % (
                        label, med("secs"), med("majflt"),
-                       med("peak_kib") / 1024, med("failed_writes"),
+                       med("peak_kib"), med("failed_writes"),
                        med("bd_writes"), med("bd_reads"), med("oom_kills"),
                        med("bad")))
     out.append("")
