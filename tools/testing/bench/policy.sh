@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest half of the policy benchmark (bench.sh runs it after writeback.sh;
+# Guest half of the policy benchmark (bench.sh runs it last;
 # on its own: tools/testing/vm/run-vm --kver 6.1.0-57-amd64 bench/policy.sh).
 #
 # Swap under memory pressure: hotcold (hotcold.c) writes COLD_MIB of pages

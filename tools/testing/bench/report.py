@@ -8,7 +8,8 @@ Reads the lines bench.sh prints ("config:", "bench:", "mem:", "swap:",
 "zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
 CPU time, and the "host:" line run-bench adds, and writes:
 
-  results.md   Markdown: throughput, memory, swap, allocator microbenchmark
+  results.md   Markdown: throughput, memory, swap, allocator microbenchmark,
+               writeback, fragmentation, swap with a policy (policy.py)
   results.csv  every figure as one row
   chart.png    ours/kernel ratios (gnuplot; skipped if gnuplot is missing)
 
