@@ -29,8 +29,10 @@
 #   mem: rep=R sys=S alg=A data=D orig=B compr=B used=B same=P huge=P
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
-#   wbbench: ... (tools/testing/bench/writeback.sh, run last)
+#   wbbench: ... (tools/testing/bench/writeback.sh, after the workloads)
 #   recbench: ... (tools/testing/bench/recompress.sh, after it)
+#   frag: ... (tools/testing/bench/fragmentation.sh, after it)
+#   polbench: ... (tools/testing/bench/policy.sh, last)
 #   mark: begin|end (around each measured command, see mark())
 # Each turn ends with a KTAP line; a failed load, read-back, fio run or
 # memhog check is "not ok".  Speed is never judged here.
@@ -490,4 +492,7 @@ BENCH_NESTED=1 /opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
 BENCH_NESTED=1 /opt/zram/bench/recompress.sh && ktap ok "recompression benchmark" ||
 	ktap "not ok" "recompression benchmark"
 /opt/zram/bench/fragmentation.sh
+# Swap under pressure: our policy against a user-space writeback daemon.
+BENCH_NESTED=1 /opt/zram/bench/policy.sh && ktap ok "policy benchmark" ||
+	ktap "not ok" "policy benchmark"
 exit 0

@@ -8,7 +8,8 @@ Reads the lines bench.sh prints ("config:", "bench:", "mem:", "swap:",
 "zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
 CPU time, and the "host:" line run-bench adds, and writes:
 
-  results.md   Markdown: throughput, memory, swap, allocator microbenchmark
+  results.md   Markdown: throughput, memory, swap, allocator microbenchmark,
+               writeback, fragmentation, swap with a policy (policy.py)
   results.csv  every figure as one row
   chart.png    ours/kernel ratios (gnuplot; skipped if gnuplot is missing)
 
@@ -39,6 +40,7 @@ import subprocess
 import sys
 
 import fragmentation
+import policy
 import recompress
 
 SYSTEMS = ("ours", "kernel", "brd")
@@ -89,6 +91,7 @@ class Results:
         self.recbench = []	# fields of recompress.sh's "recbench:" lines
         self.shares = []	# VM CPU / host wall during 1-job runs
         self.wbbench = []	# writeback.sh's summary lines
+        self.polbench = []	# fields of policy.sh's "polbench:" lines
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
         self.begin = self.end = None
         self.rep_base = 0
@@ -137,6 +140,8 @@ class Results:
             self.frag.append(parse_fields(rest))
         elif kind == "recbench" and not rest.startswith("summary "):
             self.recbench.append(parse_fields(rest))
+        elif kind == "polbench":
+            self.polbench.append(parse_fields(rest))
         elif kind == "zsbench":
             v = parse_fields(rest)
             metric = v.get("ns_per_op", v.get("value"))
@@ -543,6 +548,7 @@ class Report:
                 "- " + line for line in self.res.wbbench] + [""]
         self.md += fragmentation.markdown(self.res.frag)
         self.md += recompress.markdown(self.res.recbench)
+        self.md += policy.markdown(self.res.polbench)
         self.header()
 
 
