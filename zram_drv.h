@@ -4,7 +4,8 @@
  *
  * Shared definitions of the driver's files: zram_drv.c (devices and module),
  * zram_io.c (the I/O path), zram_wb.c (writeback to a backing device),
- * zram_sysfs.c (attributes), zram_policy.c (self-management) and
+ * zram_sysfs.c (attributes), zram_recomp.c (recompression),
+ * zram_policy.c and zram_policy_recomp.c (self-management) and
  * zram_debugfs.c.
  */
 #ifndef _ZRAM_DRV_H_
