@@ -76,10 +76,13 @@ bool zram_policy_rc_candidate(struct zram *zram, unsigned long index)
 static void zram_policy_rc_take(atomic_long_t *counter, long nr)
 {
 	long old = atomic_long_read(counter);
+	long left;
 
-	while (old > 0 && !atomic_long_try_cmpxchg(counter, &old,
-						    old - min(old, nr)))
-		;
+	do {
+		if (old <= 0)
+			return;
+		left = old - min(old, nr);
+	} while (!atomic_long_try_cmpxchg(counter, &old, left));
 }
 
 /* Whether the stage has work: over the watermark or asked, not resting. */
