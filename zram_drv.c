@@ -316,7 +316,9 @@ static int zram_add(void)
 	zram->id = ret;
 	init_rwsem(&zram->init_lock);
 	zram_wb_init(zram);
-	zram_policy_init(zram);
+	ret = zram_policy_init(zram);
+	if (ret)
+		goto remove_id;
 	strscpy(zram->comp_names[ZRAM_PRIMARY_COMP], ZRAM_DEFAULT_COMP,
 		sizeof(zram->comp_names[ZRAM_PRIMARY_COMP]));
 	zram_recomp_reset(zram);
@@ -325,7 +327,7 @@ static int zram_add(void)
 	zram->disk = zram_alloc_disk(&lim, ZRAM_QUEUE_FEATURES);
 	if (IS_ERR(zram->disk)) {
 		ret = PTR_ERR(zram->disk);
-		goto remove_id;
+		goto policy_exit;
 	}
 	zram_setup_disk(zram);
 
@@ -339,6 +341,8 @@ static int zram_add(void)
 
 put_disk:
 	put_disk(zram->disk);
+policy_exit:
+	zram_policy_exit(zram);
 remove_id:
 	idr_remove(&zram_index_idr, zram->id);
 free_zram:
@@ -358,6 +362,7 @@ static void zram_destroy(struct zram *zram)
 	zram_debugfs_remove(zram);
 	del_gendisk(zram->disk);
 	zram_reset_device(zram);
+	zram_policy_exit(zram);
 	put_disk(zram->disk);
 	kfree(zram);
 }

@@ -4,7 +4,8 @@
  *
  * Shared definitions of the driver's files: zram_drv.c (devices and module),
  * zram_io.c (the I/O path), zram_wb.c (writeback to a backing device),
- * zram_sysfs.c (attributes), zram_policy.c (self-management) and
+ * zram_sysfs.c (attributes), zram_recomp.c (recompression),
+ * zram_policy.c and zram_policy_recomp.c (self-management) and
  * zram_debugfs.c.
  */
 #ifndef _ZRAM_DRV_H_
@@ -346,9 +347,37 @@ int zram_wb_read_page(struct zram *zram, struct page *page,
 int zram_wb_write_slot(struct zram *zram, unsigned long index);
 
 /* zram_recomp.c */
+
+/*
+ * One recompression request.  A slot qualifies if it has every flag of
+ * @flags and an object of at least @threshold bytes (0: any), which the
+ * new object must also be under, and of at least @min_size bytes, which
+ * only selects; it is tried with the configured priorities in
+ * [@prio_min, @prio_max); @max_pages (0: no limit) caps the slots tried.
+ */
+struct zram_recomp_req {
+	unsigned long flags;
+	unsigned int threshold;
+	unsigned int min_size;
+	unsigned int prio_min;
+	unsigned int prio_max;
+	u64 max_pages;
+};
+
+/* What zram_recomp_slot() did with a slot. */
+enum zram_recomp_result {
+	ZRAM_RECOMP_SKIPPED,	/* not one the request wants */
+	ZRAM_RECOMP_KEPT,	/* tried; no algorithm made it smaller */
+	ZRAM_RECOMP_SHRUNK,	/* now holds a smaller object */
+};
+
 extern const struct attribute_group zram_recomp_attr_group;
 void zram_recomp_reset(struct zram *zram);
 int zram_comp_set(struct zram *zram, unsigned int prio, const char *name);
+bool zram_recomp_configured(struct zram *zram);
+enum zram_recomp_result zram_recomp_slot(struct zram *zram,
+					 unsigned long index, struct page *page,
+					 const struct zram_recomp_req *req);
 
 /* zram_sysfs.c */
 extern const struct attribute_group *zram_disk_groups[];

@@ -7,6 +7,12 @@
  * a udev rule or zram-generator) and shows every key in one line:
  *
  *   age=SECONDS          slots unused that long become idle (0: never)
+ *   recompress_watermark=PERCENT
+ *                        while the pool is over PERCENT of mem_limit (of
+ *                        RAM without a limit), or when the shrinker asks,
+ *                        huge and idle pages are compressed again with
+ *                        recomp_algorithm's algorithms, largest first
+ *                        (zram_policy_recomp.c); below writeback_watermark
  *   writeback_watermark=PERCENT
  *                        while the pool is over PERCENT of mem_limit (of
  *                        RAM without a limit), idle, huge and
@@ -15,20 +21,20 @@
  *                        a write that the pool cannot take fails, as
  *                        without a policy, or goes to the backing device
  *
- * The word "off" sets every key back to its default (0, 0, fail), which is
- * also the state after a reset.  A write is checked whole before any of
- * it takes effect.
+ * The word "off" sets every key back to its default (0, 0, 0, fail),
+ * which is also the state after a reset.  A write is checked whole before
+ * any of it takes effect.
  *
- * Aging and background writeback run in one delayed work item per device,
- * which re-arms itself while the device is initialised and the policy has
- * something to do; each run holds init_lock for reading (reset waits for it)
- * and writes back at most ZRAM_POLICY_WB_BATCH slots' worth before giving
- * the lock up.  The I/O path only reads mem_limit's key: a write that fails
- * for want of memory is then stored on the backing device instead.
+ * Aging, recompression and background writeback run, in that order, in
+ * one delayed work item per device, which re-arms itself while the device
+ * is initialised and the policy has something to do; each run holds
+ * init_lock for reading (reset waits for it) and works on one batch of
+ * slots per stage before giving the lock up.  The I/O path only reads
+ * mem_limit's key: a write that fails for want of memory is then stored on
+ * the backing device instead.
  *
- * A further background stage (recompression, say) is one more key in
- * zram_policy_cfg, one more parser entry and one more function called from
- * zram_policy_run() between aging and writeback.
+ * A further background stage is one more key in zram_policy_cfg, one more
+ * parser entry and one more function called from zram_policy_run().
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -53,7 +59,7 @@
 
 static bool zram_policy_active(const struct zram_policy_cfg *cfg)
 {
-	return cfg->age || cfg->wb_watermark;
+	return cfg->age || cfg->rc_watermark || cfg->wb_watermark;
 }
 
 static void zram_policy_get(struct zram *zram, struct zram_policy_cfg *cfg)
@@ -71,21 +77,24 @@ static unsigned int zram_policy_aging_period(unsigned int age)
 
 static unsigned long zram_policy_period(const struct zram_policy_cfg *cfg)
 {
-	if (cfg->wb_watermark)
+	if (cfg->rc_watermark || cfg->wb_watermark)
 		return ZRAM_POLICY_WB_PERIOD;
 	return zram_policy_aging_period(cfg->age) * HZ;
 }
 
 /* --- Aging -------------------------------------------------------------- */
 
-/* Marks idle the slots unused for @age seconds; counts the new ones. */
+/*
+ * Marks idle the slots unused for @age seconds; counts the new ones, and
+ * the slots recompression would try, for the shrinker.
+ */
 static void zram_policy_age(struct zram *zram, unsigned int age)
 {
 	ktime_t now = ktime_get_boottime();
 	ktime_t cutoff = ktime_sub(now, ktime_set(age, 0));
 	ktime_t period = ktime_set(zram_policy_aging_period(age), 0);
 	struct zram_policy *policy = &zram->policy;
-	unsigned long index, aged = 0;
+	unsigned long index, aged = 0, candidates = 0;
 
 	if (ktime_before(now, ktime_add(policy->last_aging, period)))
 		return;
@@ -99,15 +108,20 @@ static void zram_policy_age(struct zram *zram, unsigned int age)
 			zram_slot_set(zram, index, ZRAM_IDLE);
 			aged++;
 		}
+		candidates += zram_policy_rc_candidate(zram, index);
 		zram_slot_unlock(zram, index);
 		cond_resched();
 	}
 	atomic64_add(aged, &policy->aged);
+	atomic_long_set(&policy->rc_candidates, candidates);
+	/* New idle slots: recompression may have work again. */
+	if (aged)
+		policy->rc_rest_until = 0;
 }
 
 /* --- Background writeback ---------------------------------------------- */
 
-static bool zram_policy_over_watermark(struct zram *zram, unsigned int pct)
+bool zram_policy_over_watermark(struct zram *zram, unsigned int pct)
 {
 	unsigned long base = READ_ONCE(zram->limit_pages);
 	unsigned long used = zsm_get_total_pages(zram->mem_pool);
@@ -173,7 +187,7 @@ static bool zram_policy_writeback(struct zram *zram)
 static long zram_policy_run(struct zram *zram)
 {
 	struct zram_policy_cfg cfg;
-	bool more = false;
+	bool more;
 
 	down_read(&zram->init_lock);
 	zram_policy_get(zram, &cfg);
@@ -183,10 +197,11 @@ static long zram_policy_run(struct zram *zram)
 	}
 	if (cfg.age)
 		zram_policy_age(zram, cfg.age);
+	more = zram_policy_recompress(zram, cfg.rc_watermark);
 	if (cfg.wb_watermark &&
 	    zram_policy_over_watermark(zram, cfg.wb_watermark))
-		more = zram_policy_writeback(zram) &&
-		       zram_policy_over_watermark(zram, cfg.wb_watermark);
+		more |= zram_policy_writeback(zram) &&
+			zram_policy_over_watermark(zram, cfg.wb_watermark);
 	up_read(&zram->init_lock);
 	return more ? 0 : zram_policy_period(&cfg);
 }
@@ -202,10 +217,18 @@ static void zram_policy_work_fn(struct work_struct *work)
 		queue_delayed_work(system_unbound_wq, &policy->work, delay);
 }
 
-void zram_policy_init(struct zram *zram)
+int zram_policy_init(struct zram *zram)
 {
 	mutex_init(&zram->policy.lock);
 	INIT_DELAYED_WORK(&zram->policy.work, zram_policy_work_fn);
+	return zram_policy_shrinker_add(zram);
+}
+
+/* For a device going away, after its reset: nothing may queue the worker. */
+void zram_policy_exit(struct zram *zram)
+{
+	zram_policy_shrinker_remove(zram);
+	zram_policy_stop(zram);
 }
 
 /* Runs the worker now: the policy changed or the device was initialised. */
@@ -216,8 +239,9 @@ void zram_policy_start(struct zram *zram)
 
 /*
  * Waits for the worker and cancels it.  Called without init_lock (the
- * worker takes it); the worker may be queued again afterwards only by a
- * write to the policy attribute.
+ * worker takes it); the worker may be queued again afterwards by a write
+ * to the policy attribute or by the shrinker, and then finds the policy
+ * off or the device uninitialised.
  */
 void zram_policy_stop(struct zram *zram)
 {
@@ -238,6 +262,7 @@ void zram_policy_clear(struct zram *zram)
 	atomic64_set(&policy->aged, 0);
 	atomic64_set(&policy->written_back, 0);
 	atomic64_set(&policy->redirected, 0);
+	zram_policy_rc_clear(zram);
 }
 
 /* --- mem_limit=writeback, in the I/O path ------------------------------- */
@@ -288,6 +313,12 @@ static int zram_policy_parse_word(void *data, char *param, char *val)
 	}
 	if (!strcmp(param, "age"))
 		return kstrtouint(val, 10, &cfg->age) ? -EINVAL : 0;
+	if (!strcmp(param, "recompress_watermark")) {
+		if (kstrtouint(val, 10, &cfg->rc_watermark) ||
+		    cfg->rc_watermark > 100)
+			return -EINVAL;
+		return 0;
+	}
 	if (!strcmp(param, "writeback_watermark")) {
 		if (kstrtouint(val, 10, &cfg->wb_watermark) ||
 		    cfg->wb_watermark > 100)
@@ -306,6 +337,21 @@ static int zram_policy_parse_word(void *data, char *param, char *val)
 	return -EINVAL;
 }
 
+/*
+ * Recompression needs an algorithm to recompress with (recomp_algorithm,
+ * which a reset clears along with the policy) and must start before
+ * writeback moves the pages away.  init_lock held.
+ */
+static int zram_policy_rc_check(struct zram *zram,
+				const struct zram_policy_cfg *cfg)
+{
+	if (!zram_recomp_configured(zram))
+		return -EINVAL;
+	if (cfg->wb_watermark && cfg->rc_watermark >= cfg->wb_watermark)
+		return -EINVAL;
+	return 0;
+}
+
 /* Applies the words of @args to @cfg; a later word overrides an earlier. */
 static int zram_policy_parse(char *args, struct zram_policy_cfg *cfg)
 {
@@ -320,8 +366,9 @@ static ssize_t policy_show(struct device *dev, struct device_attribute *attr,
 	struct zram_policy_cfg cfg;
 
 	zram_policy_get(dev_to_zram(dev), &cfg);
-	return sysfs_emit(buf, "age=%u writeback_watermark=%u mem_limit=%s\n",
-			  cfg.age, cfg.wb_watermark,
+	return sysfs_emit(buf,
+			  "age=%u recompress_watermark=%u writeback_watermark=%u mem_limit=%s\n",
+			  cfg.age, cfg.rc_watermark, cfg.wb_watermark,
 			  cfg.mem_limit_wb ? "writeback" : "fail");
 }
 
@@ -344,8 +391,11 @@ static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
 	/* Keys that move pages to the backing device need one. */
 	if (!ret && (cfg.wb_watermark || cfg.mem_limit_wb) && !zram->wb.bdev)
 		ret = -ENODEV;
+	if (!ret && cfg.rc_watermark)
+		ret = zram_policy_rc_check(zram, &cfg);
 	if (!ret) {
 		zram->policy.cfg.age = cfg.age;
+		WRITE_ONCE(zram->policy.cfg.rc_watermark, cfg.rc_watermark);
 		zram->policy.cfg.wb_watermark = cfg.wb_watermark;
 		WRITE_ONCE(zram->policy.cfg.mem_limit_wb, cfg.mem_limit_wb);
 	}
@@ -358,16 +408,21 @@ static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(policy);
 
-/* Pages: aged (made idle), written back in the background, redirected. */
+/*
+ * Pages: aged (made idle), written back in the background, redirected,
+ * recompressed smaller, and pool pages freed by recompression runs.
+ */
 static ssize_t policy_stat_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	struct zram_policy *policy = &dev_to_zram(dev)->policy;
 
-	return sysfs_emit(buf, "%8llu %8llu %8llu\n",
+	return sysfs_emit(buf, "%8llu %8llu %8llu %8llu %8llu\n",
 			  (u64)atomic64_read(&policy->aged),
 			  (u64)atomic64_read(&policy->written_back),
-			  (u64)atomic64_read(&policy->redirected));
+			  (u64)atomic64_read(&policy->redirected),
+			  (u64)atomic64_read(&policy->recompressed),
+			  (u64)atomic64_read(&policy->rc_freed));
 }
 static DEVICE_ATTR_RO(policy_stat);
 

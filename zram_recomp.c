@@ -16,6 +16,10 @@
  *
  * algorithm_params gives an algorithm of any priority a level and a
  * dictionary (zcomp_params), also before initialisation only.
+ *
+ * zram_recomp_slot() is the one place a slot is recompressed: the
+ * recompress attribute and the policy's background stage
+ * (zram_policy_recomp.c) both call it.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -37,20 +41,6 @@
 /* For the new object: the slot lock is held, so no sleeping. */
 #define ZRAM_RECOMP_GFP		(__GFP_KSWAPD_RECLAIM | __GFP_NOWARN | \
 				 __GFP_HIGHMEM | __GFP_MOVABLE)
-
-/*
- * One recompress request.  A slot qualifies if it has every flag of
- * @flags and an object of at least @threshold bytes (0: any); it is tried
- * with the configured priorities in [@prio_min, @prio_max); @max_pages
- * (0: no limit) caps the slots tried.
- */
-struct zram_recomp_req {
-	unsigned long flags;
-	unsigned int threshold;
-	unsigned int prio_min;
-	unsigned int prio_max;
-	u64 max_pages;
-};
 
 static void zram_params_clear(struct zcomp_params *params)
 {
@@ -297,7 +287,7 @@ static bool zram_recomp_wanted(struct zram *zram, unsigned long index,
 		return false;
 	if ((flags & req->flags) != req->flags)
 		return false;
-	return zram_slot_size(zram, index) >= req->threshold;
+	return zram_slot_size(zram, index) >= max(req->threshold, req->min_size);
 }
 
 /*
@@ -334,14 +324,16 @@ put:
 }
 
 /*
- * Recompresses slot @index if @req wants it, expanding it into @page.
- * Returns 1 if the slot was tried, 0 if it was not wanted.
+ * Recompresses slot @index if @req wants it, expanding it into @page
+ * (which the caller owns).  Takes and drops the slot lock; may be called
+ * by any context that may sleep and holds init_lock for reading.
  */
-static int zram_recomp_slot(struct zram *zram, unsigned long index,
-			    struct page *page,
-			    const struct zram_recomp_req *req)
+enum zram_recomp_result zram_recomp_slot(struct zram *zram,
+					 unsigned long index, struct page *page,
+					 const struct zram_recomp_req *req)
 {
 	unsigned int prio, first, old_size, tried = 0, configured = 0;
+	enum zram_recomp_result result = ZRAM_RECOMP_KEPT;
 	int ret = 0;
 
 	zram_slot_lock(zram, index);
@@ -365,11 +357,24 @@ static int zram_recomp_slot(struct zram *zram, unsigned long index,
 	/* Every algorithm that could still have shrunk it did not. */
 	if (!ret && tried == configured)
 		zram_slot_set(zram, index, ZRAM_INCOMPRESSIBLE);
+	if (ret == 1)
+		result = ZRAM_RECOMP_SHRUNK;
 	zram_slot_unlock(zram, index);
-	return 1;
+	return result;
 skip:
 	zram_slot_unlock(zram, index);
-	return 0;
+	return ZRAM_RECOMP_SKIPPED;
+}
+
+/* Whether any secondary algorithm is configured.  init_lock held. */
+bool zram_recomp_configured(struct zram *zram)
+{
+	int prio;
+
+	for (prio = ZRAM_PRIMARY_COMP + 1; prio < ZRAM_MAX_COMPS; prio++)
+		if (*zram->comp_names[prio])
+			return true;
+	return false;
 }
 
 static void zram_recompress(struct zram *zram, struct page *page,
@@ -379,8 +384,8 @@ static void zram_recompress(struct zram *zram, struct page *page,
 	unsigned long index;
 
 	for (index = 0; index < zram->nr_pages; index++) {
-		if (zram_recomp_slot(zram, index, page, req) &&
-		    req->max_pages && !--budget)
+		if (zram_recomp_slot(zram, index, page, req) !=
+		    ZRAM_RECOMP_SKIPPED && req->max_pages && !--budget)
 			break;
 		cond_resched();
 	}

@@ -3,8 +3,10 @@
 #
 # The self-management policy: the policy attribute's keys, values and
 # error codes; aging that marks unused slots idle with no user action;
-# background writeback that starts past the watermark (and not before),
-# with the data verified; mem_limit=writeback, which lets a process whose
+# background recompression that starts past its watermark (and not
+# before) or when the shrinker asks (drop_caches), shrinks the pool and
+# keeps the data; background writeback that starts past the watermark (and
+# not before), with the data verified; mem_limit=writeback, which lets a process whose
 # swap does not fit under mem_limit finish with its data intact and no
 # failed write, where without the policy writes fail; and reset, hot_remove
 # and rmmod while the worker is busy.
@@ -18,11 +20,12 @@ WORK=$TMPDIR/policy
 IMG=$WORK/image
 CG=/sys/fs/cgroup/zt-policy
 LOOP=
-OFF="age=0 writeback_watermark=0 mem_limit=fail"
+OFF="age=0 recompress_watermark=0 writeback_watermark=0 mem_limit=fail"
 # Deadlines for what the worker does on its own: generous, for TCG.
 DEADLINE=60
 
-# pstat N: a field of policy_stat: 1 aged, 2 written back, 3 redirected.
+# pstat N: a field of policy_stat: 1 aged, 2 written back, 3 redirected,
+# 4 recompressed, 5 pool pages freed by recompression.
 pstat()
 {
 	field "$Z/policy_stat" "$1"
@@ -64,6 +67,33 @@ intact()
 {
 	dd if=$DEV bs=1M iflag=direct status=none | cmp -s - "$IMG" &&
 		echo yes || echo no
+}
+
+# hex_pages N: a file of N pages (a multiple of 64) of hex digits of
+# random bytes: huge for lzo, which has no entropy coder, about half a page
+# for zstd.  64 pages made once (od is slow under TCG), then repeated.
+hex_pages()
+{
+	local i
+
+	[ -s "$WORK/hex64" ] ||
+		dd if=/dev/urandom bs=2048 count=64 status=none |
+		od -An -v -tx1 | tr -d ' \n' > "$WORK/hex64"
+	for i in $(seq $(($1 / 64))); do
+		cat "$WORK/hex64"
+	done > "$WORK/hex$1"
+	echo "$WORK/hex$1"
+}
+
+# setup_rc MIB: zram0 reset, lzo compressing and zstd recompressing, MIB
+# MiB big, with no backing device; the image zeroed.
+setup_rc()
+{
+	echo 1 > "$Z/reset" &&
+		echo lzo > "$Z/comp_algorithm" &&
+		echo "algo=zstd priority=1" > "$Z/recomp_algorithm" &&
+		echo "$1M" > "$Z/disksize" &&
+		dd if=/dev/zero of="$IMG" bs=1M count="$1" status=none
 }
 
 # text_pages N: a file of N pages of text that compresses well.
@@ -112,7 +142,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 43
+ktap_plan 60
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -126,21 +156,28 @@ check_eq "a loop device over a file in tmpfs" yes "$([ -b "$LOOP" ] && echo yes)
 check_eq "policy is rw, policy_stat read-only" "644 444" \
 	"$(stat -c %a "$Z/policy") $(stat -c %a "$Z/policy_stat")"
 check_eq "the policy is off by default" "$OFF" "$(< "$Z/policy")"
-check_eq "policy_stat starts at zero" "0 0 0" "$(fields "$Z/policy_stat" 1 2 3)"
+check_eq "policy_stat starts at zero, five columns" "0 0 0 0 0" \
+	"$(xargs < "$Z/policy_stat")"
 
 check_errno "age=5" OK "$Z/policy" "age=5"
 check_eq "reading shows every key" \
-	"age=5 writeback_watermark=0 mem_limit=fail" "$(< "$Z/policy")"
+	"age=5 recompress_watermark=0 writeback_watermark=0 mem_limit=fail" \
+	"$(< "$Z/policy")"
 bad=
 for v in "" " " "bogus=1" "age" "age=" "age=x" "age=-1" "age=4294967296" \
 	 "writeback_watermark=101" "writeback_watermark=-1" \
+	 "recompress_watermark=101" "recompress_watermark=-1" \
+	 "recompress_watermark=x" "recompress_watermark=" \
 	 "mem_limit=maybe" "mem_limit=" "on" "age=7 bogus=1"; do
 	ret=$(policy "$v")
 	[ "$ret" = EINVAL ] || bad="$bad '$v':$ret"
 done
 check_eq "unknown keys, bad values and empty writes: EINVAL" "" "$bad"
 check_eq "and a refused write changes nothing" \
-	"age=5 writeback_watermark=0 mem_limit=fail" "$(< "$Z/policy")"
+	"age=5 recompress_watermark=0 writeback_watermark=0 mem_limit=fail" \
+	"$(< "$Z/policy")"
+check_errno "recompress_watermark without recomp_algorithm: EINVAL" EINVAL \
+	"$Z/policy" "recompress_watermark=10"
 check_errno "writeback_watermark without a backing device: ENODEV" ENODEV \
 	"$Z/policy" "writeback_watermark=50"
 check_errno "mem_limit=writeback without a backing device: ENODEV" ENODEV \
@@ -148,17 +185,37 @@ check_errno "mem_limit=writeback without a backing device: ENODEV" ENODEV \
 check_errno "writeback_watermark=0 and mem_limit=fail need none" OK \
 	"$Z/policy" "writeback_watermark=0 mem_limit=fail"
 check_errno "a later word overrides an earlier one" OK "$Z/policy" "age=3 age=9"
-check_eq "age=9" "age=9 writeback_watermark=0 mem_limit=fail" "$(< "$Z/policy")"
+check_eq "age=9" "age=9 recompress_watermark=0 writeback_watermark=0 mem_limit=fail" \
+	"$(< "$Z/policy")"
 echo "$LOOP" > "$Z/backing_dev"
 check_errno "with a backing device, every key in one write" OK "$Z/policy" \
 	"age=60 writeback_watermark=80 mem_limit=writeback"
-check_eq "shown as written" "age=60 writeback_watermark=80 mem_limit=writeback" \
+check_eq "shown as written" \
+	"age=60 recompress_watermark=0 writeback_watermark=80 mem_limit=writeback" \
+	"$(< "$Z/policy")"
+echo "algo=zstd priority=1" > "$Z/recomp_algorithm"
+check_errno "with recomp_algorithm: recompress_watermark=50" OK "$Z/policy" \
+	"recompress_watermark=50"
+bad=
+for v in "recompress_watermark=80" "recompress_watermark=90" \
+	 "writeback_watermark=50" "writeback_watermark=40" \
+	 "recompress_watermark=10 writeback_watermark=5"; do
+	ret=$(policy "$v")
+	[ "$ret" = EINVAL ] || bad="$bad '$v':$ret"
+done
+check_eq "recompress_watermark at or above writeback_watermark: EINVAL" "" "$bad"
+check_errno "both watermarks lowered in one write" OK "$Z/policy" \
+	"recompress_watermark=10 writeback_watermark=20"
+check_eq "shown with every key" \
+	"age=60 recompress_watermark=10 writeback_watermark=20 mem_limit=writeback" \
 	"$(< "$Z/policy")"
 check_errno "off sets every key back" OK "$Z/policy" "off"
 check_eq "off" "$OFF" "$(< "$Z/policy")"
-policy "age=60 mem_limit=writeback" > /dev/null
+policy "age=60 recompress_watermark=5 mem_limit=writeback" > /dev/null
 echo 1 > "$Z/reset"
 check_eq "reset turns the policy off" "$OFF" "$(< "$Z/policy")"
+check_errno "and recompress_watermark needs recomp_algorithm again" EINVAL \
+	"$Z/policy" "recompress_watermark=10"
 
 # --- Aging ------------------------------------------------------------------
 
@@ -223,7 +280,66 @@ check_eq "policy_stat counts what bd_stat wrote" "$(bd 3)" "$(pstat 2)"
 check_cmp "and the pool shrank" "$(< "$Z/mem_used_total")" -lt "$used"
 check_eq "the device's data is intact" yes "$(intact)"
 echo 1 > "$Z/reset"
-check_eq "reset zeroes policy_stat" "0 0 0" "$(fields "$Z/policy_stat" 1 2 3)"
+check_eq "reset zeroes policy_stat" "0 0 0 0 0" \
+	"$(fields "$Z/policy_stat" 1 2 3 4 5)"
+
+# --- Background recompression ----------------------------------------------
+
+# 256 pages of hex (huge for lzo) and 768 of text, all recompressible by
+# zstd; a mem_limit of 64 MiB makes the watermarks easy to place.
+rc_start=$SECONDS
+setup_rc 16
+put_pages 0 "$(hex_pages 256)"
+put_pages 256 "$(text_pages 768)"
+echo 64M > "$Z/mem_limit"
+rc_used=$(< "$Z/mem_used_total")
+diag "pool before recompression: $rc_used bytes, mm_stat $(< "$Z/mm_stat")"
+check_errno "recompress_watermark=50 (32 MiB of 64) with age=1" OK \
+	"$Z/policy" "age=1 recompress_watermark=50"
+aged_rc()
+{
+	[ "$(pstat 1)" -ge 1024 ]
+}
+wait_until $DEADLINE aged_rc
+sleep 2
+check_eq "under the watermark nothing is recompressed, idle slots or not" \
+	"0 0" "$(pstat 4) $(pstat 5)"
+check_errno "a watermark under the pool's size: 1% of 64 MiB" OK \
+	"$Z/policy" "recompress_watermark=1"
+rc_done()
+{
+	[ "$(pstat 4)" -ge 960 ] &&
+		[ "$(< "$Z/mem_used_total")" -lt "$rc_used" ]
+}
+check_run "within ${DEADLINE}s idle and huge pages are recompressed, the pool shrinks" \
+	wait_until $DEADLINE rc_done
+diag "policy_stat $(< "$Z/policy_stat"), mm_stat $(< "$Z/mm_stat")"
+check_eq "every huge page went (huge_pages)" 0 "$(mm zram0 8)"
+check_cmp "policy_stat counts pool pages freed" "$(pstat 5)" -gt 0
+check_eq "the device's data is intact" yes "$(intact)"
+
+# The shrinker: with a watermark the pool never reaches, drop_caches'
+# call of every shrinker is what asks for recompression.
+setup_rc 8
+put_pages 0 "$(hex_pages 128)"
+check_errno "recompress_watermark=100 with age=1" OK "$Z/policy" \
+	"age=1 recompress_watermark=100"
+aged_shrink()
+{
+	[ "$(pstat 1)" -ge 128 ]
+}
+wait_until $DEADLINE aged_shrink
+sleep 2
+check_eq "nothing is recompressed under the watermark" 0 "$(pstat 4)"
+echo 2 > /proc/sys/vm/drop_caches
+shrunk_all()
+{
+	[ "$(pstat 4)" -ge 128 ]
+}
+check_run "within ${DEADLINE}s of drop_caches the shrinker has the huge pages recompressed" \
+	wait_until $DEADLINE shrunk_all
+check_eq "and the data is intact" yes "$(intact)"
+diag "recompression tests: $((SECONDS - rc_start)) s"
 
 # --- mem_limit=writeback: swap that does not fit under mem_limit ------------
 
@@ -272,25 +388,29 @@ rmdir $CG
 
 # --- Reset, hot_remove and rmmod with the worker busy -----------------------
 
-# busy DEV_DIR: a device with 8 MiB of idle pages, the worker writing back.
+# busy DEV_DIR: a device with 8 MiB of huge pages, the worker recompressing
+# them and writing back.
 busy()
 {
-	echo "$LOOP" > "$1/backing_dev" && echo 32M > "$1/disksize" &&
-		dd if="$(make_random 8)" of=/dev/"${1##*/}" bs=1M oflag=direct \
+	echo "$LOOP" > "$1/backing_dev" && echo lzo > "$1/comp_algorithm" &&
+		echo "algo=zstd" > "$1/recomp_algorithm" &&
+		echo 32M > "$1/disksize" &&
+		dd if="$BUSY_DATA" of=/dev/"${1##*/}" bs=1M oflag=direct \
 			status=none &&
-		echo "age=1 writeback_watermark=1" > "$1/policy" &&
-		echo 8M > "$1/mem_limit"
+		echo 8M > "$1/mem_limit" &&
+		echo "age=1 recompress_watermark=1 writeback_watermark=2" > "$1/policy"
 }
 started()
 {
-	[ "$(field "$1/policy_stat" 1)" -gt 0 ]
+	[ "$(field "$1/policy_stat" 4)" -gt 0 ]
 }
+BUSY_DATA=$(hex_pages 2048)
 echo 1 > "$Z/reset"
 busy "$Z"
 wait_until $DEADLINE started "$Z"
 check_errno "reset while the worker runs" OK "$Z/reset" 1
-check_eq "leaves the policy off and policy_stat zero" "$OFF 0 0 0" \
-	"$(< "$Z/policy") $(fields "$Z/policy_stat" 1 2 3)"
+check_eq "leaves the policy off and policy_stat zero" "$OFF 0 0 0 0 0" \
+	"$(< "$Z/policy") $(fields "$Z/policy_stat" 1 2 3 4 5)"
 id=$(< "$CTL/hot_add")
 busy "$SYS/zram$id"
 wait_until $DEADLINE started "$SYS/zram$id"
