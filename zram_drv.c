@@ -199,6 +199,8 @@ static void zram_reset_device(struct zram *zram)
 	/* The worker takes init_lock: stop it first. */
 	zram_policy_stop(zram);
 	down_write(&zram->init_lock);
+	/* A bio's chained backing reads may still be in flight. */
+	zram_wb_wait_reads(zram);
 	/* The policy needs the backing device, which goes too. */
 	zram_policy_clear(zram);
 	/* A limit set before initialisation goes too, as in 6.1. */

@@ -140,7 +140,10 @@ struct zram_stats {
  * @next_block, where writeback looks for a free block next, is @mutex's.
  * @reuse_lock: backing reads hold it for reading, writeback for writing
  * while it writes a block, so a block freed under a read in flight gets no
- * new contents before that read is done.
+ * new contents before that read is done.  @reads_in_flight counts the
+ * reads chained to a bio (zram_wb_read_held()) that outlive their
+ * holding of @reuse_lock: whoever writes blocks waits for it to drain
+ * after taking @reuse_lock for writing, and so does reset.
  * @limit_enable and @limit (in 4 KiB units) are protected by @limit_lock.
  * @batch_size (most pages in flight) is read once per writeback; it and
  * @compressed (write objects as stored) change under init_lock held for
@@ -155,6 +158,7 @@ struct zram_wb {
 	unsigned long next_block;
 	struct mutex mutex;		/* one writeback at a time */
 	struct rw_semaphore reuse_lock;
+	atomic_t reads_in_flight;
 	spinlock_t limit_lock;		/* @limit_enable, @limit */
 	bool limit_enable;
 	u64 limit;
@@ -344,6 +348,9 @@ void zram_wb_detach(struct zram *zram);
 void zram_wb_free_block(struct zram *zram, unsigned long block);
 int zram_wb_read_page(struct zram *zram, struct page *page,
 		      unsigned long index);
+int zram_wb_read_held(struct zram *zram, struct bio *parent,
+		      struct page *page, unsigned long index);
+void zram_wb_wait_reads(struct zram *zram);
 int zram_wb_write_slot(struct zram *zram, unsigned long index);
 
 /* zram_recomp.c */

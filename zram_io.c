@@ -18,7 +18,9 @@
  *
  * Reads decompress under the slot lock, straight into the caller's page.
  * Lock order: slot lock, then stream, then the zsmalloc mapping.  Pages
- * written back to a backing device are read from it (zram_wb.c).
+ * written back to a backing device are read from it (zram_wb.c); a read
+ * bio's whole raw pages are read by bios chained to it, so the bio may
+ * complete after zram_submit_bio() returns.
  *
  * A device page whose data comes in pieces (bio segments are not page
  * aligned in memory, although every bio covers whole logical blocks) goes
@@ -389,6 +391,26 @@ static int zram_read_page(struct zram *zram, struct page *page,
 }
 
 /*
+ * zram_read_page() for a read bio, which holds wb.reuse_lock for reading
+ * if there is a backing device.  A whole page written back raw is read by
+ * a bio chained to @bio, not waited for; pass NULL to have it read now.
+ */
+static int zram_bio_read_slot(struct zram *zram, struct bio *bio,
+			      struct page *page, unsigned long index)
+{
+	int ret;
+
+	zram_slot_lock(zram, index);
+	if (zram_slot_test(zram, index, ZRAM_WB)) {
+		zram_slot_unlock(zram, index);
+		return zram_wb_read_held(zram, bio, page, index);
+	}
+	ret = zram_read_locked(zram, page, index);
+	zram_slot_unlock(zram, index);
+	return ret;
+}
+
+/*
  * The part of the device page at @iter that the bio covers: returns its
  * length and sets *@offset to where it starts in the page.
  */
@@ -470,7 +492,7 @@ static int zram_bio_read_page(struct zram *zram, struct bio *bio,
 
 	if (len == PAGE_SIZE && bv.bv_len == PAGE_SIZE) {
 		bio_advance_iter_single(bio, iter, PAGE_SIZE);
-		ret = zram_read_page(zram, bv.bv_page, index);
+		ret = zram_bio_read_slot(zram, bio, bv.bv_page, index);
 		flush_dcache_page(bv.bv_page);
 		return ret;
 	}
@@ -478,7 +500,7 @@ static int zram_bio_read_page(struct zram *zram, struct bio *bio,
 	bounce = alloc_page(GFP_NOIO | __GFP_NOWARN);
 	if (!bounce)
 		return -ENOMEM;
-	ret = zram_read_page(zram, bounce, index);
+	ret = zram_bio_read_slot(zram, NULL, bounce, index);
 	if (!ret)
 		zram_copy_to_bio(bio, iter, bounce, offset, len);
 	__free_page(bounce);
@@ -488,9 +510,15 @@ static int zram_bio_read_page(struct zram *zram, struct bio *bio,
 static int zram_bio_rw(struct zram *zram, struct bio *bio)
 {
 	bool write = op_is_write(bio_op(bio));
+	struct rw_semaphore *reuse_lock = NULL;
 	struct bvec_iter iter = bio->bi_iter;
-	int ret;
+	int ret = 0;
 
+	/* Held from the first page to the last: see zram_wb_read_held(). */
+	if (!write && zram->wb.bdev) {
+		reuse_lock = &zram->wb.reuse_lock;
+		down_read(reuse_lock);
+	}
 	while (iter.bi_size) {
 		if (write) {
 			atomic64_inc(&zram->stats.num_writes);
@@ -502,10 +530,12 @@ static int zram_bio_rw(struct zram *zram, struct bio *bio)
 		if (ret) {
 			atomic64_inc(write ? &zram->stats.failed_writes :
 					     &zram->stats.failed_reads);
-			return ret;
+			break;
 		}
 	}
-	return 0;
+	if (reuse_lock)
+		up_read(reuse_lock);
+	return ret;
 }
 
 /*

@@ -28,6 +28,8 @@
  * Reads therefore hold wb.reuse_lock for reading around the lookup and the
  * read, and writeback holds it for writing while it writes a block: a
  * read sees the slot's old contents or its new ones, never someone else's.
+ * A read chained to a bio outlives its holding of the lock; see
+ * zram_wb_read_held() for how it is kept safe all the same.
  *
  * Writeback claims up to writeback_batch_size slots, submits their bios
  * together and waits for all of them before committing each, so that the
@@ -36,11 +38,15 @@
  * writes past them.  A written-back slot keeps the size of what was
  * written: less than a page is a compressed object, decompressed on read.
  *
- * Reads are synchronous, one page at a time.  Inside zram's own
- * ->submit_bio the block layer holds back the bios we submit until we
- * return, so I/O from there (a read, or a write the policy redirects to
- * the backing device, zram_wb_store_page()) is handed to a worker and
- * waited for.
+ * Inside zram's own ->submit_bio the block layer holds back the bios we
+ * submit until we return.  A whole page stored raw that a bio reads is
+ * therefore read by a bio of its own chained to that bio and not waited
+ * for: all the backing reads of a bio go out together once we return.
+ * Other backing I/O from there (a compressed object, which must be
+ * decompressed after the read; part of a page; a write the policy
+ * redirects to the backing device, zram_wb_store_page()) is handed to a
+ * worker and waited for.  Outside ->submit_bio (rw_page, writeback) it is
+ * done and waited for directly.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -60,6 +66,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
 #include "zram_drv.h"
@@ -74,6 +81,7 @@ void zram_wb_init(struct zram *zram)
 {
 	mutex_init(&zram->wb.mutex);
 	init_rwsem(&zram->wb.reuse_lock);
+	atomic_set(&zram->wb.reads_in_flight, 0);
 	spin_lock_init(&zram->wb.limit_lock);
 	zram->wb.batch_size = ZRAM_WB_DEFAULT_BATCH;
 }
@@ -322,38 +330,151 @@ static int zram_bd_read_compressed(struct zram *zram, unsigned long block,
 	return ret;
 }
 
+/* --- Reading written-back slots --------------------------------------- */
+
+/* Where a written-back slot's data is, as read under the slot lock. */
+struct zram_wb_loc {
+	unsigned long block;
+	unsigned int size;
+	struct zcomp *comp;
+};
+
+/*
+ * Looks slot @index up for a read.  True, with @loc filled, if it is
+ * written back; else it was rewritten or freed since the caller looked and
+ * is read from RAM into @page, with *@ret the result.
+ */
+static bool zram_wb_lookup(struct zram *zram, unsigned long index,
+			   struct page *page, struct zram_wb_loc *loc,
+			   int *ret)
+{
+	bool written_back;
+
+	zram_slot_lock(zram, index);
+	written_back = zram_slot_test(zram, index, ZRAM_WB);
+	if (written_back) {
+		loc->block = zram_slot_at(zram, index)->handle;
+		loc->size = zram_slot_size(zram, index);
+		loc->comp = zram_slot_comp(zram, index);
+		zram_slot_accessed(zram, index);
+	} else {
+		*ret = zram_read_locked(zram, page, index);
+	}
+	zram_slot_unlock(zram, index);
+	return written_back;
+}
+
+/* Waits for the chained reads in flight.  Nobody may start new ones. */
+void zram_wb_wait_reads(struct zram *zram)
+{
+	wait_var_event(&zram->wb.reads_in_flight,
+		       !atomic_read(&zram->wb.reads_in_flight));
+}
+
+static void zram_wb_chained_read_end(struct bio *child)
+{
+	struct bio *parent = child->bi_private;
+	struct zram *zram = parent->bi_bdev->bd_disk->private_data;
+
+	if (child->bi_status) {
+		atomic64_inc(&zram->stats.failed_reads);
+		pr_err_ratelimited("%s: cannot read a page from the backing device: %d\n",
+				   zram->disk->disk_name,
+				   blk_status_to_errno(child->bi_status));
+		/* As bio_chain() does: an error of a child fails the parent. */
+		if (!parent->bi_status)
+			parent->bi_status = child->bi_status;
+	}
+	bio_put(child);
+	bio_endio(parent);
+	/*
+	 * Last, since reset waits for it: zram is still there until the
+	 * count drops.  wake_up_var() only hashes the address.
+	 */
+	if (atomic_dec_and_test(&zram->wb.reads_in_flight))
+		wake_up_var(&zram->wb.reads_in_flight);
+}
+
+/*
+ * Reads @block into @page with a bio chained to @parent, which then
+ * completes only after it, failed if it fails.  Not waited for.  False if
+ * no bio could be had without waiting: the ones this ->submit_bio already
+ * took from the same pool are not sent before it returns.
+ */
+static bool zram_wb_read_chained(struct zram *zram, struct bio *parent,
+				 struct page *page, unsigned long block)
+{
+	struct bio *child;
+
+	child = bio_alloc(zram->wb.bdev, 1, REQ_OP_READ,
+			  GFP_NOWAIT | __GFP_NOWARN);
+	if (!child)
+		return false;
+	child->bi_iter.bi_sector = (sector_t)block << SECTORS_PER_PAGE_SHIFT;
+	__bio_add_page(child, page, PAGE_SIZE, 0);
+	child->bi_end_io = zram_wb_chained_read_end;
+	child->bi_private = parent;
+	bio_inc_remaining(parent);
+	atomic_inc(&zram->wb.reads_in_flight);
+	submit_bio(child);
+	return true;
+}
+
+/*
+ * Reads the written-back slot @index into @page; the caller holds
+ * wb.reuse_lock for reading.  With @parent, a bio being handled in
+ * ->submit_bio whose page @page is, a page stored raw is read by a bio
+ * chained to @parent and is not there yet when this returns; everything
+ * else is read before returning.  May sleep.
+ *
+ * Why a chained read cannot return another slot's data.  The block was
+ * looked up under the slot lock, so it was the slot's then.  After the
+ * slot lock is dropped the slot may be overwritten or discarded, which
+ * frees the block, and writeback may then give the block to a different
+ * slot and write that slot's data into it.  Blocks are written only with
+ * wb.reuse_lock held for writing, and only after the chained reads in
+ * flight (wb.reads_in_flight, counted before the lock is dropped) have
+ * drained: so the read sees the block as it was when looked up.  The
+ * read bio holds wb.reuse_lock for reading from its first page to its
+ * last, not page by page: our chained reads are only sent once
+ * ->submit_bio returns, so taking the lock again behind a writer that
+ * waits for them would deadlock.  Earlier bios' reads are already sent
+ * (the block layer sends lower devices' bios before the next one of
+ * ours), so a bio that waits for the lock at its start holds up nobody.
+ * A read racing with a write of the same slot returns the old or the new
+ * data, as on any block device.
+ */
+int zram_wb_read_held(struct zram *zram, struct bio *parent,
+		      struct page *page, unsigned long index)
+{
+	struct zram_wb_loc loc;
+	int ret = 0;
+
+	if (!zram_wb_lookup(zram, index, page, &loc, &ret))
+		return ret;
+
+	atomic64_inc(&zram->stats.bd_reads);
+	if (loc.size < PAGE_SIZE)
+		ret = zram_bd_read_compressed(zram, loc.block, loc.size,
+					      loc.comp, page);
+	else if (parent && zram_wb_read_chained(zram, parent, page, loc.block))
+		return 0;
+	else
+		ret = zram_bd_read(zram, loc.block, page, PAGE_SIZE);
+	if (ret)
+		pr_err_ratelimited("%s: cannot read page %lu from the backing device: %d\n",
+				   zram->disk->disk_name, index, ret);
+	return ret;
+}
+
 /* zram_read_page() found the slot written back; reads it.  May sleep. */
 int zram_wb_read_page(struct zram *zram, struct page *page,
 		      unsigned long index)
 {
-	unsigned long block;
-	struct zcomp *comp;
-	unsigned int size;
 	int ret;
 
 	down_read(&zram->wb.reuse_lock);
-	zram_slot_lock(zram, index);
-	if (!zram_slot_test(zram, index, ZRAM_WB)) {
-		/* Rewritten or freed since the caller looked: it is in RAM. */
-		ret = zram_read_locked(zram, page, index);
-		zram_slot_unlock(zram, index);
-		goto unlock;
-	}
-	block = zram_slot_at(zram, index)->handle;
-	size = zram_slot_size(zram, index);
-	comp = zram_slot_comp(zram, index);
-	zram_slot_accessed(zram, index);
-	zram_slot_unlock(zram, index);
-
-	atomic64_inc(&zram->stats.bd_reads);
-	if (size < PAGE_SIZE)
-		ret = zram_bd_read_compressed(zram, block, size, comp, page);
-	else
-		ret = zram_bd_read(zram, block, page, PAGE_SIZE);
-	if (ret)
-		pr_err_ratelimited("%s: cannot read page %lu from the backing device: %d\n",
-				   zram->disk->disk_name, index, ret);
-unlock:
+	ret = zram_wb_read_held(zram, NULL, page, index);
 	up_read(&zram->wb.reuse_lock);
 	return ret;
 }
@@ -571,6 +692,7 @@ static int zram_wb_flush(struct zram_wb_batch *batch)
 
 	/* No backing read may see a block before it holds its new data. */
 	down_write(&zram->wb.reuse_lock);
+	zram_wb_wait_reads(zram);
 	blk_start_plug(&plug);
 	for (i = 0; i < batch->nr; i++)
 		zram_wb_submit(&batch->ios[i]);
@@ -755,6 +877,7 @@ int zram_wb_store_page(struct zram *zram, struct page *page,
 	}
 
 	down_write(&zram->wb.reuse_lock);
+	zram_wb_wait_reads(zram);
 	ret = zram_bd_rw_anywhere(zram, REQ_OP_WRITE | REQ_SYNC, block, page,
 				  PAGE_SIZE);
 	up_write(&zram->wb.reuse_lock);

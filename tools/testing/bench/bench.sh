@@ -39,8 +39,10 @@
 #
 # Settings come from /opt/zram/data/bench.conf, written by run-bench:
 # BENCH_REPS, BENCH_RUNTIME (seconds per timed fio run), BENCH_ALGS,
-# BENCH_SWAP_MIB, BENCH_CGROUP_MIB and BENCH_AA (1: measure the kernel's
-# zram as "ours" too, an A/A control that shows the noise).
+# BENCH_SWAP_MIB, BENCH_CGROUP_MIB, BENCH_AA (1: measure the kernel's
+# zram as "ours" too, an A/A control that shows the noise) and
+# BENCH_PHASES (only these phases, for every algorithm, and nothing after
+# them: no allocator microbenchmark, writeback or fragmentation run).
 
 # Word splitting of option lists and module lists is intended throughout.
 # shellcheck disable=SC2086,SC2046,SC1091
@@ -61,6 +63,7 @@ SWAP_MIB=${BENCH_SWAP_MIB:-320}
 CGROUP_MIB=${BENCH_CGROUP_MIB:-96}
 # A/A control: "ours" is the kernel's zram too, to show the noise floor.
 AA=${BENCH_AA:-0}
+ONLY_PHASES=${BENCH_PHASES:-}
 DEV_MIB=512
 MODULES=/lib/modules/$(uname -r)
 KERNEL_ZRAM=$MODULES/kernel/drivers/block/zram/zram.ko
@@ -473,6 +476,7 @@ while [ $REP -le "$REPS" ]; do
 			set -- $(echo $systems | sed 's/ *brd//')
 			phases=corpus
 		fi
+		[ -n "$ONLY_PHASES" ] && phases=$ONLY_PHASES
 		order=$(rotate $(((REP - 1) % $#)) "$@")
 		for phase in $phases; do
 			for sys in $order; do
@@ -481,11 +485,12 @@ while [ $REP -le "$REPS" ]; do
 			done
 		done
 	done
-	zsbench_round
+	[ -z "$ONLY_PHASES" ] && zsbench_round
 	REP=$((REP + 1))
 done
 
 rmdir $CGROUP
+[ -n "$ONLY_PHASES" ] && exit 0
 # Writeback to a backing device, ours against the kernel's.
 BENCH_NESTED=1 /opt/zram/bench/writeback.sh && ktap ok "writeback benchmark" ||
 	ktap "not ok" "writeback benchmark"

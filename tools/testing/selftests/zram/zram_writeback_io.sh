@@ -4,6 +4,7 @@
 # How writeback does its I/O: writeback_batch_size (Linux 6.19) puts many
 # bios in flight at once, which the block layer shows as merged writes on
 # the backing loop device, and keeps writeback_limit exact across batches;
+# a multi-page read sends all its backing reads at once;
 # writeback_compressed (Linux 7.0; also named compressed_writeback) writes
 # objects as stored, fewer sectors than whole pages, and reads decompress
 # them; and a device-mapper backing device switched to the error target
@@ -31,8 +32,8 @@ bd()
 	field "$Z/bd_stat" "$1"
 }
 
-# lstat N: a field of the loop device's stat: 5 writes, 6 write merges,
-# 7 sectors written.
+# lstat N: a field of the loop device's stat: 1 reads, 5 writes, 6 write
+# merges, 7 sectors written.
 lstat()
 {
 	field "/sys/block/${LOOP#/dev/}/stat" "$1"
@@ -80,7 +81,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 26
+ktap_plan 28
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -145,6 +146,26 @@ check_eq "batch size 7, writeback_limit 20: EIO after exactly 20 pages" \
 echo 0 > "$Z/writeback_limit_enable"
 check_eq "the other 108 go; contents intact" "OK 320 yes" \
 	"$(wb page_indexes=192-319) $(bd 3) $(intact)"
+
+# --- Reads chained to the bio ------------------------------------------------
+#
+# The whole raw pages a read bio finds written back are read by bios
+# chained to it and sent together once zram returns, so consecutive blocks
+# merge into few requests on the loop device; reading them one at a time,
+# waiting for each, makes a request per page.  A read over 1 MiB goes out
+# as bios under one plug.  Page 100 is rewritten first: in RAM, among
+# written-back ones.
+
+put 100 1 "$WORK/random"
+reads=$(lstat 1) bdr=$(bd 2)
+dd if=$DEV of="$WORK/big" bs=1280K count=1 iflag=direct status=none
+got=no
+dd if="$IMG" bs=1280K count=1 status=none | cmp -s - "$WORK/big" && got=yes
+check_eq "one 1280 KiB O_DIRECT read of 319 written-back pages and 1 in RAM: intact, 319 backing reads" \
+	"yes 319" "$got $(($(bd 2) - bdr))"
+diag "319 written-back pages in one read: $(($(lstat 1) - reads)) read requests"
+check_cmp "their backing reads went out together: under 160 read requests" \
+	$(($(lstat 1) - reads)) -lt 160
 echo 1 > "$Z/reset"
 
 # --- Compressed writeback -------------------------------------------------------
