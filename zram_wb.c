@@ -454,11 +454,12 @@ int zram_wb_read_held(struct zram *zram, struct bio *parent,
 		return ret;
 
 	atomic64_inc(&zram->stats.bd_reads);
+	if (loc.size == PAGE_SIZE && parent &&
+	    zram_wb_read_chained(zram, parent, page, loc.block))
+		return 0;
 	if (loc.size < PAGE_SIZE)
 		ret = zram_bd_read_compressed(zram, loc.block, loc.size,
 					      loc.comp, page);
-	else if (parent && zram_wb_read_chained(zram, parent, page, loc.block))
-		return 0;
 	else
 		ret = zram_bd_read(zram, loc.block, page, PAGE_SIZE);
 	if (ret)
@@ -537,12 +538,14 @@ struct zram_wb_io {
  * A writeback's pages: up to @max in flight at once in @ios, the first
  * @nr of them filled.  @pending counts bios not yet completed, plus one
  * while the batch is being submitted; the last one to go completes @done.
+ * @written counts the pages the batch's flushes wrote.
  */
 struct zram_wb_batch {
 	struct zram *zram;
 	struct zram_wb_io *ios;
 	unsigned int max;
 	unsigned int nr;
+	unsigned long written;
 	atomic_t pending;
 	struct completion done;
 };
@@ -714,6 +717,7 @@ static int zram_wb_flush(struct zram_wb_batch *batch)
 			continue;
 		}
 		atomic64_inc(&zram->stats.bd_writes);
+		batch->written++;
 		zram_wb_commit(zram, io);
 	}
 	batch->nr = 0;
@@ -769,6 +773,7 @@ static int zram_wb_batch_alloc(struct zram *zram, struct zram_wb_batch *batch,
 
 	batch->zram = zram;
 	batch->nr = 0;
+	batch->written = 0;
 	init_completion(&batch->done);
 	batch->ios = kvcalloc(want, sizeof(*batch->ios),
 			      GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
@@ -804,7 +809,7 @@ static unsigned long zram_wb_req_pages(const struct zram_wb_range *ranges,
 }
 
 /* Stops at the first error.  init_lock held for reading. */
-int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
+int zram_writeback(struct zram *zram, struct zram_wb_req *req)
 {
 	struct zram_wb_range all = { 0, zram->nr_pages - 1 };
 	const struct zram_wb_range *ranges = req->nr_ranges ? req->ranges : &all;
@@ -832,6 +837,7 @@ int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 	/* What was added before an error is still written. */
 	err = zram_wb_flush(&batch);
 	mutex_unlock(&zram->wb.mutex);
+	req->written = batch.written;
 	zram_wb_batch_free(&batch);
 	return ret ? ret : err;
 }
