@@ -329,7 +329,7 @@ int zram_read_locked(struct zram *zram, struct page *page,
 /*
  * What a writeback selects: slots having every flag of @flags, in the
  * @nr_ranges inclusive index ranges of @ranges, or in the whole device if
- * there are none.
+ * there are none.  zram_writeback() sets @written to the pages it wrote.
  */
 struct zram_wb_req {
 	unsigned long flags;
@@ -337,10 +337,11 @@ struct zram_wb_req {
 	struct zram_wb_range {
 		unsigned long first, last;
 	} *ranges;
+	unsigned long written;
 };
 
 extern const struct attribute_group zram_wb_attr_group;
-int zram_writeback(struct zram *zram, const struct zram_wb_req *req);
+int zram_writeback(struct zram *zram, struct zram_wb_req *req);
 int zram_wb_store_page(struct zram *zram, struct page *page,
 		       unsigned long index);
 void zram_wb_init(struct zram *zram);

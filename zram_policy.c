@@ -146,10 +146,9 @@ static bool zram_policy_writeback(struct zram *zram)
 	struct zram_policy *policy = &zram->policy;
 	struct zram_wb_range range;
 	struct zram_wb_req req = { .nr_ranges = 1, .ranges = &range };
-	u64 before = atomic64_read(&zram->stats.bd_writes);
 	bool lap_done, more = true;
+	unsigned long written = 0;
 	unsigned int i;
-	u64 written;
 	int ret = 0;
 
 	if (policy->wb_cursor >= zram->nr_pages)
@@ -160,9 +159,8 @@ static bool zram_policy_writeback(struct zram *zram)
 	for (i = 0; i < ARRAY_SIZE(zram_policy_wb_flags) && !ret; i++) {
 		req.flags = zram_policy_wb_flags[i];
 		ret = zram_writeback(zram, &req);
+		written += req.written;
 	}
-	/* Counts manual writebacks that ran meanwhile too: rare, harmless. */
-	written = atomic64_read(&zram->stats.bd_writes) - before;
 	atomic64_add(written, &policy->written_back);
 	policy->lap_written += written;
 

@@ -377,13 +377,17 @@ swap_hog()
 swap_hog 15
 check_cmp "policy off: writes over mem_limit fail (failed_writes)" \
 	"$(io zram0 2)" -gt 0
-swap_hog 300 "mem_limit=writeback"
+# Background writeback runs too: what it wrote and what was redirected
+# meanwhile are counted apart.
+swap_hog 300 "age=2 writeback_watermark=50 mem_limit=writeback"
 check_eq "mem_limit=writeback: memhog finishes, every page verified" yes "$HOG_OK"
 check_eq "and no write failed" 0 "$(io zram0 2)"
 check_cmp "writes went to the backing device (policy_stat redirected)" \
 	"$(pstat 3)" -gt 0
 check_cmp "mem_used_total stayed at or under mem_limit" \
 	"$MAX_USED" -le $((ZLIMIT_MIB << 20))
+check_eq "policy_stat written back + redirected = bd_stat writes" \
+	"$(bd 3)" "$(($(pstat 2) + $(pstat 3)))"
 rmdir $CG
 
 # --- Reset, hot_remove and rmmod with the worker busy -----------------------
