@@ -37,6 +37,8 @@ if [ -z "${BASH_VERSION:-}" ]; then
 fi
 
 # shellcheck disable=SC1091
+. "$(dirname "$0")/scenario_lib.sh"
+# shellcheck disable=SC1091
 [ -r /opt/zram/data/bench.conf ] && . /opt/zram/data/bench.conf
 REPS=${BENCH_REPS:-3}
 COLD_MIB=64
@@ -178,8 +180,7 @@ median()
 		for (i = 4; i <= NF; i++)
 			if (index($i, key "=") == 1)
 				print substr($i, length(key) + 2)
-	}' "$RESULTS" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+	}' "$RESULTS" | median_of
 }
 
 mkdir -p "$WORK" && rm -f "$RESULTS"
@@ -193,16 +194,8 @@ echo "polbench: setup cold_mib=$COLD_MIB hot_mib=$HOT_MIB rounds=$ROUNDS" \
 systems="policy daemon"
 [ -r "$KERNEL_ZRAM" ] && systems="policy kernel daemon"
 status=0
-rep=1
-while [ "$rep" -le "$REPS" ]; do
-	# The order rotates: each system goes first in turn.
-	read -ra sys_list <<< "$systems"
-	for i in "${!sys_list[@]}"; do
-		sys=${sys_list[(i + rep - 1) % ${#sys_list[@]}]}
-		turn $rep "$sys" || status=1
-	done
-	rep=$((rep + 1))
-done
+# shellcheck disable=SC2086
+rotate_turns "$REPS" $systems || status=1
 
 for s in $systems; do
 	line="polbench: summary sys=$s"

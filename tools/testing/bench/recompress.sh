@@ -35,6 +35,8 @@ fi
 
 DATA_DIR=/opt/zram/data
 # shellcheck disable=SC1091
+. "$(dirname "$0")/scenario_lib.sh"
+# shellcheck disable=SC1091
 [ -r "$DATA_DIR/bench.conf" ] && . "$DATA_DIR/bench.conf"
 REPS=${BENCH_RECOMP_REPS:-1}
 MIB=${BENCH_RECOMP_MIB:-64}
@@ -172,13 +174,7 @@ turn()
 median()
 {
 	sed -n "s/.* sys=$1 scen=$2 .*$3=\([0-9]*\).*/\1/p" "$RESULTS" |
-		sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
-
-ratio()	# ratio A B [DIGITS]
-{
-	awk -v a="$1" -v b="$2" -v d="${3:-2}" \
-		'BEGIN { if (a != "" && b > 0) printf "%." d "f", a / b; else print "n/a" }'
+		median_of
 }
 
 summary()	# summary SCEN

@@ -21,6 +21,8 @@ if [ -z "${BASH_VERSION:-}" ]; then
 fi
 
 # shellcheck disable=SC1091
+. "$(dirname "$0")/scenario_lib.sh"
+# shellcheck disable=SC1091
 DATA_DIR=/opt/zram/data
 [ -r "$DATA_DIR/bench.conf" ] && . "$DATA_DIR/bench.conf"
 REPS=${BENCH_REPS:-3}
@@ -101,13 +103,7 @@ turn()
 # median SYS FIELD: the median over repetitions.
 median()
 {
-	sed -n "s/.* sys=$1 .*$2=\([0-9.]*\).*/\1/p" "$RESULTS" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
-
-ratio()
-{
-	awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "n/a" }'
+	sed -n "s/.* sys=$1 .*$2=\([0-9.]*\).*/\1/p" "$RESULTS" | median_of
 }
 
 mkdir -p "$WORK" && rm -f "$RESULTS"
@@ -120,16 +116,8 @@ if [ -r "$KERNEL_ZRAM" ] && modinfo "$KERNEL_ZRAM" > /dev/null 2>&1; then
 	systems="$systems kernel"
 fi
 status=0
-rep=1
-while [ $rep -le "$REPS" ]; do
-	# The order rotates: each system goes first in turn.
-	read -ra sys_list <<< "$systems"
-	for i in "${!sys_list[@]}"; do
-		sys=${sys_list[(i + rep - 1) % ${#sys_list[@]}]}
-		turn $rep "$sys" || status=1
-	done
-	rep=$((rep + 1))
-done
+# shellcheck disable=SC2086
+rotate_turns "$REPS" $systems || status=1
 
 for s in $systems; do
 	eval "wb_$s=\$(median $s wb_mibps) rd_$s=\$(median $s read_us) sec_$s=\$(median $s sectors)"
