@@ -142,7 +142,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 60
+ktap_plan 61
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
