@@ -206,9 +206,4 @@ for s in $systems; do
 done
 losetup -d "$LOOP"
 rm -rf "$WORK"
-# On its own, the run needs a verdict of its own; bench.sh gives one.
-if [ -z "${BENCH_NESTED:-}" ]; then
-	[ $status -eq 0 ] && echo "ok 1 - policy benchmark" ||
-		echo "not ok 1 - policy benchmark"
-fi
-exit $status
+scenario_exit "policy benchmark" $status

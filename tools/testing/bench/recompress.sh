@@ -222,9 +222,4 @@ for scen in lzo-rle lzo-rle+zstd ${SCENARIOS#lzo-rle }; do
 	summary "$scen"
 done
 rm -f "$RESULTS"
-# On its own, the run needs a verdict of its own; bench.sh gives one.
-if [ -z "${BENCH_NESTED:-}" ]; then
-	[ $status -eq 0 ] && echo "ok 1 - recompression benchmark" ||
-		echo "not ok 1 - recompression benchmark"
-fi
-exit $status
+scenario_exit "recompression benchmark" $status

@@ -35,3 +35,13 @@ rotate_turns()
 	done
 	return $status
 }
+
+# scenario_exit NAME STATUS: ends the scenario with STATUS, with a KTAP
+# verdict of its own when run alone (bench.sh gives one when nested).
+scenario_exit()
+{
+	if [ -z "${BENCH_NESTED:-}" ]; then
+		[ "$2" -eq 0 ] && echo "ok 1 - $1" || echo "not ok 1 - $1"
+	fi
+	exit "$2"
+}

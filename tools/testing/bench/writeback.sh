@@ -135,9 +135,4 @@ echo "wbbench: summary ratios writeback throughput ours/kernel $(ratio "$wb_ours
 	"sectors written compressed/ours $(ratio "$sec_compressed" "$sec_ours")"
 losetup -d "$LOOP"
 rm -rf "$WORK"
-# On its own, the run needs a verdict of its own; bench.sh gives one.
-if [ -z "${BENCH_NESTED:-}" ]; then
-	[ $status -eq 0 ] && echo "ok 1 - writeback benchmark" ||
-		echo "not ok 1 - writeback benchmark"
-fi
-exit $status
+scenario_exit "writeback benchmark" $status
