@@ -27,6 +27,7 @@
 #   bench: rep=R sys=S alg=A data=D wl=W jobs=J read_kibs=N write_kibs=N
 #          kib=N (KiB moved in all)
 #   mem: rep=R sys=S alg=A data=D orig=B compr=B used=B same=P huge=P
+#        slab_kib=K (unreclaimable slab the data added)
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
 #   wbbench: ... (tools/testing/bench/writeback.sh, after the workloads)
@@ -77,7 +78,7 @@ WRITE_MEMLIKE="--buffer_compress_percentage=60 --buffer_compress_chunk=512 --ref
 
 test_num=0
 turn_failed=0
-REP='' SYS='' ALG='' DEV=''
+REP='' SYS='' ALG='' DEV='' SLAB_BEFORE=0
 
 ktap() {	# ktap ok|"not ok" DESCRIPTION
 	test_num=$((test_num + 1))
@@ -155,7 +156,15 @@ zram_setup() {
 	echo "${DEV_MIB}M" > /sys/block/zram0/disksize
 }
 
-load_system() {	# load_system SYS ALG; sets DEV
+# Unreclaimable slab in KiB.  What it grows by between setting up an empty
+# device and recording mm_stat is the allocator's metadata (handles, zspage
+# descriptors), held in slab rather than in the pool's pages; both systems
+# are measured the same way.
+slab_kib() {
+	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
+}
+
+load_system() {	# load_system SYS ALG; sets DEV and SLAB_BEFORE
 	case "$1" in
 	ours)
 		if [ "$AA" = 1 ]; then
@@ -172,7 +181,8 @@ load_system() {	# load_system SYS ALG; sets DEV
 		DEV=/dev/ram0
 		return 0 ;;
 	esac
-	zram_setup "$2"
+	zram_setup "$2" || return 1
+	SLAB_BEFORE=$(slab_kib)
 }
 
 unload_system() {
@@ -226,7 +236,7 @@ record_mem() {	# record_mem DATA
 	[ "$SYS" = brd ] && return 0
 	set -- "$1" $(cat /sys/block/zram0/mm_stat)
 	echo "mem: rep=$REP sys=$SYS alg=$ALG data=$1 orig=$2 compr=$3" \
-	     "used=$4 same=$7 huge=$9"
+	     "used=$4 same=$7 huge=$9 slab_kib=$(($(slab_kib) - SLAB_BEFORE))"
 }
 
 # The corpus, written with one dd: the real-data sequential write.

@@ -131,7 +131,8 @@ class Results:
             v = parse_fields(rest)
             self.mem.setdefault((v["alg"], v["data"]), {}).setdefault(
                 v["sys"], []).append({k: int(v[k]) for k in (
-                    "orig", "compr", "used", "same", "huge")})
+                    "orig", "compr", "used", "same", "huge", "slab_kib")
+                    if k in v})
         elif kind == "swap":
             self.swap(parse_fields(rest))
         elif kind == "wbbench" and rest.startswith("summary "):
@@ -361,12 +362,15 @@ class Report:
         self.md.append("From `mm_stat` right after the data was written:"
                        " `compr` = compr_data_size, `used` = mem_used_total"
                        " (the pages the allocator holds); ratio ="
-                       " orig_data_size / mem_used_total.  Exact figures.\n")
+                       " orig_data_size / mem_used_total.  Exact figures."
+                       "  `slab`: the unreclaimable slab (KiB) the data"
+                       " added, the allocator's metadata (handles, zspage"
+                       " descriptors), not in mem_used_total.\n")
         self.md.append("| alg | data | orig | ours compr | kernel compr |"
                        " ours used | kernel used | ours/kernel used |"
                        " ratio ours | ratio kernel | same pages | huge pages"
-                       " ours/kernel |")
-        self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+                       " ours/kernel | slab KiB ours/kernel |")
+        self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
         keys = sorted(self.res.mem, key=lambda k: (
             self.algs.index(k[0]) if k[0] in self.algs else 9,
             DATA_ORDER.index(k[1]) if k[1] in DATA_ORDER else 9))
@@ -376,7 +380,8 @@ class Report:
 
     def memory_row(self, alg, data, per_sys):
         def med(sys, field):
-            return median(m[field] for m in per_sys.get(sys, []))
+            return median(m[field] for m in per_sys.get(sys, [])
+                          if field in m)
 
         def mib(v):
             return None if v is None else v / MIB
@@ -395,12 +400,19 @@ class Report:
             fmt(ratio["ours"], 2), fmt(ratio["kernel"], 2),
             fmt(med("ours", "same") or med("kernel", "same"), 0),
             "%s/%s" % (fmt(med("ours", "huge"), 0),
-                       fmt(med("kernel", "huge"), 0)))))
+                       fmt(med("kernel", "huge"), 0)),
+            "%s/%s" % (fmt(med("ours", "slab_kib"), 0),
+                       fmt(med("kernel", "slab_kib"), 0)))))
         for field in ("compr", "used"):
             o, k = med("ours", field), med("kernel", field)
             # brd's column: the data's own size, what brd would hold
             self.csv.append(["memory", alg, data, field, "", "exact", "bytes",
                              fmt(o, 0), fmt(k, 0), fmt(orig, 0),
+                             fmt(o / k if o and k else None, 4), "", "", ""])
+        o, k = med("ours", "slab_kib"), med("kernel", "slab_kib")
+        if o is not None or k is not None:
+            self.csv.append(["memory", alg, data, "slab", "", "meminfo",
+                             "KiB", fmt(o, 0), fmt(k, 0), "",
                              fmt(o / k if o and k else None, 4), "", "", ""])
         if used_ratio is not None and data != "zero":
             self.chart_mem.append((alg, DATA_TEXT.get(data, data), used_ratio))
