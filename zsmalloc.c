@@ -22,19 +22,19 @@
  * candidates we take the fewest pages whose fill is within
  * ZS_FILL_SLACK_PERCENT of the best fill: a bigger zspage packs a little
  * tighter, but every class keeps one partly used zspage, so big zspages cost
- * more in small pools and make compaction coarser.  4 points rather than 5
- * fills 0.3% fewer pages with zram's corpus at no cost in small pools (79
- * classes instead of 73); tighter slacks add classes, and with them partly
- * used zspages, and bigger zspages (16 or 32 pages) gain nothing more for
- * a 128 MiB corpus (Documentation/benchmarks.rst, "Memory density").  The
- * slack does not move the huge threshold: ZS_MAX_PAGES_PER_ZSPAGE sets it,
- * since above PAGE_SIZE * 8 / 9 bytes 8 pages hold no more objects than
- * one.  Adjacent sizes that end up with the same geometry share one struct
+ * more in small pools and make compaction coarser.  4 points fill 0.3%
+ * fewer pages than 5 with zram's benchmark corpus at no cost in small
+ * pools; tighter slacks add classes, and with them partly used zspages,
+ * and bigger zspages (16 or 32 pages) gain nothing more
+ * (Documentation/benchmarks.rst, "Memory density").  The slack does not
+ * move the huge threshold: ZS_MAX_PAGES_PER_ZSPAGE sets it, since above
+ * PAGE_SIZE * 8 / 9 bytes eight pages hold no more objects than one.
+ * Adjacent sizes that end up with the same geometry share one struct
  * size_class, whose slot size is the largest of them: there is no point in
- * keeping two classes that would lay out their zspages identically.  Sizes that get one object per
- * single-page zspage form the "huge" class; zsm_huge_class_size() tells the
- * caller where that begins, because storing such an object compressed saves
- * nothing.
+ * keeping two classes that would lay out their zspages identically.  Sizes
+ * that get one object per single-page zspage form the "huge" class;
+ * zsm_huge_class_size() tells the caller where that begins, because
+ * storing such an object compressed saves nothing.
  *
  * Zspages and slots
  * -----------------
