@@ -20,6 +20,12 @@
 # boot; only labels with a file build/bench-data/prof/perf-LABEL are
 # sampled.  Output: "prof:" lines.
 
+# The guest runs scripts with busybox sh; this one needs bash (arrays,
+# ${@:N}).
+if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null; then
+	exec bash "$0" "$@"
+fi
+
 DATA=/opt/zram/data
 CORPUS=$DATA/corpus.bin
 VARIANTS=$DATA/prof/variants
