@@ -3,7 +3,9 @@
  * LZO1X decompression for zram's lzo and lzo-rle pages, written from the
  * stream format described in the kernel's Documentation/staging/lzo.rst and
  * meant to need fewer instructions per page than lib/lzo's decompressor.
- * Not used by zram yet: tools/testing/lzo/ checks it against lib/lzo.
+ * zram's "lzo" pages are read through it unless CONFIG_ZRAM_LZO_DECODE is
+ * off.  lzo_decode_test.c checks it against lib/lzo in the kernel, under
+ * KASAN on the debug kernel, and tools/testing/lzo/ on the host.
  *
  * The format.  A stream is a list of instructions, each one byte of opcode
  * and a few bytes of operands, with literal bytes in between.  A match

@@ -2,8 +2,8 @@
 /*
  * Page compressors for zram.
  *
- * "lzo" calls lib/lzo directly (or, with CONFIG_ZRAM_LZO_DECODE, decompresses
- * with lzo_decode.c), and lz4, lz4hc, zstd and deflate call their
+ * "lzo" calls lib/lzo directly (and decompresses with lzo_decode.c, unless
+ * CONFIG_ZRAM_LZO_DECODE is off), and lz4, lz4hc, zstd and deflate call their
  * libraries (zcomp_lz4.c, zcomp_zstd.c, zcomp_deflate.c): that is what lets
  * them take a level and, where the library allows, a dictionary.  Any other
  * name is looked up in the crypto API, so a kernel's lzo-rle, 842 or any

@@ -44,33 +44,6 @@ disarm_fault_injection()
 	fault_attr probability 0 2>/dev/null
 }
 
-# The module's log lines from this run, without the prefix.
-module_log()
-{
-	dmesg | sed -n "/$1/,\$p" | sed -n 's/^\[[^]]*\] zsmalloc_test: //p'
-}
-
-# Re-report the module's KTAP results as ours; diagnostics pass through.
-report_module_results()
-{
-	local line name
-
-	while IFS= read -r line; do
-		case "$line" in
-		"# "*)
-			echo "$line" ;;
-		"ok "*"# SKIP"*)
-			name=${line#ok * - }
-			ktap_skip "zsmalloc_test: ${name%% # SKIP*}" \
-				"${line##*# SKIP}" ;;
-		"ok "*)
-			ktap_ok "zsmalloc_test: ${line#ok * - }" ;;
-		"not ok "*)
-			ktap_fail "zsmalloc_test: ${line#not ok * - }" ;;
-		esac
-	done
-}
-
 # sum_column FILE NAME: total of the column headed NAME in a classes file.
 sum_column()
 {
@@ -89,11 +62,11 @@ modprobe zsmalloc_test fault_inject=$fault
 load_rc=$?
 disarm_fault_injection
 
-log=$(module_log "$marker")
+log=$(module_log zsmalloc_test "$marker")
 planned=$(echo "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
 ktap_plan $((${planned:-0} + EXTRA_TESTS))
 check_eq "zsmalloc_test loads" 0 "$load_rc"
-report_module_results <<EOF
+report_module_results zsmalloc_test <<EOF
 $log
 EOF
 check_eq "zsmalloc_test ran every planned test" "${planned:-none}" \

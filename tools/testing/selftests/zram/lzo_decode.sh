@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# zram's own LZO1X decoder (lzo_decode.c).  Loads lzo_decode_test.ko, whose
+# init decodes lib/lzo's lzo and lzo-rle streams, good, cut, malformed and
+# mutated, in buffers of their exact sizes (KASAN watches them on the debug
+# kernel) and compares every verdict with lib/lzo's, and reports each of
+# its tests as a result of this script.  Then checks that zram reads its
+# "lzo" pages through that decoder, and that they read back as written.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+DEV=/dev/zram0
+TEXT=$TMPDIR/lzo_decode.text
+EXTRA_TESTS=5
+
+[ -d /sys/module/lzo_decode_test ] && rmmod lzo_decode_test
+marker="lzo_decode.sh: run $$ $(date +%s)"
+echo "$marker" > /dev/kmsg
+modprobe lzo_decode_test
+load_rc=$?
+log=$(module_log lzo_decode_test "$marker")
+planned=$(echo "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
+ktap_plan $((${planned:-0} + EXTRA_TESTS))
+check_eq "lzo_decode_test loads" 0 "$load_rc"
+report_module_results lzo_decode_test <<EOF
+$log
+EOF
+check_eq "lzo_decode_test ran every planned test" "${planned:-none}" \
+	"$(echo "$log" | grep -cE '^(not )?ok [0-9]+ ')"
+rmmod lzo_decode_test
+
+# The decoder is linked into zram only when it reads lzo pages with it.
+zram_load
+check_eq "zram decompresses lzo with lzo_decode" yes \
+	"$(zram_has_symbol lzo_decode && echo yes)"
+
+# 8 MiB of text, read back after the page cache is dropped, so that every
+# page comes from zram's lzo objects through lzo_decode().
+seq 1 2000000 | head -c $((8 << 20)) > "$TEXT"
+echo lzo > "$Z/comp_algorithm"
+echo 16M > "$Z/disksize"
+dd if="$TEXT" of=$DEV bs=1M oflag=direct status=none
+echo 3 > /proc/sys/vm/drop_caches
+check_eq "8 MiB of text written with lzo read back intact" same \
+	"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
+	   cmp -s - "$TEXT" && echo same)"
+check_eq "no failed reads" 0 "$(io zram0 1)"
+zram_unload
+rm -f "$TEXT"
+ktap_finish
