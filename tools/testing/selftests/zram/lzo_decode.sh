@@ -6,14 +6,15 @@
 # mutated, in buffers of their exact sizes (KASAN watches them on the debug
 # kernel) and compares every verdict with lib/lzo's, and reports each of
 # its tests as a result of this script.  Then checks that zram reads its
-# "lzo" pages through that decoder, and that they read back as written.
+# "lzo" and "lzo-rle" pages through that decoder, not the crypto API, and
+# that they read back as written.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
 Z=$SYS/zram0
 DEV=/dev/zram0
 TEXT=$TMPDIR/lzo_decode.text
-EXTRA_TESTS=5
+EXTRA_TESTS=8
 
 [ -d /sys/module/lzo_decode_test ] && rmmod lzo_decode_test
 marker="lzo_decode.sh: run $$ $(date +%s)"
@@ -36,17 +37,36 @@ zram_load
 check_eq "zram decompresses lzo with lzo_decode" yes \
 	"$(zram_has_symbol lzo_decode && echo yes)"
 
-# 8 MiB of text, read back after the page cache is dropped, so that every
-# page comes from zram's lzo objects through lzo_decode().
+# crypto_users ALG: how many users the crypto API counts for ALG.
+crypto_users()
+{
+	awk -v alg="$1" '/^name/ { name = $3 }
+		/^refcnt/ && name == alg { n += $3 } END { print n + 0 }' /proc/crypto
+}
+
+# text_round_trip ALG: 8 MiB of text written with ALG and read back after
+# the page cache is dropped, so that every page comes from zram's objects
+# through lzo_decode().
+text_round_trip()
+{
+	echo 1 > "$Z/reset"
+	echo "$1" > "$Z/comp_algorithm"
+	echo 16M > "$Z/disksize"
+	dd if="$TEXT" of=$DEV bs=1M oflag=direct status=none
+	echo 3 > /proc/sys/vm/drop_caches
+	check_eq "8 MiB of text written with $1 read back intact" same \
+		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
+		   cmp -s - "$TEXT" && echo same)"
+	check_eq "$1: no failed reads" 0 "$(io zram0 1)"
+}
+
 seq 1 2000000 | head -c $((8 << 20)) > "$TEXT"
-echo lzo > "$Z/comp_algorithm"
-echo 16M > "$Z/disksize"
-dd if="$TEXT" of=$DEV bs=1M oflag=direct status=none
-echo 3 > /proc/sys/vm/drop_caches
-check_eq "8 MiB of text written with lzo read back intact" same \
-	"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
-	   cmp -s - "$TEXT" && echo same)"
-check_eq "no failed reads" 0 "$(io zram0 1)"
+text_round_trip lzo
+# lzo-rle is read by the same decoder, not through the crypto API.
+users=$(crypto_users lzo-rle)
+text_round_trip lzo-rle
+check_eq "lzo-rle takes no crypto API transform" "$users" \
+	"$(crypto_users lzo-rle)"
 zram_unload
 rm -f "$TEXT"
 ktap_finish
