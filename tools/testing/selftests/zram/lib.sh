@@ -183,6 +183,30 @@ report_module_results()
 	done
 }
 
+# run_test_module MODULE EXTRA [PARAM=VALUE...]: load MODULE afresh, plan
+# its tests and EXTRA more of the caller's, and report its results, whether
+# it loaded, and whether it ran every test it planned.
+run_test_module()
+{
+	local module=$1 extra=$2 marker rc log planned
+
+	shift 2
+	[ -d "/sys/module/$module" ] && rmmod "$module"
+	marker="run_test_module $module $$ $(date +%s)"
+	echo "$marker" > /dev/kmsg
+	modprobe "$module" "$@"
+	rc=$?
+	log=$(module_log "$module" "$marker")
+	planned=$(echo "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
+	ktap_plan $((${planned:-0} + 2 + extra))
+	check_eq "$module loads" 0 "$rc"
+	report_module_results "$module" <<EOF
+$log
+EOF
+	check_eq "$module ran every planned test" "${planned:-none}" \
+		"$(echo "$log" | grep -cE '^(not )?ok [0-9]+ ')"
+}
+
 # --- zram -----------------------------------------------------------------
 
 # True when the zram module modprobe picks is ours (installed in updates/)

@@ -14,22 +14,9 @@ cd "$(dirname "$0")" && . ./lib.sh
 Z=$SYS/zram0
 DEV=/dev/zram0
 TEXT=$TMPDIR/lzo_decode.text
-EXTRA_TESTS=8
+EXTRA_TESTS=6
 
-[ -d /sys/module/lzo_decode_test ] && rmmod lzo_decode_test
-marker="lzo_decode.sh: run $$ $(date +%s)"
-echo "$marker" > /dev/kmsg
-modprobe lzo_decode_test
-load_rc=$?
-log=$(module_log lzo_decode_test "$marker")
-planned=$(echo "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
-ktap_plan $((${planned:-0} + EXTRA_TESTS))
-check_eq "lzo_decode_test loads" 0 "$load_rc"
-report_module_results lzo_decode_test <<EOF
-$log
-EOF
-check_eq "lzo_decode_test ran every planned test" "${planned:-none}" \
-	"$(echo "$log" | grep -cE '^(not )?ok [0-9]+ ')"
+run_test_module lzo_decode_test $EXTRA_TESTS
 rmmod lzo_decode_test
 
 # The decoder is linked into zram only when it reads lzo pages with it.
