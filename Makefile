@@ -15,6 +15,11 @@ NOSTDINC_FLAGS += -I$(src)/include
 # them for the compiler as the kernel's own configuration would.  In a
 # kernel tree this repeats autoconf.h's definition word for word.
 ccflags-$(CONFIG_ZSMALLOC_PGTABLE_MAPPING) += -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=1
+# Kconfig's defaults, for an external build that does not set them.
+ifneq ($(KBUILD_EXTMOD),)
+CONFIG_ZRAM_LZO_DECODE ?= y
+endif
+ccflags-$(CONFIG_ZRAM_LZO_DECODE) += -DCONFIG_ZRAM_LZO_DECODE=1
 
 obj-$(CONFIG_ZRAM) += zram.o
 # DKMS passes the package's version (from debian/changelog) for modinfo.
@@ -25,9 +30,11 @@ zram-y := zram_drv.o zram_io.o zram_wb.o zram_sysfs.o zram_policy.o \
 	  zram_policy_recomp.o \
 	  zram_debugfs.o zram_recomp.o \
 	  zcomp.o zcomp_lz4.o zcomp_zstd.o zcomp_deflate.o zsmalloc.o
+zram-$(CONFIG_ZRAM_LZO_DECODE) += lzo_decode.o
 
 # Test and benchmark modules: each carries its own copy of the allocator.
 obj-$(CONFIG_ZSMALLOC_TEST) += zsmalloc_test.o zsmalloc_bench.o
+obj-$(CONFIG_ZSMALLOC_TEST) += lzo_decode_test.o
 # The same benchmark linked against the kernel's zsmalloc.ko, when it has one.
 ifneq ($(CONFIG_ZSMALLOC),)
 obj-$(CONFIG_ZSMALLOC_TEST) += zsmalloc_bench_kernel.o
@@ -46,6 +53,10 @@ BUILD ?= $(CURDIR)/build
 EXT_CONFIG := CONFIG_ZRAM=m CONFIG_ZSMALLOC_TEST=m
 ifeq ($(ZSMALLOC_PGTABLE_MAPPING),y)
 EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
+endif
+# ZRAM_LZO_DECODE=n decompresses lzo with lib/lzo instead of lzo_decode.c.
+ifeq ($(ZRAM_LZO_DECODE),n)
+EXT_CONFIG += CONFIG_ZRAM_LZO_DECODE=n
 endif
 
 .PHONY: all modules clean deps demo check check-quick check-debug lint bench soak \

@@ -2,11 +2,12 @@
 /*
  * Page compressors for zram.
  *
- * "lzo" calls lib/lzo directly, and lz4, lz4hc, zstd and deflate call their
- * libraries (zcomp_lz4.c, zcomp_zstd.c, zcomp_deflate.c): that is what lets
- * them take a level and, where the library allows, a dictionary.  Any other
- * name is looked up in the crypto API, so a kernel's lzo-rle, 842 or any
- * out-of-tree compression module can be used.
+ * "lzo" and "lzo-rle" call lib/lzo directly (and decompress with
+ * lzo_decode.c, unless CONFIG_ZRAM_LZO_DECODE is off), and lz4, lz4hc, zstd
+ * and deflate call their libraries (zcomp_lz4.c, zcomp_zstd.c,
+ * zcomp_deflate.c): that is what lets them take a level and, where the
+ * library allows, a dictionary.  Any other name is looked up in the crypto
+ * API, so a kernel's 842 or any out-of-tree compression module can be used.
  *
  * Every online CPU owns a stream: an output buffer plus the backend's working
  * memory.  A writer takes its CPU's stream under a local lock, which keeps it
@@ -26,6 +27,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "lzo_decode.h"
 #include "zcomp_backend.h"
 
 static int zcomp_lzo_init(struct zcomp *comp, struct zcomp_strm *strm)
@@ -39,16 +41,35 @@ static void zcomp_lzo_fini(struct zcomp *comp, struct zcomp_strm *strm)
 	kvfree(strm->private);
 }
 
-static int zcomp_lzo_compress(struct zcomp *comp, struct zcomp_strm *strm,
-			      const void *src, unsigned int *dst_len)
+/* lib/lzo's two compressors, lzo1x_1_compress() and lzorle1x_1_compress(). */
+typedef int (*zcomp_lzo_compressor)(const unsigned char *src, size_t src_len,
+				    unsigned char *dst, size_t *dst_len,
+				    void *wrkmem);
+
+static int zcomp_lzo_compress_with(zcomp_lzo_compressor compressor,
+				   struct zcomp_strm *strm, const void *src,
+				   unsigned int *dst_len)
 {
 	size_t out_len = ZCOMP_BUFFER_SIZE;
 
-	if (lzo1x_1_compress(src, PAGE_SIZE, strm->buffer, &out_len,
-			     strm->private) != LZO_E_OK)
+	if (compressor(src, PAGE_SIZE, strm->buffer, &out_len,
+		       strm->private) != LZO_E_OK)
 		return -EINVAL;
 	*dst_len = out_len;
 	return 0;
+}
+
+static int zcomp_lzo_compress(struct zcomp *comp, struct zcomp_strm *strm,
+			      const void *src, unsigned int *dst_len)
+{
+	return zcomp_lzo_compress_with(lzo1x_1_compress, strm, src, dst_len);
+}
+
+static int zcomp_lzorle_compress(struct zcomp *comp, struct zcomp_strm *strm,
+				 const void *src, unsigned int *dst_len)
+{
+	return zcomp_lzo_compress_with(lzorle1x_1_compress, strm, src,
+				       dst_len);
 }
 
 static int zcomp_lzo_decompress(struct zcomp *comp, struct zcomp_strm *strm,
@@ -57,10 +78,15 @@ static int zcomp_lzo_decompress(struct zcomp *comp, struct zcomp_strm *strm,
 {
 	size_t out_len = PAGE_SIZE;
 
-	if (lzo1x_decompress_safe(src, src_len, dst, &out_len) != LZO_E_OK ||
-	    out_len != PAGE_SIZE)
+	/* The same streams, fewer instructions; see lzo_decode.c. */
+	if (IS_ENABLED(CONFIG_ZRAM_LZO_DECODE)) {
+		if (lzo_decode(src, src_len, dst, &out_len))
+			return -EINVAL;
+	} else if (lzo1x_decompress_safe(src, src_len, dst, &out_len) !=
+		   LZO_E_OK) {
 		return -EINVAL;
-	return 0;
+	}
+	return out_len == PAGE_SIZE ? 0 : -EINVAL;
 }
 
 static const struct zcomp_backend zcomp_lzo = {
@@ -68,6 +94,15 @@ static const struct zcomp_backend zcomp_lzo = {
 	.init		= zcomp_lzo_init,
 	.fini		= zcomp_lzo_fini,
 	.compress	= zcomp_lzo_compress,
+	.decompress	= zcomp_lzo_decompress,
+};
+
+/* lzo-rle streams say so in their header: the same decoder reads them. */
+static const struct zcomp_backend zcomp_lzorle = {
+	.name		= "lzo-rle",
+	.init		= zcomp_lzo_init,
+	.fini		= zcomp_lzo_fini,
+	.compress	= zcomp_lzorle_compress,
 	.decompress	= zcomp_lzo_decompress,
 };
 
@@ -123,7 +158,8 @@ static const struct zcomp_backend zcomp_crypto = {
 
 /* The backends that call a library directly, by algorithm name. */
 static const struct zcomp_backend *const zcomp_native[] = {
-	&zcomp_lzo, &zcomp_lz4, &zcomp_lz4hc, &zcomp_zstd, &zcomp_deflate,
+	&zcomp_lzo, &zcomp_lzorle, &zcomp_lz4, &zcomp_lz4hc, &zcomp_zstd,
+	&zcomp_deflate,
 };
 
 /*
@@ -135,7 +171,7 @@ static const struct {
 	bool built;
 } zcomp_listed[] = {
 	{ "lzo",		true },
-	{ "lzo-rle",		IS_ENABLED(CONFIG_CRYPTO_LZO) },
+	{ "lzo-rle",		true },
 	{ "lz4",		true },
 	{ "lz4hc",		true },
 	{ "842",		IS_ENABLED(CONFIG_CRYPTO_842) },

@@ -9,7 +9,7 @@ linux-headers-6.12-amd64 qemu-system-x86 busybox-static
 e2fsprogs util-linux fio kmod cpio gzip xz-utils make gcc libc6-dev sparse
 python3 linux-source flex bison bc libelf-dev libssl-dev dwarves perl
 gnuplot-nox dkms dh-dkms debhelper dpkg-dev openssl zram-tools systemd
-systemd-zram-generator dmsetup python3-docutils zstd"
+systemd-zram-generator dmsetup python3-docutils zstd valgrind"
 
 missing=""
 for p in $PKGS; do

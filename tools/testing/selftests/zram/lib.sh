@@ -151,6 +151,62 @@ wait_until()
 	done
 }
 
+# --- test modules ---------------------------------------------------------
+#
+# A test module runs its tests when it loads and logs KTAP lines prefixed
+# with its name.
+
+# module_log MODULE MARKER: MODULE's log lines since MARKER, without the prefix.
+module_log()
+{
+	dmesg | sed -n "/$2/,\$p" | sed -n "s/^\[[^]]*\] $1: //p"
+}
+
+# report_module_results MODULE: re-report MODULE's KTAP results (on stdin)
+# as ours; diagnostics pass through.
+report_module_results()
+{
+	local line name
+
+	while IFS= read -r line; do
+		case "$line" in
+		"# "*)
+			echo "$line" ;;
+		"ok "*"# SKIP"*)
+			name=${line#ok * - }
+			ktap_skip "$1: ${name%% # SKIP*}" "${line##*# SKIP}" ;;
+		"ok "*)
+			ktap_ok "$1: ${line#ok * - }" ;;
+		"not ok "*)
+			ktap_fail "$1: ${line#not ok * - }" ;;
+		esac
+	done
+}
+
+# run_test_module MODULE EXTRA [PARAM=VALUE...]: load MODULE afresh, plan
+# its tests and EXTRA more of the caller's, and report its results, whether
+# it loaded, and whether it ran every test it planned.
+run_test_module()
+{
+	local module=$1 extra=$2 marker rc log planned
+
+	shift 2
+	[ -d "/sys/module/$module" ] && rmmod "$module"
+	marker="run_test_module $module $$ $(date +%s)"
+	echo "$marker" > /dev/kmsg
+	modprobe "$module" "$@"
+	rc=$?
+	log=$(module_log "$module" "$marker")
+	planned=$(echo "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
+	ktap_plan $((${planned:-0} + 2 + extra))
+	check_eq "$module loads" 0 "$rc"
+	report_module_results "$module" <<EOF
+$log
+EOF
+	check_eq "$module ran every planned test" "${planned:-none}" \
+		"$(echo "$log" | grep -cE '^(not )?ok [0-9]+ ')"
+}
+
 # --- zram -----------------------------------------------------------------
 
 # True when the zram module modprobe picks is ours (installed in updates/)
@@ -161,6 +217,12 @@ zram_is_ours()
 	*/updates/*) return 0 ;;
 	esac
 	return 1
+}
+
+# zram_has_symbol NAME: the loaded zram module has a function NAME.
+zram_has_symbol()
+{
+	grep -q " $1[[:space:]]*\[zram\]" /proc/kallsyms
 }
 
 # zram_load [PARAM=VALUE...]: load zram, with the kernel's zsmalloc.ko

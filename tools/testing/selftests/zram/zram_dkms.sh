@@ -4,7 +4,8 @@
 # Run by tools/testing/pkg/test-dkms.sh in a VM whose updates/ holds the
 # zram.ko DKMS built from the zram-dkms package: a plain "modprobe zram"
 # loads that module, it is ours (its version is the package's, it has our
-# zsmalloc_mapping parameter), and data written to a device reads back.
+# zsmalloc_mapping parameter, it reads lzo pages with our own decoder as
+# the default build does), and data written to a device reads back.
 # The package's version comes in on the kernel command line as
 # zt.dkms_version=VERSION.
 
@@ -17,7 +18,7 @@ for arg in $(< /proc/cmdline); do
 	esac
 done
 
-ktap_plan 6
+ktap_plan 7
 
 if [ -z "$want" ]; then
 	diag "no zt.dkms_version= on the kernel command line"
@@ -35,6 +36,9 @@ case "$mapping" in
 copy | pgtable) ktap_ok "it has our zsmalloc_mapping parameter ($mapping)" ;;
 *) diag "zsmalloc_mapping: $mapping"; ktap_fail "it has our zsmalloc_mapping parameter" ;;
 esac
+
+check_eq "it reads lzo pages with lzo_decode, as built by default" yes \
+	"$(zram_has_symbol lzo_decode && echo yes)"
 
 data=$(make_random 4)
 echo 16M > $SYS/zram0/disksize

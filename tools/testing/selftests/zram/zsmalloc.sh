@@ -16,7 +16,7 @@
 DBG=/sys/kernel/debug
 TEST_DBG=$DBG/zsmalloc-zsmalloc_test
 ZRAM_DBG=$DBG/zsmalloc-zram
-EXTRA_TESTS=11
+EXTRA_TESTS=9
 
 # fault_attr NAME VALUE: set VALUE on failslab and fail_page_alloc.
 fault_attr()
@@ -44,33 +44,6 @@ disarm_fault_injection()
 	fault_attr probability 0 2>/dev/null
 }
 
-# The module's log lines from this run, without the prefix.
-module_log()
-{
-	dmesg | sed -n "/$1/,\$p" | sed -n 's/^\[[^]]*\] zsmalloc_test: //p'
-}
-
-# Re-report the module's KTAP results as ours; diagnostics pass through.
-report_module_results()
-{
-	local line name
-
-	while IFS= read -r line; do
-		case "$line" in
-		"# "*)
-			echo "$line" ;;
-		"ok "*"# SKIP"*)
-			name=${line#ok * - }
-			ktap_skip "zsmalloc_test: ${name%% # SKIP*}" \
-				"${line##*# SKIP}" ;;
-		"ok "*)
-			ktap_ok "zsmalloc_test: ${line#ok * - }" ;;
-		"not ok "*)
-			ktap_fail "zsmalloc_test: ${line#not ok * - }" ;;
-		esac
-	done
-}
-
 # sum_column FILE NAME: total of the column headed NAME in a classes file.
 sum_column()
 {
@@ -78,26 +51,10 @@ sum_column()
 		{ s += $c } END { print s + 0 }' "$1"
 }
 
-if [ -d /sys/module/zsmalloc_test ]; then
-	rmmod zsmalloc_test
-fi
 fault=0
 arm_fault_injection && fault=1
-marker="zsmalloc.sh: run $$ $(date +%s)"
-echo "$marker" > /dev/kmsg
-modprobe zsmalloc_test fault_inject=$fault
-load_rc=$?
+run_test_module zsmalloc_test $EXTRA_TESTS fault_inject=$fault
 disarm_fault_injection
-
-log=$(module_log "$marker")
-planned=$(echo "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
-ktap_plan $((${planned:-0} + EXTRA_TESTS))
-check_eq "zsmalloc_test loads" 0 "$load_rc"
-report_module_results <<EOF
-$log
-EOF
-check_eq "zsmalloc_test ran every planned test" "${planned:-none}" \
-	"$(echo "$log" | grep -cE '^(not )?ok [0-9]+ ')"
 
 # The module keeps a pool named "inspect" with 64 objects of 700 bytes.
 classes=$TEST_DBG/inspect/classes

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-test for lzo_decode.c inside the kernel, where KASAN sees every byte
+ * it reads and writes.  The module compiles its own copy of the decoder
+ * (it includes lzo_decode.c) and on load decodes streams made by the
+ * kernel's lib/lzo, lzo and lzo-rle, in buffers allocated to their exact
+ * sizes: synthetic and text-like pages, pieces of every size up to a page,
+ * output that does not fit, malformed and cut streams, and fuzz_rounds
+ * mutated streams whose verdicts are compared with lib/lzo's.  Results go
+ * to the kernel log in KTAP, prefixed with the module name; loading
+ * succeeds whatever they are.  tools/testing/lzo runs the same comparison
+ * on the host, under ASan, with far more rounds.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "lzo_decode.c"
+
+#include <linux/lzo.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+
+static unsigned int fuzz_rounds = 3000;
+module_param(fuzz_rounds, uint, 0444);
+MODULE_PARM_DESC(fuzz_rounds, "Mutated streams to decode (default 3000)");
+
+#define LT_PAGE		4096
+#define LT_PERIODS	40
+
+/*
+ * What one test run has: a source page, room for its compressed stream,
+ * lib/lzo's work memory and the random state; and what it found.
+ */
+struct lt_ctx {
+	u8 *page;
+	u8 *comp;
+	void *wrkmem;
+	struct rnd_state rnd;
+	unsigned long streams;
+	unsigned long wrong;
+	unsigned long both_ok;
+	unsigned long both_fail;
+	unsigned long only_ours_fails;
+	unsigned long only_ref_fails;
+	unsigned long outputs_differ;
+};
+
+static u32 lt_rand(struct lt_ctx *ctx)
+{
+	return prandom_u32_state(&ctx->rnd);
+}
+
+static size_t lt_compress(struct lt_ctx *ctx, const u8 *src, size_t len,
+			  bool rle)
+{
+	size_t out_len = lzo1x_worst_compress(LT_PAGE);
+	int ret;
+
+	if (rle)
+		ret = lzorle1x_1_compress(src, len, ctx->comp, &out_len,
+					  ctx->wrkmem);
+	else
+		ret = lzo1x_1_compress(src, len, ctx->comp, &out_len,
+				       ctx->wrkmem);
+	return ret == LZO_E_OK ? out_len : 0;
+}
+
+/* kmalloc() of exactly @len bytes, so that KASAN guards both ends. */
+static u8 *lt_exact(const u8 *from, size_t len)
+{
+	u8 *buf = kmalloc(len ? len : 1, GFP_KERNEL);
+
+	if (buf && from)
+		memcpy(buf, from, len);
+	return buf;
+}
+
+/*
+ * Both decoders on @comp, each into exactly @room bytes.  With @orig, ours
+ * must give back @orig_len bytes equal to it.  Returns our result.
+ */
+static int lt_decode_both(struct lt_ctx *ctx, const u8 *comp, size_t comp_len,
+			  size_t room, const u8 *orig, size_t orig_len)
+{
+	u8 *in = lt_exact(comp, comp_len);
+	u8 *ours = lt_exact(NULL, room);
+	u8 *ref = lt_exact(NULL, room);
+	size_t ours_len = room, ref_len = room;
+	int ours_ret = -ENOMEM, ref_ret;
+
+	if (!in || !ours || !ref) {
+		ctx->wrong++;
+		goto out;
+	}
+	ours_ret = lzo_decode(in, comp_len, ours, &ours_len);
+	ref_ret = lzo1x_decompress_safe(in, comp_len, ref, &ref_len);
+	ctx->streams++;
+	if (orig && (ours_ret || ours_len != orig_len ||
+		     memcmp(ours, orig, orig_len)))
+		ctx->wrong++;
+	if (!ours_ret && ref_ret == LZO_E_OK) {
+		ctx->both_ok++;
+		if (ours_len != ref_len || memcmp(ours, ref, ref_len))
+			ctx->outputs_differ++;
+	} else if (ours_ret && ref_ret != LZO_E_OK) {
+		ctx->both_fail++;
+	} else if (ours_ret) {
+		ctx->only_ours_fails++;
+	} else {
+		ctx->only_ref_fails++;
+	}
+out:
+	kfree(in);
+	kfree(ours);
+	kfree(ref);
+	return ours_ret;
+}
+
+/* @len bytes of @data through lzo and lzo-rle and back. */
+static void lt_round_trip(struct lt_ctx *ctx, const u8 *data, size_t len)
+{
+	size_t comp_len;
+	int rle;
+
+	for (rle = 0; rle < 2; rle++) {
+		comp_len = lt_compress(ctx, data, len, rle);
+		if (!comp_len) {
+			ctx->wrong++;
+			continue;
+		}
+		lt_decode_both(ctx, ctx->comp, comp_len, len, data, len);
+	}
+}
+
+/* Decimal numbers, one a line, as "seq" prints them: text that compresses. */
+static void lt_text_page(u8 *page, unsigned long first)
+{
+	size_t pos = 0;
+
+	while (pos < LT_PAGE)
+		pos += scnprintf(page + pos, LT_PAGE + 1 - pos, "%lu\n",
+				 first++);
+}
+
+/*
+ * Copies at every short period reach the overlapping copies of the wild
+ * path; runs of zeros make lzo-rle's zero runs.
+ */
+static void lt_periodic_page(struct lt_ctx *ctx, u8 *page, size_t period)
+{
+	size_t i;
+
+	for (i = 0; i < LT_PAGE; i++)
+		page[i] = i % period ? (u8)lt_rand(ctx) : 0x5a;
+	for (i = period; i < LT_PAGE; i++)
+		if (i % 512 >= 64)
+			page[i] = page[i - period];
+}
+
+static bool lt_clean(const struct lt_ctx *ctx)
+{
+	if (ctx->wrong || ctx->outputs_differ || ctx->only_ours_fails ||
+	    ctx->only_ref_fails)
+		pr_info("# %lu streams: %lu wrong, %lu outputs differ, only ours rejects %lu, only lib/lzo rejects %lu\n",
+			ctx->streams, ctx->wrong, ctx->outputs_differ,
+			ctx->only_ours_fails, ctx->only_ref_fails);
+	return !ctx->wrong && !ctx->outputs_differ && !ctx->only_ours_fails &&
+	       !ctx->only_ref_fails;
+}
+
+static bool lt_synthetic_pages(struct lt_ctx *ctx)
+{
+	size_t i, period;
+
+	memset(ctx->page, 0, LT_PAGE);
+	lt_round_trip(ctx, ctx->page, LT_PAGE);
+	for (i = 0; i < LT_PAGE; i++)
+		ctx->page[i] = lt_rand(ctx);
+	lt_round_trip(ctx, ctx->page, LT_PAGE);
+	memset(ctx->page + LT_PAGE / 2, 0, LT_PAGE / 2);
+	lt_round_trip(ctx, ctx->page, LT_PAGE);
+	for (period = 1; period <= LT_PERIODS; period++) {
+		lt_periodic_page(ctx, ctx->page, period);
+		lt_round_trip(ctx, ctx->page, LT_PAGE);
+	}
+	for (i = 0; i < 8; i++) {
+		lt_text_page(ctx->page, 1000000 + i * 100000);
+		lt_round_trip(ctx, ctx->page, LT_PAGE);
+	}
+	return lt_clean(ctx);
+}
+
+/*
+ * Pieces of 1 to 600 bytes, then of 600 to a page in steps of 7: every
+ * tail of the careful copy, and its hand-over from the fast one.
+ */
+static bool lt_pieces(struct lt_ctx *ctx)
+{
+	size_t len;
+
+	lt_text_page(ctx->page, 424242);
+	for (len = 1; len <= 600; len++)
+		lt_round_trip(ctx, ctx->page, len);
+	for (len = 600; len <= LT_PAGE; len += 7)
+		lt_round_trip(ctx, ctx->page + LT_PAGE - len, len);
+	return lt_clean(ctx);
+}
+
+/* A page decoded into less room than it needs: -ENOSPC, nothing written past. */
+static bool lt_small_room(struct lt_ctx *ctx)
+{
+	size_t comp_len, room;
+	bool ok = true;
+	int rle;
+
+	lt_text_page(ctx->page, 77);
+	for (rle = 0; rle < 2; rle++) {
+		comp_len = lt_compress(ctx, ctx->page, LT_PAGE, rle);
+		for (room = 0; room < LT_PAGE; room += 97)
+			if (lt_decode_both(ctx, ctx->comp, comp_len, room,
+					   NULL, 0) != -ENOSPC)
+				ok = false;
+	}
+	return ok && !ctx->outputs_differ && !ctx->only_ref_fails;
+}
+
+/*
+ * Every cut of a stream, which both decoders must judge alike (a cut may
+ * itself be a whole, shorter stream: "17 1 0" is an empty lzo-rle one),
+ * then a stream with a byte after its end and one with a bad version.
+ */
+static bool lt_malformed(struct lt_ctx *ctx)
+{
+	size_t comp_len, cut;
+	bool ok;
+
+	lt_periodic_page(ctx, ctx->page, 13);
+	comp_len = lt_compress(ctx, ctx->page, LT_PAGE, true);
+	for (cut = 0; cut < comp_len; cut++)
+		lt_decode_both(ctx, ctx->comp, cut, LT_PAGE, NULL, 0);
+	ok = lt_clean(ctx);
+	ctx->comp[comp_len] = 0;
+	if (lt_decode_both(ctx, ctx->comp, comp_len + 1, LT_PAGE, NULL, 0) !=
+	    -EINVAL)
+		ok = false;
+	ctx->comp[1] = 2;
+	if (lt_decode_both(ctx, ctx->comp, comp_len, LT_PAGE, NULL, 0) !=
+	    -EINVAL)
+		ok = false;
+	return ok && !ctx->outputs_differ && !ctx->only_ref_fails;
+}
+
+/* One random change to a stream of @len bytes; returns its new length. */
+static size_t lt_mutate(struct lt_ctx *ctx, u8 *buf, size_t len, size_t room)
+{
+	size_t pos = len ? lt_rand(ctx) % len : 0;
+	unsigned int n;
+
+	switch (lt_rand(ctx) % 6) {
+	case 0:		/* cut */
+		return len ? lt_rand(ctx) % len : 0;
+	case 1:		/* flip a bit */
+		if (len)
+			buf[pos] ^= 1 << (lt_rand(ctx) % 8);
+		return len;
+	case 2:		/* a few random bytes */
+		for (n = 1 + lt_rand(ctx) % 4; n && len; n--)
+			buf[lt_rand(ctx) % len] = lt_rand(ctx);
+		return len;
+	case 3:		/* a byte that often means "extend the length" */
+		if (len)
+			buf[pos] = lt_rand(ctx) % 2 ? 0 : 0xff;
+		return len;
+	case 4:		/* insert a byte */
+		if (len + 1 > room)
+			return len;
+		memmove(buf + pos + 1, buf + pos, len - pos);
+		buf[pos] = lt_rand(ctx);
+		return len + 1;
+	default:	/* delete a byte */
+		if (!len)
+			return 0;
+		memmove(buf + pos, buf + pos + 1, len - pos - 1);
+		return len - 1;
+	}
+}
+
+/*
+ * Mutated streams of text and periodic pages.  Either decoder may reject
+ * what the other takes (lib/lzo is laxer about a few corner cases), but
+ * where both decode, the output must be the same.
+ */
+static bool lt_fuzz(struct lt_ctx *ctx)
+{
+	size_t room_max = lzo1x_worst_compress(LT_PAGE);
+	size_t comp_len, room, steps;
+	unsigned int round;
+
+	for (round = 0; round < fuzz_rounds; round++) {
+		if (round % 2)
+			lt_text_page(ctx->page, lt_rand(ctx) % 1000000);
+		else
+			lt_periodic_page(ctx, ctx->page,
+					 1 + lt_rand(ctx) % LT_PERIODS);
+		comp_len = lt_compress(ctx, ctx->page, LT_PAGE,
+				       lt_rand(ctx) % 2);
+		for (steps = 1 + lt_rand(ctx) % 3; steps; steps--)
+			comp_len = lt_mutate(ctx, ctx->comp, comp_len,
+					     room_max);
+		room = LT_PAGE;
+		if (lt_rand(ctx) % 4 == 0)
+			room = lt_rand(ctx) % (LT_PAGE + 64);
+		lt_decode_both(ctx, ctx->comp, comp_len, room, NULL, 0);
+		cond_resched();
+	}
+	pr_info("# fuzz: %lu streams: both decode %lu, both reject %lu, only ours rejects %lu, only lib/lzo rejects %lu\n",
+		ctx->streams, ctx->both_ok, ctx->both_fail,
+		ctx->only_ours_fails, ctx->only_ref_fails);
+	return !ctx->wrong && !ctx->outputs_differ;
+}
+
+struct lt_case {
+	const char *name;
+	bool (*run)(struct lt_ctx *ctx);
+};
+
+static const struct lt_case lt_cases[] = {
+	{ "synthetic_pages", lt_synthetic_pages },
+	{ "pieces", lt_pieces },
+	{ "small_room", lt_small_room },
+	{ "malformed", lt_malformed },
+	{ "fuzz", lt_fuzz },
+};
+
+/* A fresh context per case, seeded alike, so a failure can be rerun. */
+static bool lt_run_case(const struct lt_case *tc)
+{
+	struct lt_ctx ctx = { };
+	bool ok = false;
+
+	ctx.page = kmalloc(LT_PAGE + 1, GFP_KERNEL);
+	ctx.comp = kmalloc(lzo1x_worst_compress(LT_PAGE), GFP_KERNEL);
+	ctx.wrkmem = kmalloc(LZO1X_1_MEM_COMPRESS, GFP_KERNEL);
+	if (ctx.page && ctx.comp && ctx.wrkmem) {
+		prandom_seed_state(&ctx.rnd, 20261202);
+		ok = tc->run(&ctx);
+	}
+	kfree(ctx.page);
+	kfree(ctx.comp);
+	kfree(ctx.wrkmem);
+	return ok;
+}
+
+static int __init lzo_decode_test_init(void)
+{
+	unsigned int i;
+
+	pr_info("KTAP version 1\n");
+	pr_info("1..%zu\n", ARRAY_SIZE(lt_cases));
+	for (i = 0; i < ARRAY_SIZE(lt_cases); i++)
+		pr_info("%s %u - %s\n",
+			lt_run_case(&lt_cases[i]) ? "ok" : "not ok", i + 1,
+			lt_cases[i].name);
+	return 0;
+}
+
+static void __exit lzo_decode_test_exit(void)
+{
+}
+
+module_init(lzo_decode_test_init);
+module_exit(lzo_decode_test_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("lzo_decode self-test against lib/lzo, results in KTAP in the kernel log");

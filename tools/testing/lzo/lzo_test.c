@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests for lzo_decode.c against the kernel's lib/lzo, built as a user
+ * program from the kernel source (see Makefile; nothing of it is kept here).
+ *
+ *   lzo_test check FILE...     every 4 KiB page of FILE (and pieces of other
+ *                              sizes, plus zero, random and periodic pages)
+ *                              compressed by lzo and lzo-rle must decode to
+ *                              the original with both decoders
+ *   lzo_test fuzz N SEED FILE  N mutated or truncated streams: ours must
+ *                              stay in bounds (run it under ASan/UBSan),
+ *                              and its verdicts are compared with lib/lzo's
+ *   lzo_test bench ours|ref lzo|rle FILE
+ *                              decode every page of FILE once, for counting
+ *                              instructions with callgrind
+ *
+ * Exit status 0 only if no page decoded wrongly and (fuzz) ours never
+ * accepted a stream with output that differs from lib/lzo's.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/lzo.h>
+
+#include "../../../lzo_decode.h"
+
+#define PAGE		4096
+#define HUGE_SIZE	3633
+#define COMP_ROOM	(PAGE + PAGE / 16 + 64 + 3 + 2)
+
+/* What lzo_test has done and found, for its summary line. */
+struct tally {
+	unsigned long pages;
+	unsigned long wrong;
+	unsigned long both_ok;
+	unsigned long both_fail;
+	unsigned long only_ours_fails;
+	unsigned long only_ref_fails;
+	unsigned long outputs_differ;
+};
+
+static unsigned char work_mem[LZO1X_1_MEM_COMPRESS];
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static unsigned char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long size = -1;
+
+	if (f && !fseek(f, 0, SEEK_END))
+		size = ftell(f);
+	if (size < 0) {
+		perror(path);
+		exit(2);
+	}
+	rewind(f);
+	buf = malloc(size + 1);
+	if (!buf || fread(buf, 1, size, f) != (size_t)size) {
+		perror(path);
+		exit(2);
+	}
+	fclose(f);
+	*len = size;
+	return buf;
+}
+
+static size_t compress(const unsigned char *src, size_t len, bool rle,
+		       unsigned char *dst)
+{
+	size_t out = COMP_ROOM;
+	int ret;
+
+	if (rle)
+		ret = lzorle1x_1_compress(src, len, dst, &out, work_mem);
+	else
+		ret = lzo1x_1_compress(src, len, dst, &out, work_mem);
+	if (ret != LZO_E_OK) {
+		fprintf(stderr, "%s: %d\n", __func__, ret);
+		exit(2);
+	}
+	return out;
+}
+
+/* With LZO_VERBOSE set, where the decoders disagree and how streams begin. */
+static void note(const char *what, const unsigned char *in, size_t len,
+		 int ours_ret, int ref_ret)
+{
+	if (!getenv("LZO_VERBOSE"))
+		return;
+	fprintf(stderr, "%s: ours %d, lib/lzo %d; %zu bytes: %02x %02x %02x\n",
+		what, ours_ret, ref_ret, len, len > 0 ? in[0] : 0,
+		len > 1 ? in[1] : 0, len > 2 ? in[2] : 0);
+}
+
+/* Both decoders on one stream in buffers of exactly its and @room bytes. */
+static void decode_both(const unsigned char *comp, size_t comp_len,
+			size_t room, const unsigned char *orig,
+			size_t orig_len, struct tally *t)
+{
+	unsigned char *in = malloc(comp_len ? comp_len : 1);
+	unsigned char *ours = malloc(room ? room : 1);
+	unsigned char *ref = malloc(room ? room : 1);
+	size_t ours_len = room, ref_len = room;
+	int ours_ret, ref_ret;
+
+	memcpy(in, comp, comp_len);
+	ours_ret = lzo_decode(in, comp_len, ours, &ours_len);
+	ref_ret = lzo1x_decompress_safe(in, comp_len, ref, &ref_len);
+	t->pages++;
+	if (orig && (ours_ret || ours_len != orig_len ||
+		     memcmp(ours, orig, orig_len))) {
+		t->wrong++;
+		fprintf(stderr, "wrong: %zu bytes from %zu: ret %d len %zu\n",
+			orig_len, comp_len, ours_ret, ours_len);
+	}
+	if (!ours_ret && !ref_ret) {
+		t->both_ok++;
+		if (ours_len != ref_len || memcmp(ours, ref, ref_len)) {
+			t->outputs_differ++;
+			note("outputs differ", in, comp_len, ours_ret, ref_ret);
+		}
+	} else if (ours_ret && ref_ret) {
+		t->both_fail++;
+	} else if (ours_ret) {
+		t->only_ours_fails++;
+		note("only ours rejects", in, comp_len, ours_ret, ref_ret);
+	} else {
+		t->only_ref_fails++;
+		note("only lib/lzo rejects", in, comp_len, ours_ret, ref_ret);
+	}
+	free(in);
+	free(ours);
+	free(ref);
+}
+
+static void check_piece(const unsigned char *data, size_t len,
+			struct tally *t)
+{
+	static unsigned char comp[COMP_ROOM];
+	size_t comp_len;
+	int rle;
+
+	for (rle = 0; rle < 2; rle++) {
+		comp_len = compress(data, len, rle, comp);
+		decode_both(comp, comp_len, len, data, len, t);
+	}
+}
+
+static void synthetic_pages(struct tally *t)
+{
+	static unsigned char page[PAGE];
+	size_t period, i;
+
+	memset(page, 0, PAGE);
+	check_piece(page, PAGE, t);
+	for (i = 0; i < PAGE; i++)
+		page[i] = rng();
+	check_piece(page, PAGE, t);
+	memset(page + PAGE / 2, 0, PAGE / 2);
+	check_piece(page, PAGE, t);
+	for (period = 1; period <= 40; period++) {
+		for (i = 0; i < PAGE; i++)
+			page[i] = i % period ? (unsigned char)rng() : 0x5a;
+		for (i = period; i < PAGE; i++)
+			if (i % 512 >= 64)
+				page[i] = page[i - period];
+		check_piece(page, PAGE, t);
+	}
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct tally t = { 0 };
+	unsigned char *data;
+	size_t len, off, piece;
+	int i;
+
+	rng_state = 1;
+	synthetic_pages(&t);
+	for (i = 0; i < argc; i++) {
+		data = read_file(argv[i], &len);
+		for (off = 0; off + PAGE <= len; off += PAGE)
+			check_piece(data + off, PAGE, &t);
+		/* Pieces of other sizes reach every tail of the careful copy. */
+		for (piece = 1, off = 0; off + piece <= len && piece <= PAGE;
+		     off += piece, piece++)
+			check_piece(data + off, piece, &t);
+		free(data);
+	}
+	printf("check: %lu streams, %lu wrong; lib/lzo: %lu rejected, %lu differ\n",
+	       t.pages, t.wrong, t.only_ref_fails + t.both_fail,
+	       t.outputs_differ);
+	return t.wrong || t.only_ref_fails || t.only_ours_fails ||
+	       t.outputs_differ;
+}
+
+/* One random change to a stream; returns its new length. */
+static size_t mutate(unsigned char *buf, size_t len, size_t room)
+{
+	size_t pos = len ? rng() % len : 0;
+	unsigned int n, i;
+
+	switch (rng() % 6) {
+	case 0:		/* truncate */
+		return len ? rng() % len : 0;
+	case 1:		/* flip a bit */
+		if (len)
+			buf[pos] ^= 1 << (rng() % 8);
+		return len;
+	case 2:		/* a few random bytes */
+		n = 1 + rng() % 4;
+		for (i = 0; i < n && len; i++)
+			buf[rng() % len] = rng();
+		return len;
+	case 3:		/* a byte that often means "extend the length" */
+		if (len)
+			buf[pos] = rng() % 2 ? 0 : 0xff;
+		return len;
+	case 4:		/* insert a byte */
+		if (len + 1 > room)
+			return len;
+		memmove(buf + pos + 1, buf + pos, len - pos);
+		buf[pos] = rng();
+		return len + 1;
+	default:	/* delete a byte */
+		if (!len)
+			return 0;
+		memmove(buf + pos, buf + pos + 1, len - pos - 1);
+		return len - 1;
+	}
+}
+
+static int cmd_fuzz(unsigned long rounds, unsigned long seed, const char *path)
+{
+	static unsigned char comp[COMP_ROOM + 64];
+	struct tally t = { 0 };
+	unsigned char *data;
+	size_t len, pages, comp_len, room, steps;
+	unsigned long r;
+
+	rng_state = seed | 1;
+	data = read_file(path, &len);
+	pages = len / PAGE;
+	if (!pages)
+		return 2;
+	for (r = 0; r < rounds; r++) {
+		const unsigned char *page = data + rng() % pages * PAGE;
+
+		comp_len = compress(page, PAGE, rng() % 2, comp);
+		for (steps = 1 + rng() % 3; steps; steps--)
+			comp_len = mutate(comp, comp_len, sizeof(comp));
+		/* Mostly exact pages; sometimes too little or spare room. */
+		room = PAGE;
+		if (rng() % 4 == 0)
+			room = rng() % (PAGE + 64);
+		decode_both(comp, comp_len, room, NULL, 0, &t);
+	}
+	free(data);
+	printf("fuzz: %lu streams: both decode %lu (outputs differ %lu), both reject %lu, ",
+	       t.pages, t.both_ok, t.outputs_differ, t.both_fail);
+	printf("only ours rejects %lu, only lib/lzo rejects %lu\n",
+	       t.only_ours_fails, t.only_ref_fails);
+	return t.outputs_differ != 0;
+}
+
+/* zram stores a page of one repeated word without compressing it. */
+static bool same_filled(const unsigned char *page)
+{
+	const uint64_t *word = (const uint64_t *)page;
+	size_t i;
+
+	for (i = 1; i < PAGE / sizeof(*word); i++)
+		if (word[i] != word[0])
+			return false;
+	return true;
+}
+
+/*
+ * The pages zram would decompress: not same-filled, and compressed below
+ * the size above which ours stores pages whole (3633 bytes on x86-64, as
+ * measured in Documentation/benchmarks.rst).
+ */
+static int cmd_bench(bool ours, bool rle, const char *path)
+{
+	static unsigned char comp[COMP_ROOM], out[PAGE];
+	unsigned char *data;
+	size_t len, off, comp_len, out_len;
+	unsigned long pages = 0, bytes = 0;
+	int ret;
+
+	data = read_file(path, &len);
+	for (off = 0; off + PAGE <= len; off += PAGE) {
+		if (same_filled(data + off))
+			continue;
+		comp_len = compress(data + off, PAGE, rle, comp);
+		if (comp_len >= HUGE_SIZE)
+			continue;
+		out_len = PAGE;
+		if (ours)
+			ret = lzo_decode(comp, comp_len, out, &out_len);
+		else
+			ret = lzo1x_decompress_safe(comp, comp_len, out,
+						    &out_len);
+		if (ret || out_len != PAGE ||
+		    memcmp(out, data + off, PAGE)) {
+			fprintf(stderr, "bench: page %zu wrong\n", off / PAGE);
+			return 1;
+		}
+		pages++;
+		bytes += comp_len;
+	}
+	printf("bench: %s %s: %lu pages, %lu compressed bytes\n",
+	       ours ? "ours" : "ref", rle ? "lzo-rle" : "lzo", pages, bytes);
+	free(data);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "fuzz"))
+		return cmd_fuzz(strtoul(argv[2], NULL, 0),
+				strtoul(argv[3], NULL, 0), argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "bench"))
+		return cmd_bench(!strcmp(argv[2], "ours"),
+				 !strcmp(argv[3], "rle"), argv[4]);
+	fprintf(stderr, "usage: lzo_test check FILE... | fuzz N SEED FILE |\n"
+		"       bench ours|ref lzo|rle FILE\n");
+	return 2;
+}
