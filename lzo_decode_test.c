@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include "lzo_decode.c"
+#include "lzo_decode_fuzz.h"
 
 #include <linux/lzo.h>
 #include <linux/module.h>
@@ -36,18 +37,17 @@ struct lt_ctx {
 	u8 *comp;
 	void *wrkmem;
 	struct rnd_state rnd;
-	unsigned long streams;
-	unsigned long wrong;
-	unsigned long both_ok;
-	unsigned long both_fail;
-	unsigned long only_ours_fails;
-	unsigned long only_ref_fails;
-	unsigned long outputs_differ;
+	struct lzo_fuzz_tally t;
 };
 
 static u32 lt_rand(struct lt_ctx *ctx)
 {
 	return prandom_u32_state(&ctx->rnd);
+}
+
+static u32 lt_fuzz_rand(void *rnd_state)
+{
+	return prandom_u32_state(rnd_state);
 }
 
 static size_t lt_compress(struct lt_ctx *ctx, const u8 *src, size_t len,
@@ -89,26 +89,17 @@ static int lt_decode_both(struct lt_ctx *ctx, const u8 *comp, size_t comp_len,
 	int ours_ret = -ENOMEM, ref_ret;
 
 	if (!in || !ours || !ref) {
-		ctx->wrong++;
+		ctx->t.wrong++;
 		goto out;
 	}
 	ours_ret = lzo_decode(in, comp_len, ours, &ours_len);
 	ref_ret = lzo1x_decompress_safe(in, comp_len, ref, &ref_len);
-	ctx->streams++;
 	if (orig && (ours_ret || ours_len != orig_len ||
 		     memcmp(ours, orig, orig_len)))
-		ctx->wrong++;
-	if (!ours_ret && ref_ret == LZO_E_OK) {
-		ctx->both_ok++;
-		if (ours_len != ref_len || memcmp(ours, ref, ref_len))
-			ctx->outputs_differ++;
-	} else if (ours_ret && ref_ret != LZO_E_OK) {
-		ctx->both_fail++;
-	} else if (ours_ret) {
-		ctx->only_ours_fails++;
-	} else {
-		ctx->only_ref_fails++;
-	}
+		ctx->t.wrong++;
+	lzo_fuzz_judge(&ctx->t, !ours_ret, ref_ret == LZO_E_OK,
+		       !ours_ret && ours_len == ref_len &&
+		       !memcmp(ours, ref, ref_len));
 out:
 	kfree(in);
 	kfree(ours);
@@ -125,7 +116,7 @@ static void lt_round_trip(struct lt_ctx *ctx, const u8 *data, size_t len)
 	for (rle = 0; rle < 2; rle++) {
 		comp_len = lt_compress(ctx, data, len, rle);
 		if (!comp_len) {
-			ctx->wrong++;
+			ctx->t.wrong++;
 			continue;
 		}
 		lt_decode_both(ctx, ctx->comp, comp_len, len, data, len);
@@ -157,15 +148,16 @@ static void lt_periodic_page(struct lt_ctx *ctx, u8 *page, size_t period)
 			page[i] = page[i - period];
 }
 
-static bool lt_clean(const struct lt_ctx *ctx)
+static bool lt_clean(const struct lzo_fuzz_tally *t)
 {
-	if (ctx->wrong || ctx->outputs_differ || ctx->only_ours_fails ||
-	    ctx->only_ref_fails)
+	bool clean = !t->wrong && !t->outputs_differ && !t->only_ours_fails &&
+		     !t->only_ref_fails;
+
+	if (!clean)
 		pr_info("# %lu streams: %lu wrong, %lu outputs differ, only ours rejects %lu, only lib/lzo rejects %lu\n",
-			ctx->streams, ctx->wrong, ctx->outputs_differ,
-			ctx->only_ours_fails, ctx->only_ref_fails);
-	return !ctx->wrong && !ctx->outputs_differ && !ctx->only_ours_fails &&
-	       !ctx->only_ref_fails;
+			t->streams, t->wrong, t->outputs_differ,
+			t->only_ours_fails, t->only_ref_fails);
+	return clean;
 }
 
 static bool lt_synthetic_pages(struct lt_ctx *ctx)
@@ -187,7 +179,7 @@ static bool lt_synthetic_pages(struct lt_ctx *ctx)
 		lt_text_page(ctx->page, 1000000 + i * 100000);
 		lt_round_trip(ctx, ctx->page, LT_PAGE);
 	}
-	return lt_clean(ctx);
+	return lt_clean(&ctx->t);
 }
 
 /*
@@ -203,7 +195,7 @@ static bool lt_pieces(struct lt_ctx *ctx)
 		lt_round_trip(ctx, ctx->page, len);
 	for (len = 600; len <= LT_PAGE; len += 7)
 		lt_round_trip(ctx, ctx->page + LT_PAGE - len, len);
-	return lt_clean(ctx);
+	return lt_clean(&ctx->t);
 }
 
 /* A page decoded into less room than it needs: -ENOSPC, nothing written past. */
@@ -221,7 +213,7 @@ static bool lt_small_room(struct lt_ctx *ctx)
 					   NULL, 0) != -ENOSPC)
 				ok = false;
 	}
-	return ok && !ctx->outputs_differ && !ctx->only_ref_fails;
+	return ok && !ctx->t.outputs_differ && !ctx->t.only_ref_fails;
 }
 
 /*
@@ -238,7 +230,7 @@ static bool lt_malformed(struct lt_ctx *ctx)
 	comp_len = lt_compress(ctx, ctx->page, LT_PAGE, true);
 	for (cut = 0; cut < comp_len; cut++)
 		lt_decode_both(ctx, ctx->comp, cut, LT_PAGE, NULL, 0);
-	ok = lt_clean(ctx);
+	ok = lt_clean(&ctx->t);
 	ctx->comp[comp_len] = 0;
 	if (lt_decode_both(ctx, ctx->comp, comp_len + 1, LT_PAGE, NULL, 0) !=
 	    -EINVAL)
@@ -247,42 +239,7 @@ static bool lt_malformed(struct lt_ctx *ctx)
 	if (lt_decode_both(ctx, ctx->comp, comp_len, LT_PAGE, NULL, 0) !=
 	    -EINVAL)
 		ok = false;
-	return ok && !ctx->outputs_differ && !ctx->only_ref_fails;
-}
-
-/* One random change to a stream of @len bytes; returns its new length. */
-static size_t lt_mutate(struct lt_ctx *ctx, u8 *buf, size_t len, size_t room)
-{
-	size_t pos = len ? lt_rand(ctx) % len : 0;
-	unsigned int n;
-
-	switch (lt_rand(ctx) % 6) {
-	case 0:		/* cut */
-		return len ? lt_rand(ctx) % len : 0;
-	case 1:		/* flip a bit */
-		if (len)
-			buf[pos] ^= 1 << (lt_rand(ctx) % 8);
-		return len;
-	case 2:		/* a few random bytes */
-		for (n = 1 + lt_rand(ctx) % 4; n && len; n--)
-			buf[lt_rand(ctx) % len] = lt_rand(ctx);
-		return len;
-	case 3:		/* a byte that often means "extend the length" */
-		if (len)
-			buf[pos] = lt_rand(ctx) % 2 ? 0 : 0xff;
-		return len;
-	case 4:		/* insert a byte */
-		if (len + 1 > room)
-			return len;
-		memmove(buf + pos + 1, buf + pos, len - pos);
-		buf[pos] = lt_rand(ctx);
-		return len + 1;
-	default:	/* delete a byte */
-		if (!len)
-			return 0;
-		memmove(buf + pos, buf + pos + 1, len - pos - 1);
-		return len - 1;
-	}
+	return ok && !ctx->t.outputs_differ && !ctx->t.only_ref_fails;
 }
 
 /*
@@ -305,8 +262,9 @@ static bool lt_fuzz(struct lt_ctx *ctx)
 		comp_len = lt_compress(ctx, ctx->page, LT_PAGE,
 				       lt_rand(ctx) % 2);
 		for (steps = 1 + lt_rand(ctx) % 3; steps; steps--)
-			comp_len = lt_mutate(ctx, ctx->comp, comp_len,
-					     room_max);
+			comp_len = lzo_fuzz_mutate(ctx->comp, comp_len,
+						   room_max, lt_fuzz_rand,
+						   &ctx->rnd);
 		room = LT_PAGE;
 		if (lt_rand(ctx) % 4 == 0)
 			room = lt_rand(ctx) % (LT_PAGE + 64);
@@ -314,9 +272,9 @@ static bool lt_fuzz(struct lt_ctx *ctx)
 		cond_resched();
 	}
 	pr_info("# fuzz: %lu streams: both decode %lu, both reject %lu, only ours rejects %lu, only lib/lzo rejects %lu\n",
-		ctx->streams, ctx->both_ok, ctx->both_fail,
-		ctx->only_ours_fails, ctx->only_ref_fails);
-	return !ctx->wrong && !ctx->outputs_differ;
+		ctx->t.streams, ctx->t.both_ok, ctx->t.both_fail,
+		ctx->t.only_ours_fails, ctx->t.only_ref_fails);
+	return !ctx->t.wrong && !ctx->t.outputs_differ;
 }
 
 struct lt_case {

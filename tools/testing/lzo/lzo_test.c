@@ -25,21 +25,11 @@
 #include <linux/lzo.h>
 
 #include "../../../lzo_decode.h"
+#include "../../../lzo_decode_fuzz.h"
 
 #define PAGE		4096
 #define HUGE_SIZE	3633
 #define COMP_ROOM	(PAGE + PAGE / 16 + 64 + 3 + 2)
-
-/* What lzo_test has done and found, for its summary line. */
-struct tally {
-	unsigned long pages;
-	unsigned long wrong;
-	unsigned long both_ok;
-	unsigned long both_fail;
-	unsigned long only_ours_fails;
-	unsigned long only_ref_fails;
-	unsigned long outputs_differ;
-};
 
 static unsigned char work_mem[LZO1X_1_MEM_COMPRESS];
 static uint64_t rng_state;
@@ -106,46 +96,37 @@ static void note(const char *what, const unsigned char *in, size_t len,
 /* Both decoders on one stream in buffers of exactly its and @room bytes. */
 static void decode_both(const unsigned char *comp, size_t comp_len,
 			size_t room, const unsigned char *orig,
-			size_t orig_len, struct tally *t)
+			size_t orig_len, struct lzo_fuzz_tally *t)
 {
 	unsigned char *in = malloc(comp_len ? comp_len : 1);
 	unsigned char *ours = malloc(room ? room : 1);
 	unsigned char *ref = malloc(room ? room : 1);
 	size_t ours_len = room, ref_len = room;
 	int ours_ret, ref_ret;
+	bool same;
 
 	memcpy(in, comp, comp_len);
 	ours_ret = lzo_decode(in, comp_len, ours, &ours_len);
 	ref_ret = lzo1x_decompress_safe(in, comp_len, ref, &ref_len);
-	t->pages++;
 	if (orig && (ours_ret || ours_len != orig_len ||
 		     memcmp(ours, orig, orig_len))) {
 		t->wrong++;
 		fprintf(stderr, "wrong: %zu bytes from %zu: ret %d len %zu\n",
 			orig_len, comp_len, ours_ret, ours_len);
 	}
-	if (!ours_ret && !ref_ret) {
-		t->both_ok++;
-		if (ours_len != ref_len || memcmp(ours, ref, ref_len)) {
-			t->outputs_differ++;
-			note("outputs differ", in, comp_len, ours_ret, ref_ret);
-		}
-	} else if (ours_ret && ref_ret) {
-		t->both_fail++;
-	} else if (ours_ret) {
-		t->only_ours_fails++;
-		note("only ours rejects", in, comp_len, ours_ret, ref_ret);
-	} else {
-		t->only_ref_fails++;
-		note("only lib/lzo rejects", in, comp_len, ours_ret, ref_ret);
-	}
+	same = !ours_ret && ours_len == ref_len && !memcmp(ours, ref, ref_len);
+	lzo_fuzz_judge(t, !ours_ret, !ref_ret, same);
+	if (!ours_ret != !ref_ret)
+		note("only one rejects", in, comp_len, ours_ret, ref_ret);
+	else if (!ours_ret && !same)
+		note("outputs differ", in, comp_len, ours_ret, ref_ret);
 	free(in);
 	free(ours);
 	free(ref);
 }
 
 static void check_piece(const unsigned char *data, size_t len,
-			struct tally *t)
+			struct lzo_fuzz_tally *t)
 {
 	static unsigned char comp[COMP_ROOM];
 	size_t comp_len;
@@ -157,7 +138,7 @@ static void check_piece(const unsigned char *data, size_t len,
 	}
 }
 
-static void synthetic_pages(struct tally *t)
+static void synthetic_pages(struct lzo_fuzz_tally *t)
 {
 	static unsigned char page[PAGE];
 	size_t period, i;
@@ -181,7 +162,7 @@ static void synthetic_pages(struct tally *t)
 
 static int cmd_check(int argc, char **argv)
 {
-	struct tally t = { 0 };
+	struct lzo_fuzz_tally t = { 0 };
 	unsigned char *data;
 	size_t len, off, piece;
 	int i;
@@ -199,52 +180,23 @@ static int cmd_check(int argc, char **argv)
 		free(data);
 	}
 	printf("check: %lu streams, %lu wrong; lib/lzo: %lu rejected, %lu differ\n",
-	       t.pages, t.wrong, t.only_ref_fails + t.both_fail,
+	       t.streams, t.wrong, t.only_ref_fails + t.both_fail,
 	       t.outputs_differ);
 	return t.wrong || t.only_ref_fails || t.only_ours_fails ||
 	       t.outputs_differ;
 }
 
-/* One random change to a stream; returns its new length. */
-static size_t mutate(unsigned char *buf, size_t len, size_t room)
+/* The harness's one generator: lzo_fuzz_mutate() needs no state of its own. */
+static u32 fuzz_rand(void *state)
 {
-	size_t pos = len ? rng() % len : 0;
-	unsigned int n, i;
-
-	switch (rng() % 6) {
-	case 0:		/* truncate */
-		return len ? rng() % len : 0;
-	case 1:		/* flip a bit */
-		if (len)
-			buf[pos] ^= 1 << (rng() % 8);
-		return len;
-	case 2:		/* a few random bytes */
-		n = 1 + rng() % 4;
-		for (i = 0; i < n && len; i++)
-			buf[rng() % len] = rng();
-		return len;
-	case 3:		/* a byte that often means "extend the length" */
-		if (len)
-			buf[pos] = rng() % 2 ? 0 : 0xff;
-		return len;
-	case 4:		/* insert a byte */
-		if (len + 1 > room)
-			return len;
-		memmove(buf + pos + 1, buf + pos, len - pos);
-		buf[pos] = rng();
-		return len + 1;
-	default:	/* delete a byte */
-		if (!len)
-			return 0;
-		memmove(buf + pos, buf + pos + 1, len - pos - 1);
-		return len - 1;
-	}
+	(void)state;
+	return rng();
 }
 
 static int cmd_fuzz(unsigned long rounds, unsigned long seed, const char *path)
 {
 	static unsigned char comp[COMP_ROOM + 64];
-	struct tally t = { 0 };
+	struct lzo_fuzz_tally t = { 0 };
 	unsigned char *data;
 	size_t len, pages, comp_len, room, steps;
 	unsigned long r;
@@ -259,7 +211,8 @@ static int cmd_fuzz(unsigned long rounds, unsigned long seed, const char *path)
 
 		comp_len = compress(page, PAGE, rng() % 2, comp);
 		for (steps = 1 + rng() % 3; steps; steps--)
-			comp_len = mutate(comp, comp_len, sizeof(comp));
+			comp_len = lzo_fuzz_mutate(comp, comp_len, sizeof(comp),
+						   fuzz_rand, NULL);
 		/* Mostly exact pages; sometimes too little or spare room. */
 		room = PAGE;
 		if (rng() % 4 == 0)
@@ -268,7 +221,7 @@ static int cmd_fuzz(unsigned long rounds, unsigned long seed, const char *path)
 	}
 	free(data);
 	printf("fuzz: %lu streams: both decode %lu (outputs differ %lu), both reject %lu, ",
-	       t.pages, t.both_ok, t.outputs_differ, t.both_fail);
+	       t.streams, t.both_ok, t.outputs_differ, t.both_fail);
 	printf("only ours rejects %lu, only lib/lzo rejects %lu\n",
 	       t.only_ours_fails, t.only_ref_fails);
 	return t.outputs_differ != 0;
