@@ -160,7 +160,7 @@ for f in dkms.conf Makefile Kconfig zram_drv.c zram_io.c zsmalloc.c \
 	grep -qx "$src/$f" <<< "$contents" || missing="$missing $f"
 done
 check_eq "it ships the module's sources in /usr/src/zram-$version" "" "$missing"
-extra=$(grep -E '_test\.c|zsmalloc_bench|/tools/|/debian/|/scripts/|\.sh$' \
+extra=$(grep -E '_test\.c|_fuzz\.h|zsmalloc_bench|/tools/|/debian/|/scripts/|\.sh$' \
 	<<< "$contents")
 check_eq "it ships no tests, benchmarks or scripts" "" "$extra"
 check_eq "its dkms.conf carries the same version" "PACKAGE_VERSION=\"$version\"" \
