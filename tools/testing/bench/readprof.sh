@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Where reads spend their instructions: ours, the kernel's zram and brd
-# on the benchmark's corpus, lzo, one job.  Per system: the corpus is
+# on the benchmark's corpus, one job, with PROF_ALG (default lzo; set it
+# with run-vm --append "PROF_ALG=lzo-rle").  Per system: the corpus is
 # written with dd, then fio reads it (4K random, 1M sequential) for
 # PROF_RUNTIME guest seconds to give guest instructions per KiB, then
 # again under ksample (ksample.c), which samples the CPU every
@@ -32,6 +33,7 @@ VARIANTS=$DATA/prof/variants
 MODULES=/lib/modules/$(uname -r)
 KERNEL_ZRAM=$MODULES/kernel/drivers/block/zram/zram.ko
 PERIOD=${PROF_PERIOD:-50000}
+ALG=${PROF_ALG:-lzo}
 RUNTIME=${PROF_RUNTIME:-1}
 WORKLOADS=("randread 4k" "read 1M")
 
@@ -59,7 +61,7 @@ load() {	# load SYSTEM KO [ARGS...]; sets DEV
 		DEV=/dev/ram0
 		return 0 ;;
 	esac
-	echo lzo > /sys/block/zram0/comp_algorithm &&
+	echo "$ALG" > /sys/block/zram0/comp_algorithm &&
 		echo 512M > /sys/block/zram0/disksize
 }
 
