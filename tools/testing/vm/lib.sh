@@ -130,8 +130,10 @@ judge_run() {
 	if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 		echo "vm: guest hung: killed after its time limit"
 	fi
-	if [ "$(wc -l <<<"$counts")" -gt 1 ]; then
-		echo "vm: failures:$(tail -n +2 <<<"$counts")"
+	# One line a failed check, script that failed or did not finish.
+	tail -n +2 <<<"$counts" | sed 's/^ *//' > "$outdir/failures"
+	if [ -s "$outdir/failures" ]; then
+		echo "vm: failures:$(sed 's/^/  /' "$outdir/failures")"
 	fi
 	echo "$passed $failed $skipped" > "$outdir/summary"
 	echo "vm: $passed passed, $failed failed, $skipped skipped"
