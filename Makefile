@@ -18,8 +18,12 @@ ccflags-$(CONFIG_ZSMALLOC_PGTABLE_MAPPING) += -DCONFIG_ZSMALLOC_PGTABLE_MAPPING=
 # Kconfig's defaults, for an external build that does not set them.
 ifneq ($(KBUILD_EXTMOD),)
 CONFIG_ZRAM_LZO_DECODE ?= y
+CONFIG_ZRAM_LZO_ENCODE ?= y
+CONFIG_ZRAM_LZ4_ENCODE ?= y
 endif
 ccflags-$(CONFIG_ZRAM_LZO_DECODE) += -DCONFIG_ZRAM_LZO_DECODE=1
+ccflags-$(CONFIG_ZRAM_LZO_ENCODE) += -DCONFIG_ZRAM_LZO_ENCODE=1
+ccflags-$(CONFIG_ZRAM_LZ4_ENCODE) += -DCONFIG_ZRAM_LZ4_ENCODE=1
 
 obj-$(CONFIG_ZRAM) += zram.o
 # DKMS passes the package's version (from debian/changelog) for modinfo.
@@ -31,10 +35,12 @@ zram-y := zram_drv.o zram_io.o zram_wb.o zram_sysfs.o zram_policy.o \
 	  zram_debugfs.o zram_recomp.o \
 	  zcomp.o zcomp_lz4.o zcomp_zstd.o zcomp_deflate.o zsmalloc.o
 zram-$(CONFIG_ZRAM_LZO_DECODE) += lzo_decode.o
+zram-$(CONFIG_ZRAM_LZO_ENCODE) += lzo_encode.o
+zram-$(CONFIG_ZRAM_LZ4_ENCODE) += lz4_encode.o
 
 # Test and benchmark modules: each carries its own copy of the allocator.
 obj-$(CONFIG_ZSMALLOC_TEST) += zsmalloc_test.o zsmalloc_bench.o
-obj-$(CONFIG_ZSMALLOC_TEST) += lzo_decode_test.o
+obj-$(CONFIG_ZSMALLOC_TEST) += codec_test.o
 # The same benchmark linked against the kernel's zsmalloc.ko, when it has one.
 ifneq ($(CONFIG_ZSMALLOC),)
 obj-$(CONFIG_ZSMALLOC_TEST) += zsmalloc_bench_kernel.o
@@ -54,9 +60,17 @@ EXT_CONFIG := CONFIG_ZRAM=m CONFIG_ZSMALLOC_TEST=m
 ifeq ($(ZSMALLOC_PGTABLE_MAPPING),y)
 EXT_CONFIG += CONFIG_ZSMALLOC_PGTABLE_MAPPING=y
 endif
-# ZRAM_LZO_DECODE=n decompresses lzo with lib/lzo instead of lzo_decode.c.
+# ZRAM_LZO_DECODE=n decompresses lzo with lib/lzo instead of lzo_decode.c,
+# ZRAM_LZO_ENCODE=n compresses with it instead of lzo_encode.c, and
+# ZRAM_LZ4_ENCODE=n lz4 pages with lib/lz4 instead of lz4_encode.c.
 ifeq ($(ZRAM_LZO_DECODE),n)
 EXT_CONFIG += CONFIG_ZRAM_LZO_DECODE=n
+endif
+ifeq ($(ZRAM_LZO_ENCODE),n)
+EXT_CONFIG += CONFIG_ZRAM_LZO_ENCODE=n
+endif
+ifeq ($(ZRAM_LZ4_ENCODE),n)
+EXT_CONFIG += CONFIG_ZRAM_LZ4_ENCODE=n
 endif
 
 .PHONY: all modules clean deps demo check check-quick check-debug lint bench soak \

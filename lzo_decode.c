@@ -4,8 +4,8 @@
  * stream format described in the kernel's Documentation/staging/lzo.rst and
  * meant to need fewer instructions per page than lib/lzo's decompressor.
  * zram's "lzo" pages are read through it unless CONFIG_ZRAM_LZO_DECODE is
- * off.  lzo_decode_test.c checks it against lib/lzo in the kernel, under
- * KASAN on the debug kernel, and tools/testing/lzo/ on the host.
+ * off.  codec_test.c checks it against lib/lzo in the kernel, under
+ * KASAN on the debug kernel, and tools/testing/codecs/ on the host.
  *
  * The format.  A stream is a list of instructions, each one byte of opcode
  * and a few bytes of operands, with literal bytes in between.  A match
@@ -51,7 +51,7 @@
  *
  * With lib/lzo's compressor on the benchmark corpus this needs about 21%
  * fewer instructions per page than lib/lzo's lzo1x_decompress_safe()
- * (tools/testing/lzo, "make count").
+ * (tools/testing/codecs, "make count").
  *
  * Safety.  The same code is compiled twice (lzo_tokens() with careful
  * false and true).  The fast copy runs while the room left is above the
@@ -69,41 +69,20 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/types.h>
-#include <asm/byteorder.h>
 
 #include "lzo_decode.h"
+#include "codec_unaligned.h"
+#include "lzo_stream.h"
 
 /* Bytes of input and output kept from the end while copying wild. */
 #define LZO_IN_SLACK		24
 #define LZO_OUT_SLACK		64
 
-/* The first byte that starts a versioned stream, and lzo-rle's version. */
-#define LZO_VERSION_MARK	17
-#define LZO_VERSION_RLE		1
 /* The 14 distance bits of opcodes 24-31 that make them a zero run. */
 #define LZO_RLE_DISTANCE	0x3fff
 
 /* lzo_tokens() stopped between two instructions near the end. */
 #define LZO_PAUSED		1
-
-struct lzo_una64 { u64 v; } __packed;
-struct lzo_una32 { u32 v; } __packed;
-struct lzo_una16 { __le16 v; } __packed;
-
-static __always_inline void lzo_copy8(u8 *dst, const u8 *src)
-{
-	((struct lzo_una64 *)dst)->v = ((const struct lzo_una64 *)src)->v;
-}
-
-static __always_inline void lzo_copy4(u8 *dst, const u8 *src)
-{
-	((struct lzo_una32 *)dst)->v = ((const struct lzo_una32 *)src)->v;
-}
-
-static __always_inline unsigned int lzo_le16(const u8 *p)
-{
-	return le16_to_cpu(((const struct lzo_una16 *)p)->v);
-}
 
 /*
  * A match of @len bytes from @from, before @op, 8 or 16 bytes at a time;
@@ -116,20 +95,20 @@ static __always_inline u8 *lzo_match_wild(u8 *op, const u8 *from, size_t len)
 
 	if (dist >= 16) {
 		do {
-			lzo_copy8(op, from);
-			lzo_copy8(op + 8, from + 8);
+			codec_copy8(op, from);
+			codec_copy8(op + 8, from + 8);
 			op += 16;
 			from += 16;
 		} while (op < end);
 		return end;
 	}
 	while (dist < 8) {
-		lzo_copy8(op, op - dist);
+		codec_copy8(op, op - dist);
 		op += dist;
 		dist *= 2;
 	}
 	do {
-		lzo_copy8(op, op - dist);
+		codec_copy8(op, op - dist);
 		op += 8;
 	} while (op < end);
 	return end;
@@ -218,9 +197,9 @@ after_nothing:
 		goto match;
 	if (likely(t) && !careful) {
 		/* 4-18 literals: 24 bytes, inside the slack. */
-		lzo_copy8(op, ip);
-		lzo_copy8(op + 8, ip + 8);
-		lzo_copy8(op + 16, ip + 16);
+		codec_copy8(op, ip);
+		codec_copy8(op + 8, ip + 8);
+		codec_copy8(op + 16, ip + 16);
 		op += t + 3;
 		ip += t + 3;
 		goto after_run;
@@ -243,8 +222,8 @@ after_nothing:
 		size_t i = 0;
 
 		do {
-			lzo_copy8(op + i, ip + i);
-			lzo_copy8(op + i + 8, ip + i + 8);
+			codec_copy8(op + i, ip + i);
+			codec_copy8(op + i + 8, ip + i + 8);
 			i += 16;
 		} while (i < len);
 	}
@@ -292,7 +271,7 @@ short_match:
 		lzo_match_exact(op, from, len);
 		op += len;
 	} else if (dist >= 8) {
-		lzo_copy8(op, from);
+		codec_copy8(op, from);
 		op += len;
 	} else {
 		op = lzo_match_wild(op, from, len);
@@ -310,7 +289,7 @@ match:
 			if (!ip || in_end - ip < 2)
 				goto malformed;
 		}
-		next = lzo_le16(ip);
+		next = codec_le16(ip);
 		ip += 2;
 		from = op - (next >> 2) - 1;
 		next &= 3;
@@ -324,7 +303,7 @@ match:
 		goto copy_match;
 	} else {
 		if (rle && (t & 8)) {
-			next = lzo_le16(ip);
+			next = codec_le16(ip);
 			if ((next >> 2) == LZO_RLE_DISTANCE)
 				goto zero_run;
 		}
@@ -335,7 +314,7 @@ match:
 			if (!ip || in_end - ip < 2)
 				goto malformed;
 		}
-		next = lzo_le16(ip);
+		next = codec_le16(ip);
 		ip += 2;
 		dist = ((t & 8) << 11) + (next >> 2);
 		if (!dist)
@@ -371,9 +350,9 @@ zero_run:
 		size_t i = 0;
 
 		do {
-			*(struct lzo_una64 *)(op + i) = (struct lzo_una64){ 0 };
-			*(struct lzo_una64 *)(op + i + 8) =
-				(struct lzo_una64){ 0 };
+			*(struct codec_una64 *)(op + i) = (struct codec_una64){ 0 };
+			*(struct codec_una64 *)(op + i + 8) =
+				(struct codec_una64){ 0 };
 			i += 16;
 		} while (i < len);
 	}
@@ -394,7 +373,7 @@ after_match:
 			goto overrun;
 		memcpy(op, ip, next);
 	} else {
-		lzo_copy4(op, ip);
+		codec_copy4(op, ip);
 	}
 	op += next;
 	ip += next;

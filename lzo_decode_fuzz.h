@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Comparing lzo_decode() with lib/lzo on damaged streams, shared by the
- * kernel's test module (lzo_decode_test.c) and the host's harness
- * (tools/testing/lzo/lzo_test.c); each brings its own random numbers.
+ * kernel's test module (codec_test.c) and the host's harness
+ * (tools/testing/codecs/codecs.c); each brings its own random numbers.
  */
 #ifndef _LZO_DECODE_FUZZ_H_
 #define _LZO_DECODE_FUZZ_H_

@@ -2,8 +2,9 @@
 /*
  * Page compressors for zram.
  *
- * "lzo" and "lzo-rle" call lib/lzo directly (and decompress with
- * lzo_decode.c, unless CONFIG_ZRAM_LZO_DECODE is off), and lz4, lz4hc, zstd
+ * "lzo" and "lzo-rle" compress with lzo_encode.c and decompress with
+ * lzo_decode.c (each unless CONFIG_ZRAM_LZO_ENCODE or _DECODE is off: then
+ * lib/lzo, called directly), and lz4, lz4hc, zstd
  * and deflate call their libraries (zcomp_lz4.c, zcomp_zstd.c,
  * zcomp_deflate.c): that is what lets them take a level and, where the
  * library allows, a dictionary.  Any other name is looked up in the crypto
@@ -28,6 +29,7 @@
 #include <linux/sysfs.h>
 
 #include "lzo_decode.h"
+#include "lzo_encode.h"
 #include "zcomp_backend.h"
 
 static int zcomp_lzo_init(struct zcomp *comp, struct zcomp_strm *strm)
@@ -41,19 +43,28 @@ static void zcomp_lzo_fini(struct zcomp *comp, struct zcomp_strm *strm)
 	kvfree(strm->private);
 }
 
-/* lib/lzo's two compressors, lzo1x_1_compress() and lzorle1x_1_compress(). */
-typedef int (*zcomp_lzo_compressor)(const unsigned char *src, size_t src_len,
-				    unsigned char *dst, size_t *dst_len,
-				    void *wrkmem);
-
-static int zcomp_lzo_compress_with(zcomp_lzo_compressor compressor,
-				   struct zcomp_strm *strm, const void *src,
-				   unsigned int *dst_len)
+/*
+ * A page as an lzo stream, or with @rle an lzo-rle one.  Our own encoder
+ * writes the same format with fewer instructions (see lzo_encode.c); with
+ * CONFIG_ZRAM_LZO_ENCODE off, or pages too big for it, lib/lzo does.
+ */
+static int zcomp_lzo_compress_page(struct zcomp_strm *strm, const void *src,
+				   unsigned int *dst_len, bool rle)
 {
 	size_t out_len = ZCOMP_BUFFER_SIZE;
+	int ret;
 
-	if (compressor(src, PAGE_SIZE, strm->buffer, &out_len,
-		       strm->private) != LZO_E_OK)
+	if (IS_ENABLED(CONFIG_ZRAM_LZO_ENCODE) &&
+	    PAGE_SIZE <= LZO_ENCODE_MAX_IN)
+		ret = lzo_encode(src, PAGE_SIZE, strm->buffer, &out_len,
+				 strm->private, rle);
+	else if (rle)
+		ret = lzorle1x_1_compress(src, PAGE_SIZE, strm->buffer,
+					  &out_len, strm->private);
+	else
+		ret = lzo1x_1_compress(src, PAGE_SIZE, strm->buffer, &out_len,
+				       strm->private);
+	if (ret)
 		return -EINVAL;
 	*dst_len = out_len;
 	return 0;
@@ -62,14 +73,13 @@ static int zcomp_lzo_compress_with(zcomp_lzo_compressor compressor,
 static int zcomp_lzo_compress(struct zcomp *comp, struct zcomp_strm *strm,
 			      const void *src, unsigned int *dst_len)
 {
-	return zcomp_lzo_compress_with(lzo1x_1_compress, strm, src, dst_len);
+	return zcomp_lzo_compress_page(strm, src, dst_len, false);
 }
 
 static int zcomp_lzorle_compress(struct zcomp *comp, struct zcomp_strm *strm,
 				 const void *src, unsigned int *dst_len)
 {
-	return zcomp_lzo_compress_with(lzorle1x_1_compress, strm, src,
-				       dst_len);
+	return zcomp_lzo_compress_page(strm, src, dst_len, true);
 }
 
 static int zcomp_lzo_decompress(struct zcomp *comp, struct zcomp_strm *strm,

@@ -26,7 +26,7 @@ mkdir -p "$dest"
 cd "$TOP"
 for f in *.c *.h; do
 	case "$f" in
-	zsmalloc_test.c | zsmalloc_bench* | lzo_decode_test.c | lzo_decode_fuzz.h) ;;
+	zsmalloc_test.c | zsmalloc_bench* | codec_test.c | lzo_decode_fuzz.h) ;;
 	*) cp "$f" "$dest/" ;;
 	esac
 done

@@ -156,7 +156,8 @@ contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 src=./usr/src/zram-$version
 missing=
 for f in dkms.conf Makefile Kconfig zram_drv.c zram_io.c zsmalloc.c \
-	 lzo_decode.c include/linux/zsmalloc.h; do
+	 lzo_decode.c lzo_encode.c lzo_stream.h lz4_encode.c codec_unaligned.h \
+	 include/linux/zsmalloc.h; do
 	grep -qx "$src/$f" <<< "$contents" || missing="$missing $f"
 done
 check_eq "it ships the module's sources in /usr/src/zram-$version" "" "$missing"

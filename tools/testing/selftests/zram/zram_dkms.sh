@@ -4,8 +4,9 @@
 # Run by tools/testing/pkg/test-dkms.sh in a VM whose updates/ holds the
 # zram.ko DKMS built from the zram-dkms package: a plain "modprobe zram"
 # loads that module, it is ours (its version is the package's, it has our
-# zsmalloc_mapping parameter, it reads lzo pages with our own decoder as
-# the default build does), and data written to a device reads back.
+# zsmalloc_mapping parameter, it writes and reads lzo pages and writes lz4
+# pages with our own codecs as the default build does), and data written to
+# a device reads back.
 # The package's version comes in on the kernel command line as
 # zt.dkms_version=VERSION.
 
@@ -18,7 +19,7 @@ for arg in $(< /proc/cmdline); do
 	esac
 done
 
-ktap_plan 7
+ktap_plan 9
 
 if [ -z "$want" ]; then
 	diag "no zt.dkms_version= on the kernel command line"
@@ -39,6 +40,10 @@ esac
 
 check_eq "it reads lzo pages with lzo_decode, as built by default" yes \
 	"$(zram_has_symbol lzo_decode && echo yes)"
+check_eq "it writes lzo pages with lzo_encode, as built by default" yes \
+	"$(zram_has_symbol lzo_encode && echo yes)"
+check_eq "it writes lz4 pages with lz4_encode, as built by default" yes \
+	"$(zram_has_symbol lz4_encode && echo yes)"
 
 data=$(make_random 4)
 echo 16M > $SYS/zram0/disksize

@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Self-test for lzo_decode.c inside the kernel, where KASAN sees every byte
- * it reads and writes.  The module compiles its own copy of the decoder
- * (it includes lzo_decode.c) and on load decodes streams made by the
- * kernel's lib/lzo, lzo and lzo-rle, in buffers allocated to their exact
- * sizes: synthetic and text-like pages, pieces of every size up to a page,
- * output that does not fit, malformed and cut streams, and fuzz_rounds
- * mutated streams whose verdicts are compared with lib/lzo's.  Results go
- * to the kernel log in KTAP, prefixed with the module name; loading
- * succeeds whatever they are.  tools/testing/lzo runs the same comparison
- * on the host, under ASan, with far more rounds.
+ * Self-test for zram's own codecs (lzo_decode.c, lzo_encode.c and
+ * lz4_encode.c) inside the kernel, where KASAN sees every byte they read
+ * and write.  The module compiles its own copy of each (it includes them)
+ * and on load decodes streams made by the kernel's lib/lzo and by
+ * lzo_encode(), lzo and lzo-rle, in buffers allocated to their exact sizes:
+ * synthetic and text-like pages, pieces of every size up to a page, output
+ * that does not fit, malformed and cut streams, and fuzz_rounds mutated
+ * streams whose verdicts are compared with lib/lzo's.  Every stream
+ * lzo_encode() writes must decode, with lib/lzo's decoder and ours, to what
+ * it was given, and every block lz4_encode() writes, at several levels,
+ * must decode with lib/lz4's LZ4_decompress_safe().  Results go to the
+ * kernel log in KTAP, prefixed with the module name; loading succeeds
+ * whatever they are.  tools/testing/codecs runs the same comparisons on
+ * the host, under ASan, with far more rounds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "lz4_encode.c"
 #include "lzo_decode.c"
+#include "lzo_encode.c"
 #include "lzo_decode_fuzz.h"
 
+#include <linux/lz4.h>
 #include <linux/lzo.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
@@ -50,13 +57,17 @@ static u32 lt_fuzz_rand(void *rnd_state)
 	return prandom_u32_state(rnd_state);
 }
 
+/* lib/lzo's compressor, or with @ours lzo_encode(), into ctx->comp. */
 static size_t lt_compress(struct lt_ctx *ctx, const u8 *src, size_t len,
-			  bool rle)
+			  bool rle, bool ours)
 {
 	size_t out_len = lzo1x_worst_compress(LT_PAGE);
 	int ret;
 
-	if (rle)
+	if (ours)
+		ret = lzo_encode(src, len, ctx->comp, &out_len, ctx->wrkmem,
+				 rle);
+	else if (rle)
 		ret = lzorle1x_1_compress(src, len, ctx->comp, &out_len,
 					  ctx->wrkmem);
 	else
@@ -107,19 +118,83 @@ out:
 	return ours_ret;
 }
 
-/* @len bytes of @data through lzo and lzo-rle and back. */
+/*
+ * lzo_encode() with its input, table and output each in a buffer of exactly
+ * the size it may use, into ctx->comp; 0 if it fails.
+ */
+static size_t lt_encode_exact(struct lt_ctx *ctx, const u8 *data, size_t len,
+			      bool rle)
+{
+	size_t room = lzo_encode_room(len), out_len = room;
+	u8 *in = lt_exact(data, len);
+	u8 *table = lt_exact(NULL, LZO_ENCODE_TABLE_SIZE);
+	u8 *out = lt_exact(NULL, room);
+
+	if (!in || !table || !out ||
+	    lzo_encode(in, len, out, &out_len, table, rle))
+		out_len = 0;
+	else
+		memcpy(ctx->comp, out, out_len);
+	kfree(in);
+	kfree(table);
+	kfree(out);
+	return out_len;
+}
+
+/*
+ * @len bytes of @data through lz4_encode() at @acceleration and back through
+ * lib/lz4, each buffer of exactly the size it may use.
+ */
+static void lt_lz4_round_trip(struct lt_ctx *ctx, const u8 *data, size_t len,
+			      unsigned int acceleration)
+{
+	size_t room = lz4_encode_room(len), comp_len = room;
+	u8 *in = lt_exact(data, len);
+	u8 *table = lt_exact(NULL, LZ4_ENCODE_TABLE_SIZE);
+	u8 *comp = lt_exact(NULL, room);
+	u8 *out = lt_exact(NULL, len);
+	u8 *block = NULL;
+	bool ok = false;
+
+	if (in && table && comp && out &&
+	    !lz4_encode(in, len, comp, &comp_len, table, acceleration))
+		block = lt_exact(comp, comp_len);
+	if (block)
+		ok = LZ4_decompress_safe(block, out, comp_len, len) == len &&
+		     !memcmp(out, data, len);
+	ctx->t.streams++;
+	if (!ok)
+		ctx->t.wrong++;
+	kfree(in);
+	kfree(table);
+	kfree(comp);
+	kfree(out);
+	kfree(block);
+}
+
+/*
+ * @len bytes of @data through both LZO compressors, lzo and lzo-rle, and
+ * back, and through lz4_encode() at its default level.
+ */
 static void lt_round_trip(struct lt_ctx *ctx, const u8 *data, size_t len)
 {
 	size_t comp_len;
-	int rle;
+	int rle, ours;
+
+	lt_lz4_round_trip(ctx, data, len, 1);
 
 	for (rle = 0; rle < 2; rle++) {
-		comp_len = lt_compress(ctx, data, len, rle);
-		if (!comp_len) {
-			ctx->t.wrong++;
-			continue;
+		for (ours = 0; ours < 2; ours++) {
+			comp_len = ours ? lt_encode_exact(ctx, data, len, rle) :
+					  lt_compress(ctx, data, len, rle,
+						      false);
+			if (!comp_len) {
+				ctx->t.wrong++;
+				continue;
+			}
+			lt_decode_both(ctx, ctx->comp, comp_len, len, data,
+				       len);
 		}
-		lt_decode_both(ctx, ctx->comp, comp_len, len, data, len);
 	}
 }
 
@@ -198,7 +273,10 @@ static bool lt_pieces(struct lt_ctx *ctx)
 	return lt_clean(&ctx->t);
 }
 
-/* A page decoded into less room than it needs: -ENOSPC, nothing written past. */
+/*
+ * A page decoded into less room than it needs: -ENOSPC, nothing written
+ * past.  lib/lzo's lzo stream, and lzo_encode()'s lzo-rle one.
+ */
 static bool lt_small_room(struct lt_ctx *ctx)
 {
 	size_t comp_len, room;
@@ -207,7 +285,7 @@ static bool lt_small_room(struct lt_ctx *ctx)
 
 	lt_text_page(ctx->page, 77);
 	for (rle = 0; rle < 2; rle++) {
-		comp_len = lt_compress(ctx, ctx->page, LT_PAGE, rle);
+		comp_len = lt_compress(ctx, ctx->page, LT_PAGE, rle, rle);
 		for (room = 0; room < LT_PAGE; room += 97)
 			if (lt_decode_both(ctx, ctx->comp, comp_len, room,
 					   NULL, 0) != -ENOSPC)
@@ -224,12 +302,15 @@ static bool lt_small_room(struct lt_ctx *ctx)
 static bool lt_malformed(struct lt_ctx *ctx)
 {
 	size_t comp_len, cut;
+	int ours;
 	bool ok;
 
 	lt_periodic_page(ctx, ctx->page, 13);
-	comp_len = lt_compress(ctx, ctx->page, LT_PAGE, true);
-	for (cut = 0; cut < comp_len; cut++)
-		lt_decode_both(ctx, ctx->comp, cut, LT_PAGE, NULL, 0);
+	for (ours = 0; ours < 2; ours++) {
+		comp_len = lt_compress(ctx, ctx->page, LT_PAGE, true, ours);
+		for (cut = 0; cut < comp_len; cut++)
+			lt_decode_both(ctx, ctx->comp, cut, LT_PAGE, NULL, 0);
+	}
 	ok = lt_clean(&ctx->t);
 	ctx->comp[comp_len] = 0;
 	if (lt_decode_both(ctx, ctx->comp, comp_len + 1, LT_PAGE, NULL, 0) !=
@@ -260,7 +341,7 @@ static bool lt_fuzz(struct lt_ctx *ctx)
 			lt_periodic_page(ctx, ctx->page,
 					 1 + lt_rand(ctx) % LT_PERIODS);
 		comp_len = lt_compress(ctx, ctx->page, LT_PAGE,
-				       lt_rand(ctx) % 2);
+				       lt_rand(ctx) % 2, lt_rand(ctx) % 2);
 		for (steps = 1 + lt_rand(ctx) % 3; steps; steps--)
 			comp_len = lzo_fuzz_mutate(ctx->comp, comp_len,
 						   room_max, lt_fuzz_rand,
@@ -277,6 +358,64 @@ static bool lt_fuzz(struct lt_ctx *ctx)
 	return !ctx->t.wrong && !ctx->t.outputs_differ;
 }
 
+/*
+ * lzo_encode() and lz4_encode() refuse input longer than they can encode,
+ * output room short of their worst case and (lz4) a level of 0, and change
+ * nothing then.
+ */
+static bool lt_encode_limits(struct lt_ctx *ctx)
+{
+	size_t room = lzo_encode_room(LT_PAGE) - 1, out_len = room;
+	size_t big = lzo1x_worst_compress(LT_PAGE);
+	bool ok = true;
+
+	lt_text_page(ctx->page, 4242);
+	if (lzo_encode(ctx->page, LT_PAGE, ctx->comp, &out_len, ctx->wrkmem,
+		       false) != -EINVAL || out_len != room)
+		ok = false;
+	out_len = big;
+	if (lzo_encode(ctx->page, LZO_ENCODE_MAX_IN + 1, ctx->comp, &out_len,
+		       ctx->wrkmem, true) != -EINVAL)
+		ok = false;
+	room = lz4_encode_room(LT_PAGE) - 1;
+	out_len = room;
+	if (lz4_encode(ctx->page, LT_PAGE, ctx->comp, &out_len, ctx->wrkmem,
+		       1) != -EINVAL || out_len != room)
+		ok = false;
+	out_len = big;
+	if (lz4_encode(ctx->page, LT_PAGE, ctx->comp, &out_len, ctx->wrkmem,
+		       0) != -EINVAL ||
+	    lz4_encode(ctx->page, LZ4_ENCODE_MAX_IN + 1, ctx->comp, &out_len,
+		       ctx->wrkmem, 1) != -EINVAL || out_len != big)
+		ok = false;
+	return ok;
+}
+
+/*
+ * lz4_encode() at other levels (lib/lz4's accelerations, up to the highest
+ * zram takes) on text, periodic and random pages and on pieces.
+ */
+static bool lt_lz4_levels(struct lt_ctx *ctx)
+{
+	static const unsigned int levels[] = { 2, 3, 9, 100, 65537 };
+	unsigned int i, period;
+	size_t len;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
+		lt_text_page(ctx->page, 31337 + i);
+		lt_lz4_round_trip(ctx, ctx->page, LT_PAGE, levels[i]);
+		for (len = 1; len <= 64; len++)
+			lt_lz4_round_trip(ctx, ctx->page, len, levels[i]);
+		for (period = 1; period <= LT_PERIODS; period += 3) {
+			lt_periodic_page(ctx, ctx->page, period);
+			lt_lz4_round_trip(ctx, ctx->page, LT_PAGE, levels[i]);
+		}
+		prandom_bytes_state(&ctx->rnd, ctx->page, LT_PAGE);
+		lt_lz4_round_trip(ctx, ctx->page, LT_PAGE, levels[i]);
+	}
+	return lt_clean(&ctx->t);
+}
+
 struct lt_case {
 	const char *name;
 	bool (*run)(struct lt_ctx *ctx);
@@ -288,6 +427,8 @@ static const struct lt_case lt_cases[] = {
 	{ "small_room", lt_small_room },
 	{ "malformed", lt_malformed },
 	{ "fuzz", lt_fuzz },
+	{ "encode_limits", lt_encode_limits },
+	{ "lz4_levels", lt_lz4_levels },
 };
 
 /* A fresh context per case, seeded alike, so a failure can be rerun. */
@@ -309,7 +450,7 @@ static bool lt_run_case(const struct lt_case *tc)
 	return ok;
 }
 
-static int __init lzo_decode_test_init(void)
+static int __init codec_test_init(void)
 {
 	unsigned int i;
 
@@ -322,11 +463,11 @@ static int __init lzo_decode_test_init(void)
 	return 0;
 }
 
-static void __exit lzo_decode_test_exit(void)
+static void __exit codec_test_exit(void)
 {
 }
 
-module_init(lzo_decode_test_init);
-module_exit(lzo_decode_test_exit);
+module_init(codec_test_init);
+module_exit(codec_test_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("lzo_decode self-test against lib/lzo, results in KTAP in the kernel log");
+MODULE_DESCRIPTION("Self-test of zram's own LZO and LZ4 codecs against lib/lzo and lib/lz4, results in KTAP in the kernel log");

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host tests for lzo_decode.c against the kernel's lib/lzo, built as a user
- * program from the kernel source (see Makefile; nothing of it is kept here).
+ * Host tests for zram's own codecs, lzo_decode.c, lzo_encode.c and
+ * lz4_encode.c, against the kernel's lib/lzo and lib/lz4, built as user
+ * programs from the kernel source (see Makefile; nothing of them is kept
+ * here).
  *
- *   lzo_test check FILE...     every 4 KiB page of FILE (and pieces of other
+ *   codecs check FILE...       every 4 KiB page of FILE (and pieces of other
  *                              sizes, plus zero, random and periodic pages)
- *                              compressed by lzo and lzo-rle must decode to
- *                              the original with both decoders
- *   lzo_test fuzz N SEED FILE  N mutated or truncated streams: ours must
+ *                              compressed by lzo and lzo-rle, with lib/lzo
+ *                              and with lzo_encode(), must decode to the
+ *                              original with both decoders, and compressed
+ *                              by lz4_encode(), with lib/lz4's decoder
+ *   codecs fuzz N SEED FILE    N mutated or truncated streams: ours must
  *                              stay in bounds (run it under ASan/UBSan),
  *                              and its verdicts are compared with lib/lzo's
- *   lzo_test bench ours|ref lzo|rle FILE
+ *   codecs decode ours|ref lzo|rle FILE
  *                              decode every page of FILE once, for counting
  *                              instructions with callgrind
+ *   codecs encode ours|ref lzo|rle|lz4 FILE
+ *                              the same for compression, with the sizes
  *
  * Exit status 0 only if no page decoded wrongly and (fuzz) ours never
  * accepted a stream with output that differs from lib/lzo's.
@@ -22,9 +28,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/lz4.h>
 #include <linux/lzo.h>
 
+#include "../../../lz4_encode.h"
 #include "../../../lzo_decode.h"
+#include "../../../lzo_encode.h"
 #include "../../../lzo_decode_fuzz.h"
 
 #define PAGE		4096
@@ -32,6 +41,8 @@
 #define COMP_ROOM	(PAGE + PAGE / 16 + 64 + 3 + 2)
 
 static unsigned char work_mem[LZO1X_1_MEM_COMPRESS];
+static unsigned char table[LZO_ENCODE_TABLE_SIZE];
+static unsigned char lz4_mem[LZ4_MEM_COMPRESS];
 static uint64_t rng_state;
 
 static uint64_t rng(void)
@@ -65,13 +76,35 @@ static unsigned char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* lib/lz4's compressor, or with @ours lz4_encode(), both at level 1. */
+static size_t compress_lz4(const unsigned char *src, size_t len, bool ours,
+			   unsigned char *dst)
+{
+	size_t out = COMP_ROOM;
+	int ret = -1;
+
+	if (ours && !lz4_encode(src, len, dst, &out, table, 1))
+		ret = out;
+	else if (!ours)
+		ret = LZ4_compress_fast((const char *)src, (char *)dst, len,
+					COMP_ROOM, 1, lz4_mem);
+	if (ret <= 0) {
+		fprintf(stderr, "%s: %d\n", __func__, ret);
+		exit(2);
+	}
+	return ret;
+}
+
+/* lib/lzo's compressor, or with @ours lzo_encode(). */
 static size_t compress(const unsigned char *src, size_t len, bool rle,
-		       unsigned char *dst)
+		       bool ours, unsigned char *dst)
 {
 	size_t out = COMP_ROOM;
 	int ret;
 
-	if (rle)
+	if (ours)
+		ret = lzo_encode(src, len, dst, &out, table, rle);
+	else if (rle)
 		ret = lzorle1x_1_compress(src, len, dst, &out, work_mem);
 	else
 		ret = lzo1x_1_compress(src, len, dst, &out, work_mem);
@@ -79,6 +112,28 @@ static size_t compress(const unsigned char *src, size_t len, bool rle,
 		fprintf(stderr, "%s: %d\n", __func__, ret);
 		exit(2);
 	}
+	return out;
+}
+
+/*
+ * lzo_encode() on a copy of @src in a buffer of exactly @len bytes, into
+ * one of exactly the room it asks for, so that ASan sees any stray access.
+ */
+static size_t encode_exact(const unsigned char *src, size_t len, bool rle,
+			   unsigned char *dst)
+{
+	size_t room = lzo_encode_room(len), out = room;
+	unsigned char *in = malloc(len ? len : 1);
+	unsigned char *buf = malloc(room);
+
+	memcpy(in, src, len);
+	if (lzo_encode(in, len, buf, &out, table, rle) || out > room) {
+		fprintf(stderr, "%s: %zu bytes failed\n", __func__, len);
+		exit(2);
+	}
+	memcpy(dst, buf, out);
+	free(in);
+	free(buf);
 	return out;
 }
 
@@ -125,6 +180,45 @@ static void decode_both(const unsigned char *comp, size_t comp_len,
 	free(ref);
 }
 
+/*
+ * lz4_encode() from, into and with buffers of exactly their sizes, and
+ * lib/lz4's decoder on a copy of the block of exactly its size.
+ */
+static void check_lz4(const unsigned char *data, size_t len,
+		      struct lzo_fuzz_tally *t)
+{
+	size_t room = lz4_encode_room(len), out = room;
+	unsigned char *in = malloc(len ? len : 1);
+	unsigned char *tab = malloc(LZ4_ENCODE_TABLE_SIZE);
+	unsigned char *buf = malloc(room);
+	unsigned char *block, *back = malloc(len ? len : 1);
+
+	memcpy(in, data, len);
+	t->streams++;
+	if (lz4_encode(in, len, buf, &out, tab, 1) || out > room) {
+		t->wrong++;
+		fprintf(stderr, "lz4: %zu bytes failed\n", len);
+	} else {
+		block = malloc(out);
+		memcpy(block, buf, out);
+		if (LZ4_decompress_safe((char *)block, (char *)back, out,
+					len) != (int)len ||
+		    memcmp(back, data, len)) {
+			t->wrong++;
+			fprintf(stderr, "lz4: %zu bytes wrong\n", len);
+		}
+		free(block);
+	}
+	free(in);
+	free(tab);
+	free(buf);
+	free(back);
+}
+
+/*
+ * Both LZO compressors, both stream versions, both decoders on each
+ * stream; and lz4_encode().
+ */
 static void check_piece(const unsigned char *data, size_t len,
 			struct lzo_fuzz_tally *t)
 {
@@ -132,8 +226,11 @@ static void check_piece(const unsigned char *data, size_t len,
 	size_t comp_len;
 	int rle;
 
+	check_lz4(data, len, t);
 	for (rle = 0; rle < 2; rle++) {
-		comp_len = compress(data, len, rle, comp);
+		comp_len = compress(data, len, rle, false, comp);
+		decode_both(comp, comp_len, len, data, len, t);
+		comp_len = encode_exact(data, len, rle, comp);
 		decode_both(comp, comp_len, len, data, len, t);
 	}
 }
@@ -209,7 +306,7 @@ static int cmd_fuzz(unsigned long rounds, unsigned long seed, const char *path)
 	for (r = 0; r < rounds; r++) {
 		const unsigned char *page = data + rng() % pages * PAGE;
 
-		comp_len = compress(page, PAGE, rng() % 2, comp);
+		comp_len = compress(page, PAGE, rng() % 2, rng() % 2, comp);
 		for (steps = 1 + rng() % 3; steps; steps--)
 			comp_len = lzo_fuzz_mutate(comp, comp_len, sizeof(comp),
 						   fuzz_rand, NULL);
@@ -244,7 +341,7 @@ static bool same_filled(const unsigned char *page)
  * the size above which ours stores pages whole (3633 bytes on x86-64, as
  * measured in Documentation/benchmarks.rst).
  */
-static int cmd_bench(bool ours, bool rle, const char *path)
+static int cmd_decode(bool ours, bool rle, const char *path)
 {
 	static unsigned char comp[COMP_ROOM], out[PAGE];
 	unsigned char *data;
@@ -256,7 +353,7 @@ static int cmd_bench(bool ours, bool rle, const char *path)
 	for (off = 0; off + PAGE <= len; off += PAGE) {
 		if (same_filled(data + off))
 			continue;
-		comp_len = compress(data + off, PAGE, rle, comp);
+		comp_len = compress(data + off, PAGE, rle, false, comp);
 		if (comp_len >= HUGE_SIZE)
 			continue;
 		out_len = PAGE;
@@ -267,14 +364,53 @@ static int cmd_bench(bool ours, bool rle, const char *path)
 						    &out_len);
 		if (ret || out_len != PAGE ||
 		    memcmp(out, data + off, PAGE)) {
-			fprintf(stderr, "bench: page %zu wrong\n", off / PAGE);
+			fprintf(stderr, "decode: page %zu wrong\n", off / PAGE);
 			return 1;
 		}
 		pages++;
 		bytes += comp_len;
 	}
-	printf("bench: %s %s: %lu pages, %lu compressed bytes\n",
+	printf("decode: %s %s: %lu pages, %lu compressed bytes\n",
 	       ours ? "ours" : "ref", rle ? "lzo-rle" : "lzo", pages, bytes);
+	free(data);
+	return 0;
+}
+
+/*
+ * Compress every page zram would (not same-filled) with one compressor of
+ * @alg (lzo, rle or lz4); lz4 blocks are checked with lib/lz4's decoder.
+ */
+static int cmd_encode(bool ours, const char *alg, const char *path)
+{
+	static unsigned char comp[COMP_ROOM], back[PAGE];
+	unsigned long pages = 0, bytes = 0, huge = 0;
+	bool lz4 = !strcmp(alg, "lz4");
+	unsigned char *data;
+	size_t len, off, comp_len;
+
+	data = read_file(path, &len);
+	for (off = 0; off + PAGE <= len; off += PAGE) {
+		if (same_filled(data + off))
+			continue;
+		if (lz4)
+			comp_len = compress_lz4(data + off, PAGE, ours, comp);
+		else
+			comp_len = compress(data + off, PAGE,
+					    !strcmp(alg, "rle"), ours, comp);
+		if (lz4 && (LZ4_decompress_safe((char *)comp, (char *)back,
+						comp_len, PAGE) != PAGE ||
+			    memcmp(back, data + off, PAGE))) {
+			fprintf(stderr, "encode: page %zu wrong\n", off / PAGE);
+			return 1;
+		}
+		pages++;
+		if (comp_len >= HUGE_SIZE)
+			huge++;
+		else
+			bytes += comp_len;
+	}
+	printf("encode: %s %s: %lu pages, %lu stored whole, %lu compressed bytes in the others\n",
+	       ours ? "ours" : "ref", alg, pages, huge, bytes);
 	free(data);
 	return 0;
 }
@@ -286,10 +422,13 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(strtoul(argv[2], NULL, 0),
 				strtoul(argv[3], NULL, 0), argv[4]);
-	if (argc == 5 && !strcmp(argv[1], "bench"))
-		return cmd_bench(!strcmp(argv[2], "ours"),
-				 !strcmp(argv[3], "rle"), argv[4]);
-	fprintf(stderr, "usage: lzo_test check FILE... | fuzz N SEED FILE |\n"
-		"       bench ours|ref lzo|rle FILE\n");
+	if (argc == 5 && !strcmp(argv[1], "decode"))
+		return cmd_decode(!strcmp(argv[2], "ours"),
+				  !strcmp(argv[3], "rle"), argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "encode"))
+		return cmd_encode(!strcmp(argv[2], "ours"), argv[3], argv[4]);
+	fprintf(stderr, "usage: codecs check FILE... | fuzz N SEED FILE |\n"
+		"       decode ours|ref lzo|rle FILE |\n"
+		"       encode ours|ref lzo|rle|lz4 FILE\n");
 	return 2;
 }

@@ -15,5 +15,6 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef uint16_t __le16;
 typedef uint32_t __le32;
+typedef uint64_t __le64;
 
 #endif /* _SHIM_LINUX_TYPES_H_ */

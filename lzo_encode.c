@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LZO1X compression for zram's lzo and lzo-rle pages, written from the
+ * stream format (Documentation/staging/lzo.rst; lzo_decode.c sums it up)
+ * and meant to need fewer instructions per page than lib/lzo's
+ * lzo1x_1_compress().  Its streams are plain LZO1X: lib/lzo's
+ * lzo1x_decompress_safe() reads them, and so does lzo_decode().
+ *
+ * How it finds matches.  A table of 2^LZO_ENCODE_HASH_BITS 16-bit entries
+ * maps the hash of four bytes to the last position where they were seen.
+ * At each position the four bytes there are hashed, the entry is swapped
+ * for the position, and if the four bytes at the old position are the same, the
+ * match is extended eight bytes at a time.  Positions inside a match are
+ * not entered.  The longer a run of literals grows, the further the next
+ * search steps (one more byte per 2^LZO_SKIP_SHIFT literals), so that data
+ * which does not compress costs few searches.  This is the classic fast
+ * LZ77 search, as lib/lzo's lzo1x_1 does it too; the output differs from
+ * lib/lzo's only in which matches are found.
+ *
+ * Where the instructions go, and what is done about them:
+ *
+ *  - The search loop is most of the work (one search per literal, about
+ *    1300 per page of the benchmark's corpus).  Here it is one load, a
+ *    multiply and shift, the table's load and store and one compare, with
+ *    no test for zero runs (a zero run is found as a match one byte back,
+ *    which both decoders copy as fast) and no test of the room left in the
+ *    output (the caller gives room for the worst case, checked once).
+ *  - The table is cleared for every page: 8 KiB with 12 bits, half of
+ *    lib/lzo's 16 KiB, enough for the 4096 positions of a page.
+ *  - Literals are copied 16 bytes at a time, rounded up, inside the room
+ *    the worst case leaves; matches are encoded with no loop for their
+ *    length unless it is 34 bytes or more.
+ *
+ * Limits.  Inputs up to LZO_ENCODE_MAX_IN bytes, so that every distance
+ * fits the 16 KiB matches (opcodes 32-63) and 2 KiB ones (64-255): the
+ * long-distance matches (16-31), which lzo-rle reuses for its zero runs,
+ * are never written, so the same search serves lzo-rle, whose streams
+ * differ only by their header.
+ */
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include "lzo_encode.h"
+#include "codec_unaligned.h"
+#include "lzo_stream.h"
+
+/* A search one byte further each 2^LZO_SKIP_SHIFT literals in a row. */
+#define LZO_SKIP_SHIFT		5
+/*
+ * Searches stop this far from the end, so that the 16-byte literal copies
+ * and 8-byte match compares of the loop stay inside the input.
+ */
+#define LZO_TAIL		20
+/* The first literals: a stream cannot start with 1-3 of them and a match. */
+#define LZO_FIRST_SEARCH	4
+
+/* The opcode ranges written: 2 KiB matches, 16 KiB ones, literal runs. */
+#define LZO_M2_MAX_LEN		8
+#define LZO_M2_MAX_DIST		2048
+#define LZO_M3_MARKER		32
+#define LZO_M3_MAX_LEN		33
+#define LZO_RUN_MAX_LEN		18
+#define LZO_FIRST_RUN_MAX	238
+/* The end of a stream: a long-distance match of distance zero. */
+#define LZO_END_MARKER		17
+
+static __always_inline u32 lzo_hash(u32 four_bytes)
+{
+	return (four_bytes * 2654435761u) >> (32 - LZO_ENCODE_HASH_BITS);
+}
+
+/* Writes a length too big for its bit field: 255 per zero byte, then 1-255. */
+static u8 *lzo_put_long_length(u8 *op, size_t len)
+{
+	while (len > 255) {
+		*op++ = 0;
+		len -= 255;
+	}
+	*op++ = len;
+	return op;
+}
+
+/*
+ * Writes how many literals follow, @count >= 1: 1-3 go into the low bits of
+ * the match just written (its byte two before @op), more take an opcode.
+ */
+static __always_inline u8 *lzo_put_literal_count(u8 *op, size_t count)
+{
+	if (count <= 3) {
+		op[-2] |= count;
+		return op;
+	}
+	if (count <= LZO_RUN_MAX_LEN) {
+		*op++ = count - 3;
+		return op;
+	}
+	*op++ = 0;
+	return lzo_put_long_length(op, count - LZO_RUN_MAX_LEN);
+}
+
+/*
+ * Literals before a match, in whole 16-byte steps: at least LZO_TAIL bytes
+ * of input follow them, and the caller's room covers the output.
+ */
+static __always_inline u8 *lzo_put_literals(u8 *op, const u8 *lit,
+					    size_t count)
+{
+	u8 *end;
+
+	op = lzo_put_literal_count(op, count);
+	end = op + count;
+	do {
+		codec_copy8(op, lit);
+		codec_copy8(op + 8, lit + 8);
+		op += 16;
+		lit += 16;
+	} while (op < end);
+	return end;
+}
+
+static __always_inline u8 *lzo_put_match(u8 *op, size_t len, size_t dist)
+{
+	dist--;
+	if (len <= LZO_M2_MAX_LEN && dist < LZO_M2_MAX_DIST) {
+		*op++ = ((len - 1) << 5) | ((dist & 7) << 2);
+		*op++ = dist >> 3;
+		return op;
+	}
+	if (len <= LZO_M3_MAX_LEN) {
+		*op++ = LZO_M3_MARKER | (len - 2);
+	} else {
+		*op++ = LZO_M3_MARKER;
+		op = lzo_put_long_length(op, len - LZO_M3_MAX_LEN);
+	}
+	*op++ = dist << 2;
+	*op++ = dist >> 6;
+	return op;
+}
+
+/* How far the four equal bytes at @ip and @from go on, up to @in_end. */
+static __always_inline size_t lzo_match_len(const u8 *ip, const u8 *from,
+					    const u8 *in_end)
+{
+	size_t len = 4;
+	u64 diff;
+
+	while (in_end - ip - len >= 8) {
+		diff = codec_le64(ip + len) ^ codec_le64(from + len);
+		if (diff)
+			return len + __builtin_ctzll(diff) / 8;
+		len += 8;
+	}
+	while (ip + len < in_end && ip[len] == from[len])
+		len++;
+	return len;
+}
+
+/*
+ * Encodes the matches of @in and the literals before each; returns the
+ * output's end and sets *@pending to the literals left after the last one.
+ * Positions are offsets from @in, as the table keeps them.
+ */
+static u8 *lzo_put_matches(const u8 *in, size_t in_len, u8 *op, u16 *table,
+			   const u8 **pending)
+{
+	const u8 *const in_end = in + in_len;
+	const size_t search_end = in_len - LZO_TAIL;
+	size_t pos = LZO_FIRST_SEARCH, lit = 0, from, len;
+	u32 four;
+	u16 *slot;
+
+	memset(table, 0, LZO_ENCODE_TABLE_SIZE);
+	for (;;) {
+		pos += 1 + ((pos - lit) >> LZO_SKIP_SHIFT);
+search:
+		if (unlikely(pos >= search_end))
+			break;
+		four = codec_load32(in + pos);
+		slot = &table[lzo_hash(four)];
+		from = *slot;
+		*slot = pos;
+		if (four != codec_load32(in + from))
+			continue;
+		if (pos != lit)
+			op = lzo_put_literals(op, in + lit, pos - lit);
+		len = lzo_match_len(in + pos, in + from, in_end);
+		op = lzo_put_match(op, len, pos - from);
+		pos += len;
+		lit = pos;
+		goto search;
+	}
+	*pending = in + lit;
+	return op;
+}
+
+/* The literals after the last match, copied exactly, and the end marker. */
+static u8 *lzo_put_end(u8 *op, const u8 *data_start, const u8 *lit,
+		       size_t count)
+{
+	if (count) {
+		if (op == data_start && count <= LZO_FIRST_RUN_MAX)
+			*op++ = LZO_END_MARKER + count;
+		else
+			op = lzo_put_literal_count(op, count);
+		memcpy(op, lit, count);
+		op += count;
+	}
+	*op++ = LZO_END_MARKER;
+	*op++ = 0;
+	*op++ = 0;
+	return op;
+}
+
+/**
+ * lzo_encode - compress to an lzo or lzo-rle stream
+ * @src: the data, at most LZO_ENCODE_MAX_IN bytes
+ * @src_len: its length
+ * @dst: where to write the stream
+ * @dst_len: room at @dst, at least lzo_encode_room(@src_len); on success,
+ *	the stream's length
+ * @table: LZO_ENCODE_TABLE_SIZE bytes of scratch memory
+ * @rle: write an lzo-rle stream (version 1) rather than a plain one
+ *
+ * Return: 0, or -EINVAL if @src or @dst_len is beyond those limits.
+ */
+int lzo_encode(const u8 *src, size_t src_len, u8 *dst, size_t *dst_len,
+	       void *table, bool rle)
+{
+	const u8 *lit = src;
+	u8 *op = dst;
+
+	if (src_len > LZO_ENCODE_MAX_IN || *dst_len < lzo_encode_room(src_len))
+		return -EINVAL;
+	if (rle) {
+		*op++ = LZO_VERSION_MARK;
+		*op++ = LZO_VERSION_RLE;
+	}
+	if (src_len > LZO_TAIL + LZO_FIRST_SEARCH)
+		op = lzo_put_matches(src, src_len, op, table, &lit);
+	op = lzo_put_end(op, dst + (rle ? 2 : 0), lit, src + src_len - lit);
+	*dst_len = op - dst;
+	return 0;
+}

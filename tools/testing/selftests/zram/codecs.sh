@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# zram's own codecs: the LZO1X decoder and encoder (lzo_decode.c,
+# lzo_encode.c) and the LZ4 encoder (lz4_encode.c).  Loads codec_test.ko,
+# whose init decodes lzo and lzo-rle streams of lib/lzo and of lzo_encode(),
+# good, cut, malformed and mutated, and LZ4 blocks of lz4_encode(), in
+# buffers of their exact sizes (KASAN watches them on the debug kernel),
+# compares every verdict with lib/lzo's and lib/lz4's, and reports each of
+# its tests as a result of this script.  Then checks that zram writes and
+# reads its "lzo", "lzo-rle" and "lz4" pages through them, not the crypto
+# API, and that they read back as written.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+DEV=/dev/zram0
+TEXT=$TMPDIR/codecs.text
+EXTRA_TESTS=12
+
+run_test_module codec_test $EXTRA_TESTS
+rmmod codec_test
+
+# Each is linked into zram only when zram uses it.
+zram_load
+check_eq "zram decompresses lzo with lzo_decode" yes \
+	"$(zram_has_symbol lzo_decode && echo yes)"
+check_eq "zram compresses lzo with lzo_encode" yes \
+	"$(zram_has_symbol lzo_encode && echo yes)"
+check_eq "zram compresses lz4 with lz4_encode" yes \
+	"$(zram_has_symbol lz4_encode && echo yes)"
+
+# crypto_users ALG: how many users the crypto API counts for ALG.
+crypto_users()
+{
+	awk -v alg="$1" '/^name/ { name = $3 }
+		/^refcnt/ && name == alg { n += $3 } END { print n + 0 }' /proc/crypto
+}
+
+# text_round_trip ALG [PARAMS]: 8 MiB of text written with ALG (and its
+# algorithm_params PARAMS), so through our encoder, and read back after the
+# page cache is dropped, so that every page comes from zram's objects
+# through the decoder.
+text_round_trip()
+{
+	local what="$1${2:+ ($2)}"
+
+	echo 1 > "$Z/reset"
+	echo "$1" > "$Z/comp_algorithm"
+	[ -z "$2" ] || echo "algo=$1 $2" > "$Z/algorithm_params"
+	echo 16M > "$Z/disksize"
+	dd if="$TEXT" of=$DEV bs=1M oflag=direct status=none
+	echo 3 > /proc/sys/vm/drop_caches
+	check_eq "8 MiB of text written with $what read back intact" same \
+		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
+		   cmp -s - "$TEXT" && echo same)"
+	check_eq "$what: no failed reads" 0 "$(io zram0 1)"
+}
+
+seq 1 2000000 | head -c $((8 << 20)) > "$TEXT"
+text_round_trip lzo
+# lzo-rle is read by the same decoder, not through the crypto API.
+users=$(crypto_users lzo-rle)
+text_round_trip lzo-rle
+check_eq "lzo-rle takes no crypto API transform" "$users" \
+	"$(crypto_users lzo-rle)"
+text_round_trip lz4
+# A level is lz4's acceleration, which our encoder takes as its step.
+text_round_trip lz4 level=9
+zram_unload
+rm -f "$TEXT"
+ktap_finish
