@@ -63,15 +63,8 @@ endif
 # ZRAM_LZO_DECODE=n decompresses lzo with lib/lzo instead of lzo_decode.c,
 # ZRAM_LZO_ENCODE=n compresses with it instead of lzo_encode.c, and
 # ZRAM_LZ4_ENCODE=n lz4 pages with lib/lz4 instead of lz4_encode.c.
-ifeq ($(ZRAM_LZO_DECODE),n)
-EXT_CONFIG += CONFIG_ZRAM_LZO_DECODE=n
-endif
-ifeq ($(ZRAM_LZO_ENCODE),n)
-EXT_CONFIG += CONFIG_ZRAM_LZO_ENCODE=n
-endif
-ifeq ($(ZRAM_LZ4_ENCODE),n)
-EXT_CONFIG += CONFIG_ZRAM_LZ4_ENCODE=n
-endif
+EXT_CONFIG += $(foreach codec,LZO_DECODE LZO_ENCODE LZ4_ENCODE, \
+	$(if $(filter n,$(ZRAM_$(codec))),CONFIG_ZRAM_$(codec)=n))
 
 .PHONY: all modules clean deps demo check check-quick check-debug lint bench soak \
 	deb

@@ -32,7 +32,7 @@
 #include <linux/types.h>
 
 #include "lz4_encode.h"
-#include "codec_unaligned.h"
+#include "codec_common.h"
 
 /* The search's step grows by one each 2^LZ4_SKIP_SHIFT literals. */
 #define LZ4_SKIP_SHIFT		6
@@ -43,11 +43,6 @@
 /* A token's field, and the "more" value of it. */
 #define LZ4_FIELD_BITS		4
 #define LZ4_FIELD_MORE		15
-
-static __always_inline u32 lz4_hash(u32 four_bytes)
-{
-	return (four_bytes * 2654435761u) >> (32 - LZ4_ENCODE_HASH_BITS);
-}
 
 /* The extra bytes of a count of @more past its field: 255s, then 0-254. */
 static u8 *lz4_put_more(u8 *op, size_t more)
@@ -100,24 +95,6 @@ static __always_inline u8 *lz4_put_sequence(u8 *op, const u8 *lit,
 	return op;
 }
 
-/* How far the four equal bytes at @ip and @from go on, up to @limit. */
-static __always_inline size_t lz4_match_len(const u8 *ip, const u8 *from,
-					    const u8 *limit)
-{
-	size_t len = LZ4_MIN_MATCH;
-	u64 diff;
-
-	while (limit - ip - len >= 8) {
-		diff = codec_le64(ip + len) ^ codec_le64(from + len);
-		if (diff)
-			return len + __builtin_ctzll(diff) / 8;
-		len += 8;
-	}
-	while (ip + len < limit && ip[len] == from[len])
-		len++;
-	return len;
-}
-
 /*
  * Encodes the sequences of @in that end in a match; returns the output's
  * end and sets *@pending to the literals left for the last sequence.
@@ -140,7 +117,7 @@ search:
 		if (unlikely(pos > start_limit))
 			break;
 		four = codec_load32(in + pos);
-		slot = &table[lz4_hash(four)];
+		slot = &table[codec_hash4(four, LZ4_ENCODE_HASH_BITS)];
 		from = *slot;
 		*slot = pos;
 		if (four != codec_load32(in + from))
@@ -149,7 +126,7 @@ search:
 			pos--;
 			from--;
 		}
-		len = lz4_match_len(in + pos, in + from, match_limit);
+		len = codec_match_len(in + pos, in + from, match_limit);
 		op = lz4_put_sequence(op, in + lit, pos - lit, len, pos - from);
 		pos += len;
 		lit = pos;

@@ -71,7 +71,7 @@
 #include <linux/types.h>
 
 #include "lzo_decode.h"
-#include "codec_unaligned.h"
+#include "codec_common.h"
 #include "lzo_stream.h"
 
 /* Bytes of input and output kept from the end while copying wild. */

@@ -43,7 +43,7 @@
 #include <linux/types.h>
 
 #include "lzo_encode.h"
-#include "codec_unaligned.h"
+#include "codec_common.h"
 #include "lzo_stream.h"
 
 /* A search one byte further each 2^LZO_SKIP_SHIFT literals in a row. */
@@ -65,11 +65,6 @@
 #define LZO_FIRST_RUN_MAX	238
 /* The end of a stream: a long-distance match of distance zero. */
 #define LZO_END_MARKER		17
-
-static __always_inline u32 lzo_hash(u32 four_bytes)
-{
-	return (four_bytes * 2654435761u) >> (32 - LZO_ENCODE_HASH_BITS);
-}
 
 /* Writes a length too big for its bit field: 255 per zero byte, then 1-255. */
 static u8 *lzo_put_long_length(u8 *op, size_t len)
@@ -139,24 +134,6 @@ static __always_inline u8 *lzo_put_match(u8 *op, size_t len, size_t dist)
 	return op;
 }
 
-/* How far the four equal bytes at @ip and @from go on, up to @in_end. */
-static __always_inline size_t lzo_match_len(const u8 *ip, const u8 *from,
-					    const u8 *in_end)
-{
-	size_t len = 4;
-	u64 diff;
-
-	while (in_end - ip - len >= 8) {
-		diff = codec_le64(ip + len) ^ codec_le64(from + len);
-		if (diff)
-			return len + __builtin_ctzll(diff) / 8;
-		len += 8;
-	}
-	while (ip + len < in_end && ip[len] == from[len])
-		len++;
-	return len;
-}
-
 /*
  * Encodes the matches of @in and the literals before each; returns the
  * output's end and sets *@pending to the literals left after the last one.
@@ -178,14 +155,14 @@ search:
 		if (unlikely(pos >= search_end))
 			break;
 		four = codec_load32(in + pos);
-		slot = &table[lzo_hash(four)];
+		slot = &table[codec_hash4(four, LZO_ENCODE_HASH_BITS)];
 		from = *slot;
 		*slot = pos;
 		if (four != codec_load32(in + from))
 			continue;
 		if (pos != lit)
 			op = lzo_put_literals(op, in + lit, pos - lit);
-		len = lzo_match_len(in + pos, in + from, in_end);
+		len = codec_match_len(in + pos, in + from, in_end);
 		op = lzo_put_match(op, len, pos - from);
 		pos += len;
 		lit = pos;

@@ -156,7 +156,7 @@ contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 src=./usr/src/zram-$version
 missing=
 for f in dkms.conf Makefile Kconfig zram_drv.c zram_io.c zsmalloc.c \
-	 lzo_decode.c lzo_encode.c lzo_stream.h lz4_encode.c codec_unaligned.h \
+	 lzo_decode.c lzo_encode.c lzo_stream.h lz4_encode.c codec_common.h \
 	 include/linux/zsmalloc.h; do
 	grep -qx "$src/$f" <<< "$contents" || missing="$missing $f"
 done
