@@ -10,7 +10,9 @@
  *                              compressed by lzo and lzo-rle, with lib/lzo
  *                              and with lzo_encode(), must decode to the
  *                              original with both decoders, and compressed
- *                              by lz4_encode(), with lib/lz4's decoder
+ *                              by lz4_encode(), with lib/lz4's decoder;
+ *                              also inputs longer than a page, up to each
+ *                              encoder's limit
  *   codecs fuzz N SEED FILE    N mutated or truncated streams: ours must
  *                              stay in bounds (run it under ASan/UBSan),
  *                              and its verdicts are compared with lib/lzo's
@@ -257,8 +259,37 @@ static void synthetic_pages(struct lzo_fuzz_tally *t)
 	}
 }
 
+/*
+ * Inputs longer than a page, up to each encoder's limit, each from and into
+ * buffers of exactly their sizes: lzo_encode()'s streams through both
+ * decoders, lz4_encode()'s blocks through lib/lz4's.
+ */
+static void check_big(const unsigned char *data, size_t len,
+		      struct lzo_fuzz_tally *t)
+{
+	size_t room = lzo_encode_room(len), out;
+	unsigned char *in = malloc(len);
+	unsigned char *comp = malloc(room);
+	int rle;
+
+	memcpy(in, data, len);
+	for (rle = 0; rle < 2 && len <= LZO_ENCODE_MAX_IN; rle++) {
+		out = room;
+		if (lzo_encode(in, len, comp, &out, table, rle)) {
+			t->wrong++;
+			continue;
+		}
+		decode_both(comp, out, len, data, len, t);
+	}
+	check_lz4(data, len, t);
+	free(in);
+	free(comp);
+}
+
 static int cmd_check(int argc, char **argv)
 {
+	static const size_t big[] = { PAGE + 1, 8192, 12289, LZO_ENCODE_MAX_IN,
+				      30000, LZ4_ENCODE_MAX_IN };
 	struct lzo_fuzz_tally t = { 0 };
 	unsigned char *data;
 	size_t len, off, piece;
@@ -274,6 +305,9 @@ static int cmd_check(int argc, char **argv)
 		for (piece = 1, off = 0; off + piece <= len && piece <= PAGE;
 		     off += piece, piece++)
 			check_piece(data + off, piece, &t);
+		for (piece = 0; piece < sizeof(big) / sizeof(*big); piece++)
+			if (big[piece] <= len)
+				check_big(data, big[piece], &t);
 		free(data);
 	}
 	printf("check: %lu streams, %lu wrong; lib/lzo: %lu rejected, %lu differ\n",
