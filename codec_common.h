@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What zram's own encoders and decoders (lzo_encode.c, lzo_decode.c,
- * lz4_encode.c) share: unaligned loads and stores, made through packed
- * structures so that neither the compiler nor UBSan on the host assumes an
- * alignment, and the encoders' hash and match extension.
+ * lz4_encode.c) share: unaligned loads, stores and copies, made through
+ * packed structures so that neither the compiler nor UBSan on the host
+ * assumes an alignment, and the encoders' hash and match extension.
  */
 #ifndef _CODEC_COMMON_H_
 #define _CODEC_COMMON_H_
@@ -39,6 +39,24 @@ static __always_inline u64 codec_le64(const u8 *p)
 static __always_inline u32 codec_load32(const u8 *p)
 {
 	return ((const struct codec_una32 *)p)->v;
+}
+
+/*
+ * Copies @len bytes, at least one, from @src to @dst sixteen at a time,
+ * rounded up: reads and writes up to 15 bytes past both ends, which the
+ * caller's slack covers.  @src may be earlier output 16 or more bytes back.
+ */
+static __always_inline void codec_copy_wild16(u8 *dst, const u8 *src,
+					      size_t len)
+{
+	u8 *end = dst + len;
+
+	do {
+		codec_copy8(dst, src);
+		codec_copy8(dst + 8, src + 8);
+		dst += 16;
+		src += 16;
+	} while (dst < end);
 }
 
 /* The table index of four bytes, @bits wide (Knuth's multiplicative hash). */

@@ -15,8 +15,8 @@
  *
  * How it finds matches: the same fast search as lzo_encode.c, a table of
  * 2^LZ4_ENCODE_HASH_BITS 16-bit positions indexed by the hash of four
- * bytes, with a step that grows along a run of literals (starting at the "acceleration",
- * zram's level for lz4, as lib/lz4 does).  A match found is extended
+ * bytes, with a step that grows along a run of literals (starting at the
+ * "acceleration", zram's level for lz4, as lib/lz4 does).  A match found is extended
  * backwards over the literals before it, then forwards eight bytes at a
  * time.  What it saves against lib/lz4: a 8 KiB table instead of a 16 KiB
  * state to clear per page, no checks of the output's room (the caller

@@ -94,12 +94,7 @@ static __always_inline u8 *lzo_match_wild(u8 *op, const u8 *from, size_t len)
 	size_t dist = op - from;
 
 	if (dist >= 16) {
-		do {
-			codec_copy8(op, from);
-			codec_copy8(op + 8, from + 8);
-			op += 16;
-			from += 16;
-		} while (op < end);
+		codec_copy_wild16(op, from, len);
 		return end;
 	}
 	while (dist < 8) {
@@ -219,6 +214,7 @@ after_nothing:
 			goto overrun;
 		memcpy(op, ip, len);
 	} else {
+		/* codec_copy_wild16() here costs 0.3% more instructions. */
 		size_t i = 0;
 
 		do {
@@ -350,7 +346,8 @@ zero_run:
 		size_t i = 0;
 
 		do {
-			*(struct codec_una64 *)(op + i) = (struct codec_una64){ 0 };
+			*(struct codec_una64 *)(op + i) =
+				(struct codec_una64){ 0 };
 			*(struct codec_una64 *)(op + i + 8) =
 				(struct codec_una64){ 0 };
 			i += 16;

@@ -9,8 +9,8 @@
  * How it finds matches.  A table of 2^LZO_ENCODE_HASH_BITS 16-bit entries
  * maps the hash of four bytes to the last position where they were seen.
  * At each position the four bytes there are hashed, the entry is swapped
- * for the position, and if the four bytes at the old position are the same, the
- * match is extended eight bytes at a time.  Positions inside a match are
+ * for the position, and if the four bytes at the old position are the
+ * same, the match is extended eight bytes at a time.  Positions inside a match are
  * not entered.  The longer a run of literals grows, the further the next
  * search steps (one more byte per 2^LZO_SKIP_SHIFT literals), so that data
  * which does not compress costs few searches.  This is the classic fast
@@ -102,17 +102,9 @@ static __always_inline u8 *lzo_put_literal_count(u8 *op, size_t count)
 static __always_inline u8 *lzo_put_literals(u8 *op, const u8 *lit,
 					    size_t count)
 {
-	u8 *end;
-
 	op = lzo_put_literal_count(op, count);
-	end = op + count;
-	do {
-		codec_copy8(op, lit);
-		codec_copy8(op + 8, lit + 8);
-		op += 16;
-		lit += 16;
-	} while (op < end);
-	return end;
+	codec_copy_wild16(op, lit, count);
+	return op + count;
 }
 
 static __always_inline u8 *lzo_put_match(u8 *op, size_t len, size_t dist)

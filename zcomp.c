@@ -4,11 +4,11 @@
  *
  * "lzo" and "lzo-rle" compress with lzo_encode.c and decompress with
  * lzo_decode.c (each unless CONFIG_ZRAM_LZO_ENCODE or _DECODE is off: then
- * lib/lzo, called directly), and lz4, lz4hc, zstd
- * and deflate call their libraries (zcomp_lz4.c, zcomp_zstd.c,
- * zcomp_deflate.c): that is what lets them take a level and, where the
- * library allows, a dictionary.  Any other name is looked up in the crypto
- * API, so a kernel's 842 or any out-of-tree compression module can be used.
+ * lib/lzo, called directly), and lz4, lz4hc, zstd and deflate call their
+ * libraries (zcomp_lz4.c, zcomp_zstd.c, zcomp_deflate.c): that is what lets
+ * them take a level and, where the library allows, a dictionary.  Any other
+ * name is looked up in the crypto API, so a kernel's 842 or any out-of-tree
+ * compression module can be used.
  *
  * Every online CPU owns a stream: an output buffer plus the backend's working
  * memory.  A writer takes its CPU's stream under a local lock, which keeps it
