@@ -121,18 +121,27 @@ void zram_mark_idle(struct zram *zram, ktime_t cutoff)
 	}
 }
 
+/*
+ * Whether all of a page's words equal its first.  Most pages that differ
+ * at all differ at one of the ends.  The rest of the page is compared
+ * eight words per turn of the loop: a comparison and a branch per word,
+ * where a loop over single words spends five instructions on each.
+ */
 static bool zram_words_same(const unsigned long *words, unsigned long *fill)
 {
 	const unsigned int count = PAGE_SIZE / sizeof(*words);
+	const unsigned long first = words[0];
 	unsigned int i;
 
-	/* Most pages that differ at all differ at one of the ends. */
-	if (words[0] != words[count - 1])
+	if (first != words[count - 1])
 		return false;
-	for (i = 1; i < count - 1; i++)
-		if (words[i] != words[0])
+	for (i = 0; i < count; i += 8)
+		if (words[i] != first || words[i + 1] != first ||
+		    words[i + 2] != first || words[i + 3] != first ||
+		    words[i + 4] != first || words[i + 5] != first ||
+		    words[i + 6] != first || words[i + 7] != first)
 			return false;
-	*fill = words[0];
+	*fill = first;
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #   64-127   filled with 0xab     same_pages too (same value, not only zero)
 #   128-255  random               incompressible: huge_pages
 #   256-383  text                 compresses well
+# and later, at 512-575, zero pages with one byte set: not same-filled.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -48,7 +49,7 @@ direct_write()
 		status=none
 }
 
-ktap_plan 39
+ktap_plan 41
 
 check_run "modprobe zram" zram_load || ktap_finish
 echo 64M > "$Z/disksize"
@@ -136,6 +137,27 @@ if [ -r "$BLOCK_STATE" ]; then
 else
 	ktap_fail "block_state lists only the slots left"
 fi
+
+# --- Same-filled or not --------------------------------------------------------
+
+# Page K has one byte set, byte K % 8 of word 8K + K % 8: so the first word,
+# the last and every position in a group of eight words get one.
+ONE_BYTE=$TMPDIR/one_byte.img
+head -c $((64 * PAGE)) /dev/zero > "$ONE_BYTE"
+k=0
+while [ $k -lt 64 ]; do
+	printf '\001' | dd of="$ONE_BYTE" bs=1 conv=notrunc status=none \
+		seek=$((k * PAGE + (8 * k + k % 8) * 8 + k % 8))
+	k=$((k + 1))
+done
+same0=$(mm zram0 6)
+direct_write "$ONE_BYTE" 512
+check_eq "64 zero pages with one byte set anywhere are not same-filled" \
+	"$same0" "$(mm zram0 6)"
+dd if=/dev/zram0 of="$ONE_BYTE.back" bs=4K skip=512 count=64 iflag=direct \
+	status=none
+check_run "... and read back identical" cmp "$ONE_BYTE" "$ONE_BYTE.back"
+blkdiscard -o $((512 * PAGE)) -l $((64 * PAGE)) /dev/zram0
 
 # --- mem_used_max -------------------------------------------------------------
 
