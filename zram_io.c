@@ -45,17 +45,21 @@
 #define ZRAM_GFP_RETRY	(GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | \
 			 __GFP_MOVABLE)
 
-/* Called with the slot locked, or with the device exclusively owned. */
+/*
+ * Called with the slot locked, or with the device exclusively owned.  The
+ * lock owns the whole flags word, so the flags are cleared in one store.
+ */
 void zram_slot_free(struct zram *zram, unsigned long index)
 {
 	struct zram_slot *slot = zram_slot_at(zram, index);
 
-	zram_slot_clear(zram, index, ZRAM_IDLE);
-	zram_slot_clear(zram, index, ZRAM_INCOMPRESSIBLE);
-	zram_slot_set_priority(zram, index, ZRAM_PRIMARY_COMP);
-	/* Tells a writeback copying this slot that its copy is stale. */
-	zram_slot_clear(zram, index, ZRAM_UNDER_WB);
 	slot->ac_time = 0;
+	/* Discards and trims mostly cover slots that hold nothing at all. */
+	if (!slot->handle && !(slot->flags & ~BIT(ZRAM_LOCK)))
+		return;
+	/* Clearing UNDER_WB tells a writeback copying the slot it is stale. */
+	slot->flags &= ~(BIT(ZRAM_IDLE) | BIT(ZRAM_INCOMPRESSIBLE) |
+			 BIT(ZRAM_UNDER_WB) | ZRAM_PRIO_MASK);
 
 	if (zram_slot_test(zram, index, ZRAM_WB)) {
 		zram_slot_clear(zram, index, ZRAM_WB);

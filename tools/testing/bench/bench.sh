@@ -20,6 +20,10 @@
 #            write; first algorithm only.
 #   swap     memhog in a memory cgroup smaller than it, timed, with swap on
 #            the device; first algorithm only.
+#   ext4     the device as a file system: mkfs.ext4, a copy of the corpus
+#            into it (with sync), reading it back after dropping the page
+#            cache, then deleting it and fstrim, each timed; first
+#            algorithm only.
 # After each repetition the zsmalloc microbenchmark modules run, if built.
 #
 # Every figure is one machine-readable line on stdout; the host turns them
@@ -29,6 +33,7 @@
 #   mem: rep=R sys=S alg=A data=D orig=B compr=B used=B same=P huge=P
 #        slab_kib=K (unreclaimable slab the data added)
 #   swap: rep=R sys=S alg=A mib=N limit_mib=N secs=T
+#   ext4: rep=R sys=S alg=A step=mkfs|copy|read|trim secs=T
 #   zsbench: rep=R impl=I [mapping=M] test=T ns_per_op=N|value=V ...
 #   wbbench: ... (tools/testing/bench/writeback.sh, after the workloads)
 #   recbench: ... (tools/testing/bench/recompress.sh, after it)
@@ -331,6 +336,47 @@ swap_test() {
 		'BEGIN { printf "%.2f", b - a }')"
 }
 
+# Guest seconds, to the microsecond, that "$@" takes.
+time_secs() {
+	local t0=$EPOCHREALTIME
+
+	"$@" || return 1
+	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'
+}
+
+ext4_step() {	# ext4_step STEP COMMAND...: one timed step, one "ext4:" line
+	local step=$1 secs
+
+	shift
+	secs=$(time_secs "$@") || return 1
+	echo "ext4: rep=$REP sys=$SYS alg=$ALG step=$step secs=$secs"
+}
+
+# zram as a file system (a compressed /tmp): the corpus copied in, read
+# back from the device and deleted.  brd takes no discards, so it has no
+# trim step.
+ext4_test() {
+	local mnt=/mnt/bench
+
+	mkdir -p $mnt
+	ext4_step mkfs mkfs.ext4 -q -F "$DEV" || { fail "mkfs.ext4 $DEV"; return 1; }
+	if ! mount -t ext4 "$DEV" $mnt; then
+		fail "mount $DEV"
+		return 1
+	fi
+	ext4_step copy sh -c "cp '$CORPUS' $mnt/corpus && sync" ||
+		fail "copying the corpus onto ext4 on $SYS"
+	echo 3 > /proc/sys/vm/drop_caches
+	ext4_step read cp $mnt/corpus /dev/null ||
+		fail "reading the corpus back from ext4 on $SYS"
+	cmp -s "$CORPUS" $mnt/corpus || fail "the corpus read back from ext4 on $SYS differs"
+	rm $mnt/corpus
+	if [ "$SYS" != brd ]; then
+		ext4_step trim fstrim $mnt || fail "fstrim on $SYS"
+	fi
+	umount $mnt || fail "umount $mnt"
+}
+
 # One system's turn: load it, run one phase of measurements, unload it.
 # Phases are short (under a minute) so that the systems they compare run
 # close together in time.
@@ -353,6 +399,7 @@ turn() {	# turn SYS ALG PHASE
 	corpus) corpus_workloads 1 ;;
 	special) special_workloads && verify_writes ;;
 	swap) swap_test ;;
+	ext4) ext4_test ;;
 	esac
 	unload_system "$SYS" || fail "unloading $SYS"
 	if [ $turn_failed = 0 ]; then
@@ -481,7 +528,7 @@ while [ $REP -le "$REPS" ]; do
 	for alg in $ALGS; do
 		if [ "$alg" = "$first_alg" ]; then
 			set -- $systems
-			phases="corpus-full special swap"
+			phases="corpus-full special swap ext4"
 		else
 			set -- $(echo $systems | sed 's/ *brd//')
 			phases=corpus

@@ -5,10 +5,11 @@
 usage: report.py --log build/bench/raw.log [--log MORE.log...] --out DIR
 
 Reads the lines bench.sh prints ("config:", "bench:", "mem:", "swap:",
-"zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
+"ext4:", "zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
 CPU time, and the "host:" line run-bench adds, and writes:
 
-  results.md   Markdown: throughput, memory, swap, allocator microbenchmark,
+  results.md   Markdown: throughput, memory, swap, ext4, allocator
+               microbenchmark,
                writeback, fragmentation, swap with a policy (policy.py)
   results.csv  every figure as one row
   chart.png    ours/kernel ratios (gnuplot; skipped if gnuplot is missing)
@@ -44,6 +45,8 @@ import policy
 import recompress
 
 SYSTEMS = ("ours", "kernel", "brd")
+# The steps of bench.sh's ext4 phase, in the order they run.
+EXT4_STEPS = ("mkfs", "copy", "read", "trim")
 DATA_ORDER = ("corpus", "random", "zero")
 WL_ORDER = ("dd-write", "randread", "seqread", "randwrite", "randrw",
             "seqwrite")
@@ -87,6 +90,8 @@ class Results:
         self.guest, self.cpu, self.wall = {}, {}, {}
         # "swap" -> sys -> rep -> seconds, the same three clocks
         self.swap_guest, self.swap_cpu, self.swap_wall = {}, {}, {}
+        # ext4 step -> sys -> rep -> guest seconds
+        self.ext4 = {}
         self.frag = []	# fields of fragmentation.sh's "frag:" lines
         self.recbench = []	# fields of recompress.sh's "recbench:" lines
         self.shares = []	# VM CPU / host wall during 1-job runs
@@ -135,6 +140,10 @@ class Results:
                     if k in v})
         elif kind == "swap":
             self.swap(parse_fields(rest))
+        elif kind == "ext4":
+            v = parse_fields(rest)
+            self.config.setdefault("ext4_alg", v["alg"])
+            put(self.ext4, v["step"], v["sys"], self.rep(v), float(v["secs"]))
         elif kind == "wbbench" and rest.startswith("summary "):
             self.wbbench.append(rest[len("summary "):])
         elif kind == "frag":
@@ -458,6 +467,39 @@ class Report:
                     fmt_ratio(verdict), noise_note(1 / median(verdict),
                                                    self.res.noise())))
 
+    def add_ext4(self):
+        if not self.res.ext4:
+            return
+        alg = self.res.config.get("ext4_alg", "?")
+        self.md.append("## ext4 on the device (seconds, lower is better)\n")
+        self.md.append("mkfs.ext4; `cp` of the corpus into the file system"
+                       " and `sync`; reading it back after dropping the page"
+                       " cache; `fstrim` after deleting it (brd takes no"
+                       " discards).  Seconds of the guest's clock (zram: %s)."
+                       "  ours/kernel below 1 means ours is faster.\n" % alg)
+        self.md.append("| step | ours | kernel | brd | ours/kernel |"
+                       " ours/brd |")
+        self.md.append("|---|--:|--:|--:|--:|--:|")
+        for step in EXT4_STEPS:
+            comp = Comparison(self.res.ext4.get(step, {}))
+            if not any(comp.med.values()):
+                continue
+            self.md.append("| %s | %s | %s | %s | %s | %s |" % (
+                step, fmt(comp.med["ours"], 3), fmt(comp.med["kernel"], 3),
+                fmt(comp.med["brd"], 3), fmt_ratio(comp.vs_kernel),
+                fmt_ratio(comp.vs_brd)))
+            self.csv.append(comp.csv(["ext4", alg, "ext4", step, 1],
+                                     "guest", "s"))
+            if comp.vs_kernel:
+                self.chart_speed.append((alg, "ext4 " + step,
+                                         1 / median(comp.vs_kernel)))
+                if median(comp.vs_kernel) > 1.0:
+                    self.losses.append("ext4 %s time: %s%s" % (
+                        step, fmt_ratio(comp.vs_kernel),
+                        noise_note(1 / median(comp.vs_kernel),
+                                   self.res.noise())))
+        self.md.append("")
+
     def add_zsbench(self):
         self.md.append("## Allocator microbenchmark\n")
         if not self.res.zsbench:
@@ -554,6 +596,7 @@ class Report:
         self.add_throughput()
         self.add_memory()
         self.add_swap()
+        self.add_ext4()
         self.add_zsbench()
         if self.res.wbbench:	# tools/testing/bench/writeback.sh
             self.md += ["## Writeback (writeback.sh)\n"] + [
