@@ -270,6 +270,14 @@ class Comparison:
             fmt(max(vk) if vk else None, 3), fmt(median(self.vs_brd), 3)]
 
 
+def seconds_row(label, comp, digits):
+    """A Markdown row of times: each system's median, then the ratios."""
+    return "| %s | %s | %s | %s | %s | %s |" % (
+        label, fmt(comp.med["ours"], digits), fmt(comp.med["kernel"], digits),
+        fmt(comp.med["brd"], digits), fmt_ratio(comp.vs_kernel),
+        fmt_ratio(comp.vs_brd))
+
+
 class Report:
     def __init__(self, res):
         self.res = res
@@ -451,10 +459,7 @@ class Report:
         for name, comp in comps:
             if not any(comp.med.values()):
                 continue
-            self.md.append("| %s | %s | %s | %s | %s | %s |" % (
-                name, fmt(comp.med["ours"], 2), fmt(comp.med["kernel"], 2),
-                fmt(comp.med["brd"], 2), fmt_ratio(comp.vs_kernel),
-                fmt_ratio(comp.vs_brd)))
+            self.md.append(seconds_row(name, comp, 2))
             self.csv.append(comp.csv(["swap", alg, "memhog", "memhog", 1],
                                      name, "s"))
         self.md.append("")
@@ -484,10 +489,7 @@ class Report:
             comp = Comparison(self.res.ext4.get(step, {}))
             if not any(comp.med.values()):
                 continue
-            self.md.append("| %s | %s | %s | %s | %s | %s |" % (
-                step, fmt(comp.med["ours"], 3), fmt(comp.med["kernel"], 3),
-                fmt(comp.med["brd"], 3), fmt_ratio(comp.vs_kernel),
-                fmt_ratio(comp.vs_brd)))
+            self.md.append(seconds_row(step, comp, 3))
             self.csv.append(comp.csv(["ext4", alg, "ext4", step, 1],
                                      "guest", "s"))
             if comp.vs_kernel:
@@ -636,8 +638,26 @@ def write_chart(report, out):
                 datafile, transform % (i + 2), a)
             for i, a in enumerate(algs))
 
+    # A run of only some phases may have no speed or no memory figure:
+    # gnuplot refuses a panel without points.
+    panels = []
+    if report.chart_speed:
+        panels.append("""
+set title 'ours / kernel zram: speed (icount ratio, else cpu; higher is better, 1 = level)'
+set yrange [0:*]
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 front
+plot {speed}
+unset arrow 1
+""".format(speed=plots(speed_dat, "$%d")))
+    if report.chart_mem:
+        panels.append("""
+set title 'ours vs kernel zram: mem_used_total for the same data, % (below 0: ours uses less)' noenhanced
+set yrange [*:*]
+set xzeroaxis lt -1
+plot {mem}
+""".format(mem=plots(mem_dat, "($%d - 1) * 100")))
     script = """
-set terminal pngcairo size 1200,900 font ',10'
+set terminal pngcairo size 1200,{height} font ',10'
 set output '{out}/chart.png'
 set datafile missing '-'
 set style data histograms
@@ -646,19 +666,11 @@ set style fill solid 0.8 border -1
 set key autotitle columnheader top left
 set grid ytics
 set xtics rotate by -30
-set multiplot layout 2,1
-set title 'ours / kernel zram: speed (icount ratio, else cpu; higher is better, 1 = level)'
-set yrange [0:*]
-set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 front
-plot {speed}
-unset arrow 1
-set title 'ours vs kernel zram: mem_used_total for the same data, % (below 0: ours uses less)' noenhanced
-set yrange [*:*]
-set xzeroaxis lt -1
-plot {mem}
+set multiplot layout {rows},1
+{panels}
 unset multiplot
-""".format(out=out, speed=plots(speed_dat, "$%d"),
-           mem=plots(mem_dat, "($%d - 1) * 100"))
+""".format(out=out, height=450 * len(panels), rows=len(panels),
+           panels="".join(panels))
     result = subprocess.run([gnuplot], input=script, text=True,
                             capture_output=True, check=False)
     if result.returncode != 0:
