@@ -10,8 +10,9 @@
  * maps the hash of four bytes to the last position where they were seen.
  * At each position the four bytes there are hashed, the entry is swapped
  * for the position, and if the four bytes at the old position are the
- * same, the match is extended eight bytes at a time.  Positions inside a match are
- * not entered.  The longer a run of literals grows, the further the next
+ * same, the match is extended back over the literals before it, then
+ * forwards eight bytes at a time.  Positions inside a match are not
+ * entered.  The longer a run of literals grows, the further the next
  * search steps (one more byte per 2^LZO_SKIP_SHIFT literals), so that data
  * which does not compress costs few searches.  This is the classic fast
  * LZ77 search, as lib/lzo's lzo1x_1 does it too; the output differs from
@@ -53,7 +54,10 @@
  * and 8-byte match compares of the loop stay inside the input.
  */
 #define LZO_TAIL		20
-/* The first literals: a stream cannot start with 1-3 of them and a match. */
+/*
+ * The first literals: a stream cannot start with 1-3 of them and a match,
+ * so neither the first search nor a match moved back starts before.
+ */
 #define LZO_FIRST_SEARCH	4
 
 /* The opcode ranges written: 2 KiB matches, 16 KiB ones, literal runs. */
@@ -152,6 +156,11 @@ search:
 		*slot = pos;
 		if (four != codec_load32(in + from))
 			continue;
+		while (pos > lit && from && in[pos - 1] == in[from - 1] &&
+		       (lit || pos > LZO_FIRST_SEARCH)) {
+			pos--;
+			from--;
+		}
 		if (pos != lit)
 			op = lzo_put_literals(op, in + lit, pos - lit);
 		len = codec_match_len(in + pos, in + from, in_end);
