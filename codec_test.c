@@ -416,6 +416,41 @@ static bool lt_lz4_levels(struct lt_ctx *ctx)
 	return lt_clean(&ctx->t);
 }
 
+/*
+ * lzo-rle streams of lzo_encode() with zero runs of the lengths where their
+ * encoding changes (a match up to 33 bytes, then one zero-run opcode up to
+ * 2051, then two), each run followed by 1-4 literals.  A zero page takes
+ * two zero-run opcodes: the 2-byte header, an opcode and 4 literals, two
+ * opcodes of 4 bytes and the 3-byte end, 18 bytes (a match would take 29).
+ */
+static bool lt_zero_runs(struct lt_ctx *ctx)
+{
+	static const size_t runs[] = {
+		33, 34, 35, 288, 289, 2051, 2052, 2053, 2055, 4000
+	};
+	size_t i, at, gap, n;
+	bool ok;
+
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		for (at = 0, gap = 1; at < LT_PAGE; gap = gap % 4 + 1) {
+			n = min(runs[i], LT_PAGE - at);
+			memset(ctx->page + at, 0, n);
+			at += n;
+			for (n = 0; n < gap && at < LT_PAGE; n++)
+				ctx->page[at++] = lt_rand(ctx) | 1;
+		}
+		lt_round_trip(ctx, ctx->page, LT_PAGE);
+	}
+	ok = lt_clean(&ctx->t);
+	memset(ctx->page, 0, LT_PAGE);
+	n = lt_encode_exact(ctx, ctx->page, LT_PAGE, true);
+	if (n != 18) {
+		pr_info("# a zero page's lzo-rle stream: %zu bytes\n", n);
+		ok = false;
+	}
+	return ok;
+}
+
 struct lt_case {
 	const char *name;
 	bool (*run)(struct lt_ctx *ctx);
@@ -429,6 +464,7 @@ static const struct lt_case lt_cases[] = {
 	{ "fuzz", lt_fuzz },
 	{ "encode_limits", lt_encode_limits },
 	{ "lz4_levels", lt_lz4_levels },
+	{ "zero_runs", lt_zero_runs },
 };
 
 /* A fresh context per case, seeded alike, so a failure can be rerun. */

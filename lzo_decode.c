@@ -78,9 +78,6 @@
 #define LZO_IN_SLACK		24
 #define LZO_OUT_SLACK		64
 
-/* The 14 distance bits of opcodes 24-31 that make them a zero run. */
-#define LZO_RLE_DISTANCE	0x3fff
-
 /* lzo_tokens() stopped between two instructions near the end. */
 #define LZO_PAUSED		1
 

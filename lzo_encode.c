@@ -83,12 +83,13 @@ static u8 *lzo_put_long_length(u8 *op, size_t len)
 
 /*
  * Writes how many literals follow, @count >= 1: 1-3 go into the low bits of
- * the match just written (its byte two before @op), more take an opcode.
+ * *@state, a byte of the match just written, more take an opcode.
  */
-static __always_inline u8 *lzo_put_literal_count(u8 *op, size_t count)
+static __always_inline u8 *lzo_put_literal_count(u8 *op, u8 *state,
+						 size_t count)
 {
 	if (count <= 3) {
-		op[-2] |= count;
+		*state |= count;
 		return op;
 	}
 	if (count <= LZO_RUN_MAX_LEN) {
@@ -103,10 +104,10 @@ static __always_inline u8 *lzo_put_literal_count(u8 *op, size_t count)
  * Literals before a match, in whole 16-byte steps: at least LZO_TAIL bytes
  * of input follow them, and the caller's room covers the output.
  */
-static __always_inline u8 *lzo_put_literals(u8 *op, const u8 *lit,
-					    size_t count)
+static __always_inline u8 *lzo_put_literals(u8 *op, u8 *state,
+					    const u8 *lit, size_t count)
 {
-	op = lzo_put_literal_count(op, count);
+	op = lzo_put_literal_count(op, state, count);
 	codec_copy_wild16(op, lit, count);
 	return op + count;
 }
@@ -130,17 +131,63 @@ static __always_inline u8 *lzo_put_match(u8 *op, size_t len, size_t dist)
 	return op;
 }
 
+/* One zero run opcode; its byte for a literal count is @op[1]. */
+static __always_inline u8 *lzo_put_zero_opcode(u8 *op, size_t len)
+{
+	len -= LZO_ZERO_RUN_MIN;
+	*op++ = LZO_ZERO_RUN_MARKER | (len & 7);
+	*op++ = (LZO_RLE_DISTANCE << 2) & 0xff;
+	*op++ = LZO_RLE_DISTANCE >> 6;
+	*op++ = len >> 3;
+	return op;
+}
+
+/*
+ * An lzo-rle zero run of @len bytes, at least LZO_ZERO_RUN_MIN, in as many
+ * opcodes as it takes; sets *@state to the last one's literal count byte.
+ */
+static u8 *lzo_put_zero_run(u8 *op, size_t len, u8 **state)
+{
+	const size_t step = LZO_ZERO_RUN_MAX + 1 - LZO_ZERO_RUN_MIN;
+
+	/* Steps that leave at least LZO_ZERO_RUN_MIN for the last opcode. */
+	while (len > LZO_ZERO_RUN_MAX) {
+		op = lzo_put_zero_opcode(op, step);
+		len -= step;
+	}
+	*state = op + 1;
+	return lzo_put_zero_opcode(op, len);
+}
+
+/* How many zero bytes, at least four, start at @p, before @limit. */
+static __always_inline size_t lzo_zero_len(const u8 *p, const u8 *limit)
+{
+	const u8 *q = p + 4;
+	u64 word;
+
+	while (limit - q >= 8) {
+		word = codec_le64(q);
+		if (word)
+			return q - p + __builtin_ctzll(word) / 8;
+		q += 8;
+	}
+	while (q < limit && !*q)
+		q++;
+	return q - p;
+}
+
 /*
  * Encodes the matches of @in and the literals before each; returns the
  * output's end and sets *@pending to the literals left after the last one.
  * Positions are offsets from @in, as the table keeps them.
  */
 static u8 *lzo_put_matches(const u8 *in, size_t in_len, u8 *op, u16 *table,
-			   const u8 **pending)
+			   bool rle, const u8 **pending, u8 **state)
 {
 	const u8 *const in_end = in + in_len;
 	const size_t search_end = in_len - LZO_TAIL;
 	size_t pos = LZO_FIRST_SEARCH, lit = 0, from, len;
+	u8 *count_at = NULL;
 	u32 four;
 	u16 *slot;
 
@@ -162,26 +209,37 @@ search:
 			from--;
 		}
 		if (pos != lit)
-			op = lzo_put_literals(op, in + lit, pos - lit);
+			op = lzo_put_literals(op, count_at, in + lit, pos - lit);
+		/* A long zero run is one lzo-rle opcode, decoded as a memset. */
+		if (rle && !codec_load32(in + pos)) {
+			len = lzo_zero_len(in + pos, in_end);
+			if (len > LZO_M3_MAX_LEN) {
+				op = lzo_put_zero_run(op, len, &count_at);
+				goto matched;
+			}
+		}
 		len = codec_match_len(in + pos, in + from, in_end);
 		op = lzo_put_match(op, len, pos - from);
+		count_at = op - 2;
+matched:
 		pos += len;
 		lit = pos;
 		goto search;
 	}
 	*pending = in + lit;
+	*state = count_at;
 	return op;
 }
 
 /* The literals after the last match, copied exactly, and the end marker. */
-static u8 *lzo_put_end(u8 *op, const u8 *data_start, const u8 *lit,
-		       size_t count)
+static u8 *lzo_put_end(u8 *op, const u8 *data_start, u8 *state,
+		       const u8 *lit, size_t count)
 {
 	if (count) {
 		if (op == data_start && count <= LZO_FIRST_RUN_MAX)
 			*op++ = LZO_END_MARKER + count;
 		else
-			op = lzo_put_literal_count(op, count);
+			op = lzo_put_literal_count(op, state, count);
 		memcpy(op, lit, count);
 		op += count;
 	}
@@ -207,7 +265,7 @@ int lzo_encode(const u8 *src, size_t src_len, u8 *dst, size_t *dst_len,
 	       void *table, bool rle)
 {
 	const u8 *lit = src;
-	u8 *op = dst;
+	u8 *op = dst, *state = NULL;
 
 	if (src_len > LZO_ENCODE_MAX_IN || *dst_len < lzo_encode_room(src_len))
 		return -EINVAL;
@@ -216,8 +274,10 @@ int lzo_encode(const u8 *src, size_t src_len, u8 *dst, size_t *dst_len,
 		*op++ = LZO_VERSION_RLE;
 	}
 	if (src_len > LZO_TAIL + LZO_FIRST_SEARCH)
-		op = lzo_put_matches(src, src_len, op, table, &lit);
-	op = lzo_put_end(op, dst + (rle ? 2 : 0), lit, src + src_len - lit);
+		op = lzo_put_matches(src, src_len, op, table, rle, &lit,
+				     &state);
+	op = lzo_put_end(op, dst + (rle ? 2 : 0), state, lit,
+			 src + src_len - lit);
 	*dst_len = op - dst;
 	return 0;
 }
