@@ -23,9 +23,13 @@
  *  - The search loop is most of the work (one search per literal, about
  *    1300 per page of the benchmark's corpus).  Here it is one load, a
  *    multiply and shift, the table's load and store and one compare, with
- *    no test for zero runs (a zero run is found as a match one byte back,
- *    which both decoders copy as fast) and no test of the room left in the
- *    output (the caller gives room for the worst case, checked once).
+ *    no test for zero runs (a zero run is found as a match, like any
+ *    other) and no test of the room left in the output (the caller gives
+ *    room for the worst case, checked once).
+ *  - lzo-rle: a match that starts with four zero bytes and is a run of
+ *    more than 33 zeros is written as zero-run opcodes, which a decoder
+ *    fills with zeros instead of copying earlier output: on pages with
+ *    long zero runs, lzo_decode() reads them in half the instructions.
  *  - The table is cleared for every page: 8 KiB with 12 bits, half of
  *    lib/lzo's 16 KiB, enough for the 4096 positions of a page.
  *  - Literals are copied 16 bytes at a time, rounded up, inside the room
@@ -34,9 +38,8 @@
  *
  * Limits.  Inputs up to LZO_ENCODE_MAX_IN bytes, so that every distance
  * fits the 16 KiB matches (opcodes 32-63) and 2 KiB ones (64-255): the
- * long-distance matches (16-31), which lzo-rle reuses for its zero runs,
- * are never written, so the same search serves lzo-rle, whose streams
- * differ only by their header.
+ * long-distance matches (16-31) are never written, and opcodes 24-31 only
+ * as lzo-rle's zero runs, so the same search serves lzo and lzo-rle.
  */
 #include <linux/compiler.h>
 #include <linux/errno.h>
