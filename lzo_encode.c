@@ -213,7 +213,7 @@ search:
 		}
 		if (pos != lit)
 			op = lzo_put_literals(op, count_at, in + lit, pos - lit);
-		/* A long zero run is one lzo-rle opcode, decoded as a memset. */
+		/* lzo-rle writes a long zero run as zero-run opcodes. */
 		if (rle && !four && !codec_load32(in + pos)) {
 			len = lzo_zero_len(in + pos, in_end);
 			if (len > LZO_M3_MAX_LEN) {
