@@ -452,6 +452,35 @@ static bool lt_zero_runs(struct lt_ctx *ctx)
 	return ok;
 }
 
+/*
+ * A page whose second half repeats its first: lzo_encode()'s search steps
+ * over most of the second half, but the match it finds there is moved
+ * back to where the repeat starts, so each stream holds the first half as
+ * literals (a 9-byte count), one 2048-byte match (11 bytes) and the
+ * 3-byte end, plus lzo-rle's 2-byte header.
+ */
+static bool lt_match_moved_back(struct lt_ctx *ctx)
+{
+	const size_t half = LT_PAGE / 2, expected = 9 + half + 11 + 3;
+	size_t i, len;
+	bool ok = true;
+	int rle;
+
+	for (i = 0; i < half; i++)
+		ctx->page[i] = lt_rand(ctx);
+	memcpy(ctx->page + half, ctx->page, half);
+	for (rle = 0; rle < 2; rle++) {
+		len = lt_encode_exact(ctx, ctx->page, LT_PAGE, rle);
+		if (len != expected + (rle ? 2 : 0)) {
+			pr_info("# rle=%d: %zu bytes, not %zu\n", rle, len,
+				expected + (rle ? 2 : 0));
+			ok = false;
+		}
+	}
+	lt_round_trip(ctx, ctx->page, LT_PAGE);
+	return lt_clean(&ctx->t) && ok;
+}
+
 struct lt_case {
 	const char *name;
 	bool (*run)(struct lt_ctx *ctx);
@@ -466,6 +495,7 @@ static const struct lt_case lt_cases[] = {
 	{ "encode_limits", lt_encode_limits },
 	{ "lz4_levels", lt_lz4_levels },
 	{ "zero_runs", lt_zero_runs },
+	{ "match_moved_back", lt_match_moved_back },
 };
 
 /* A fresh context per case, seeded alike, so a failure can be rerun. */
