@@ -33,7 +33,8 @@ endif
 zram-y := zram_drv.o zram_io.o zram_wb.o zram_sysfs.o zram_policy.o \
 	  zram_policy_recomp.o \
 	  zram_debugfs.o zram_recomp.o \
-	  zcomp.o zcomp_lz4.o zcomp_zstd.o zcomp_deflate.o zsmalloc.o
+	  zcomp.o zcomp_lz4.o zcomp_zstd.o zcomp_deflate.o incompressible.o \
+	  zsmalloc.o
 zram-$(CONFIG_ZRAM_LZO_DECODE) += lzo_decode.o
 zram-$(CONFIG_ZRAM_LZO_ENCODE) += lzo_encode.o
 zram-$(CONFIG_ZRAM_LZ4_ENCODE) += lz4_encode.o

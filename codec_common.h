@@ -36,6 +36,12 @@ static __always_inline u64 codec_le64(const u8 *p)
 	return le64_to_cpu((__force __le64)((const struct codec_una64 *)p)->v);
 }
 
+/* Four bytes as a number whose lowest byte is the first. */
+static __always_inline u32 codec_le32(const u8 *p)
+{
+	return le32_to_cpu((__force __le32)((const struct codec_una32 *)p)->v);
+}
+
 static __always_inline u32 codec_load32(const u8 *p)
 {
 	return ((const struct codec_una32 *)p)->v;

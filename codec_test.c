@@ -10,13 +10,15 @@
  * streams whose verdicts are compared with lib/lzo's.  Every stream
  * lzo_encode() writes must decode, with lib/lzo's decoder and ours, to what
  * it was given, and every block lz4_encode() writes, at several levels,
- * must decode with lib/lz4's LZ4_decompress_safe().  Results go to the
- * kernel log in KTAP, prefixed with the module name; loading succeeds
- * whatever they are.  tools/testing/codecs runs the same comparisons on
- * the host, under ASan, with far more rounds.
+ * must decode with lib/lz4's LZ4_decompress_safe().  page_incompressible()
+ * (incompressible.c) must recognise random pages and no page that
+ * compresses.  Results go to the kernel log in KTAP, prefixed with the
+ * module name; loading succeeds whatever they are.  tools/testing/codecs
+ * runs the same comparisons on the host, under ASan, with far more rounds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "incompressible.c"
 #include "lz4_encode.c"
 #include "lzo_decode.c"
 #include "lzo_encode.c"
@@ -481,6 +483,127 @@ static bool lt_match_moved_back(struct lt_ctx *ctx)
 	return lt_clean(&ctx->t) && ok;
 }
 
+/* Fills @page with random bytes, then maps each through @shape. */
+static void lt_shaped_page(struct lt_ctx *ctx, u8 *page,
+			   u8 (*shape)(u8 byte, size_t pos))
+{
+	size_t i;
+
+	prandom_bytes_state(&ctx->rnd, page, LT_PAGE);
+	if (!shape)
+		return;
+	for (i = 0; i < LT_PAGE; i++)
+		page[i] = shape(page[i], i);
+}
+
+/* fio's "random" buffers: every eighth byte takes one of 20 values. */
+static u8 lt_narrow_lane(u8 byte, size_t pos)
+{
+	return pos % 8 ? byte : byte % 20;
+}
+
+static u8 lt_base64(u8 byte, size_t pos)
+{
+	return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[byte & 63];
+}
+
+static u8 lt_hex(u8 byte, size_t pos)
+{
+	return "0123456789abcdef"[byte & 15];
+}
+
+/* Pixels with an opaque alpha channel, and wide characters. */
+static u8 lt_rgba(u8 byte, size_t pos)
+{
+	return pos % 4 == 3 ? 0xff : byte;
+}
+
+static u8 lt_utf16(u8 byte, size_t pos)
+{
+	return pos % 2 ? 0 : byte;
+}
+
+static u8 lt_seven_of_eight(u8 byte, size_t pos)
+{
+	return pos % 8 ? byte : 0;
+}
+
+/* A four-byte record marker every 64 bytes of random payload. */
+static u8 lt_marked(u8 byte, size_t pos)
+{
+	return pos % 64 < 4 ? "REC:"[pos % 64] : byte;
+}
+
+static u8 lt_random_then_zero(u8 byte, size_t pos)
+{
+	return pos < 2048 ? byte : 0;
+}
+
+/* Whether page_incompressible() fails on a page that compresses. */
+static bool lt_taken_for_random(const u8 *page, struct incomp_table *table,
+				const char *what, size_t which)
+{
+	if (!page_incompressible(page, table))
+		return false;
+	pr_info("# %s page %zu taken for random\n", what, which);
+	return true;
+}
+
+/*
+ * page_incompressible() must pass random pages, uniform or with a narrow
+ * lane, whatever its table holds from before, and stop every page a
+ * compressor can shrink: skewed bytes
+ * (text, base64, hex, fixed channels or bytes), repeats (of a random
+ * half, of a random 256 bytes, of a marker) or both (periodic pages).
+ */
+static bool lt_incompressible(struct lt_ctx *ctx)
+{
+	static u8 (*const shapes[])(u8 byte, size_t pos) = {
+		lt_base64, lt_hex, lt_rgba, lt_utf16, lt_seven_of_eight,
+		lt_marked, lt_random_then_zero,
+	};
+	struct incomp_table *table;
+	size_t i, period;
+	bool ok = true;
+
+	table = kmalloc(sizeof(*table), GFP_KERNEL);
+	if (!table)
+		return false;
+	prandom_bytes_state(&ctx->rnd, table, sizeof(*table));
+	for (i = 0; i < 16; i++) {
+		lt_shaped_page(ctx, ctx->page, i % 2 ? lt_narrow_lane : NULL);
+		if (!page_incompressible(ctx->page, table)) {
+			pr_info("# random page %zu not recognised\n", i);
+			ok = false;
+		}
+		lt_shaped_page(ctx, ctx->page, shapes[i % ARRAY_SIZE(shapes)]);
+		if (lt_taken_for_random(ctx->page, table, "shaped",
+					i % ARRAY_SIZE(shapes)))
+			ok = false;
+	}
+	lt_shaped_page(ctx, ctx->page, NULL);
+	memcpy(ctx->page + LT_PAGE / 2, ctx->page, LT_PAGE / 2);
+	if (lt_taken_for_random(ctx->page, table, "repeated half", 0))
+		ok = false;
+	for (i = 1; i < LT_PAGE / 256; i++)
+		memcpy(ctx->page + i * 256, ctx->page, 256);
+	if (lt_taken_for_random(ctx->page, table, "repeated 256", 0))
+		ok = false;
+	for (period = 1; period <= LT_PERIODS; period++) {
+		lt_periodic_page(ctx, ctx->page, period);
+		if (lt_taken_for_random(ctx->page, table, "periodic", period))
+			ok = false;
+	}
+	lt_text_page(ctx->page, 1000000);
+	if (lt_taken_for_random(ctx->page, table, "text", 0))
+		ok = false;
+	memset(ctx->page, 0, LT_PAGE);
+	if (lt_taken_for_random(ctx->page, table, "zero", 0))
+		ok = false;
+	kfree(table);
+	return ok;
+}
+
 struct lt_case {
 	const char *name;
 	bool (*run)(struct lt_ctx *ctx);
@@ -496,6 +619,7 @@ static const struct lt_case lt_cases[] = {
 	{ "lz4_levels", lt_lz4_levels },
 	{ "zero_runs", lt_zero_runs },
 	{ "match_moved_back", lt_match_moved_back },
+	{ "incompressible", lt_incompressible },
 };
 
 /* A fresh context per case, seeded alike, so a failure can be rerun. */

@@ -28,6 +28,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "incompressible.h"
 #include "lzo_decode.h"
 #include "lzo_encode.h"
 #include "zcomp_backend.h"
@@ -367,10 +368,42 @@ void zcomp_stream_put(struct zcomp *comp)
 	local_unlock(&comp->stream->lock);
 }
 
-/* Compresses one page into strm->buffer; *dst_len may exceed PAGE_SIZE. */
+#if PAGE_SIZE == INCOMP_PAGE_SIZE
+/*
+ * Whether @comp should not even try the page at @src: its compressor is
+ * slow, and the page looks like random bytes.  Not with a dictionary,
+ * which may hold the very bytes.  The probe keeps its table in the
+ * stream's output buffer, which is free until the compressor runs.
+ */
+static bool zcomp_skips(struct zcomp *comp, struct zcomp_strm *strm,
+			const void *src)
+{
+	BUILD_BUG_ON(sizeof(struct incomp_table) > ZCOMP_BUFFER_SIZE);
+
+	return comp->backend->slow && !comp->params.dict &&
+	       page_incompressible(src, strm->buffer);
+}
+#else
+/* The probe's limits are worked out for pages of 4 KiB. */
+static bool zcomp_skips(struct zcomp *comp, struct zcomp_strm *strm,
+			const void *src)
+{
+	return false;
+}
+#endif
+
+/*
+ * Compresses one page into strm->buffer; *dst_len may exceed PAGE_SIZE.
+ * A *dst_len of PAGE_SIZE or more leaves the buffer undefined: such output
+ * is never worth storing.
+ */
 int zcomp_compress(struct zcomp *comp, struct zcomp_strm *strm,
 		   const void *src, unsigned int *dst_len)
 {
+	if (zcomp_skips(comp, strm, src)) {
+		*dst_len = PAGE_SIZE;
+		return 0;
+	}
 	return comp->backend->compress(comp, strm, src, dst_len);
 }
 

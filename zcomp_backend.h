@@ -17,10 +17,11 @@
  * A family of compressors, all of whose data is private to it.
  * @level_min..@level_max are the levels it accepts (both 0: it has none)
  * and @level_default the one it uses without; @dict says whether it takes
- * a dictionary.  @setup and @teardown (optional) build and free
- * comp->shared once per compressor, @init and @fini a stream's private
- * state; @compress writes into strm->buffer; @decompress must produce
- * exactly one page.
+ * a dictionary.  @slow marks a compressor that takes so long over a page
+ * that page_incompressible() pays for itself: random pages skip it.
+ * @setup and @teardown (optional) build and free comp->shared once per
+ * compressor, @init and @fini a stream's private state; @compress writes
+ * into strm->buffer; @decompress must produce exactly one page.
  */
 struct zcomp_backend {
 	const char *name;
@@ -28,6 +29,7 @@ struct zcomp_backend {
 	int level_max;
 	int level_default;
 	bool dict;
+	bool slow;
 	int (*setup)(struct zcomp *comp);
 	void (*teardown)(struct zcomp *comp);
 	int (*init)(struct zcomp *comp, struct zcomp_strm *strm);

@@ -99,6 +99,7 @@ const struct zcomp_backend zcomp_deflate = {
 	.level_min	= 1,
 	.level_max	= 9,
 	.level_default	= ZCOMP_DEFLATE_LEVEL_DEFAULT,
+	.slow		= true,
 	.init		= zcomp_deflate_init,
 	.fini		= zcomp_deflate_fini,
 	.compress	= zcomp_deflate_compress,

@@ -135,6 +135,7 @@ const struct zcomp_backend zcomp_lz4hc = {
 	.level_max	= LZ4HC_MAX_CLEVEL,
 	.level_default	= LZ4HC_DEFAULT_CLEVEL,
 	.dict		= true,
+	.slow		= true,
 	.init		= zcomp_lz4hc_init,
 	.fini		= zcomp_lz4_fini,
 	.compress	= zcomp_lz4hc_compress,

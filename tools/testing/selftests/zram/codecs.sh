@@ -9,14 +9,16 @@
 # compares every verdict with lib/lzo's and lib/lz4's, and reports each of
 # its tests as a result of this script.  Then checks that zram writes and
 # reads its "lzo", "lzo-rle" and "lz4" pages through them, not the crypto
-# API, and that they read back as written.
+# API, and that they read back as written; and that zstd, deflate and lz4hc
+# store random pages whole (incompressible.c spares them those) and
+# compress the rest.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
 Z=$SYS/zram0
 DEV=/dev/zram0
 TEXT=$TMPDIR/codecs.text
-EXTRA_TESTS=12
+EXTRA_TESTS=18
 
 run_test_module codec_test $EXTRA_TESTS
 rmmod codec_test
@@ -67,6 +69,34 @@ check_eq "lzo-rle takes no crypto API transform" "$users" \
 text_round_trip lz4
 # A level is lz4's acceleration, which our encoder takes as its step.
 text_round_trip lz4 level=9
+
+# random_round_trip ALG HUGE: 4 MiB of random bytes, 2 MiB of base64 and
+# 2 MiB of text written with ALG, which must store HUGE pages whole.
+# Random pages skip ALG's compressor, but base64, whose bytes are as
+# unpredictable but fewer, goes through it: zstd and deflate code it in
+# fewer bits, lz4hc, which only finds repeats, cannot shrink it either.
+random_round_trip()
+{
+	echo 1 > "$Z/reset"
+	echo "$1" > "$Z/comp_algorithm"
+	echo 16M > "$Z/disksize"
+	dd if="$MIXED" of=$DEV bs=1M oflag=direct status=none
+	echo 3 > /proc/sys/vm/drop_caches
+	check_eq "$1: random, base64 and text pages read back intact" same \
+		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
+		   cmp -s - "$MIXED" && echo same)"
+	check_eq "$1: pages stored whole" "$2" "$(mm zram0 8)"
+}
+
+MIXED=$TMPDIR/codecs.mixed
+{
+	cat "$(make_random 4)"
+	head -c $((3 << 19)) "$(make_random 4)" | base64 -w 0
+	tail -c $((2 << 20)) "$TEXT"
+} > "$MIXED"
+random_round_trip zstd 1024
+random_round_trip deflate 1024
+random_round_trip lz4hc 1536
 zram_unload
-rm -f "$TEXT"
+rm -f "$TEXT" "$MIXED"
 ktap_finish

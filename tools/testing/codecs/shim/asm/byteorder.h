@@ -4,6 +4,7 @@
 #define _SHIM_ASM_BYTEORDER_H_
 
 #define le16_to_cpu(x)		((u16)(x))
+#define le32_to_cpu(x)		((u32)(x))
 #define le64_to_cpu(x)		((u64)(x))
 
 #endif /* _SHIM_ASM_BYTEORDER_H_ */
