@@ -39,23 +39,31 @@ crypto_users()
 		/^refcnt/ && name == alg { n += $3 } END { print n + 0 }' /proc/crypto
 }
 
-# text_round_trip ALG [PARAMS]: 8 MiB of text written with ALG (and its
-# algorithm_params PARAMS), so through our encoder, and read back after the
-# page cache is dropped, so that every page comes from zram's objects
-# through the decoder.
+# round_trip FILE WHAT ALG [PARAMS]: the 8 MiB of FILE written with ALG
+# (and its algorithm_params PARAMS), so through our encoder, and read back
+# after the page cache is dropped, so that every page comes from zram's
+# objects through the decoder.
+round_trip()
+{
+	local file=$1 what=$2
+
+	echo 1 > "$Z/reset"
+	echo "$3" > "$Z/comp_algorithm"
+	[ -z "$4" ] || echo "algo=$3 $4" > "$Z/algorithm_params"
+	echo 16M > "$Z/disksize"
+	dd if="$file" of=$DEV bs=1M oflag=direct status=none
+	echo 3 > /proc/sys/vm/drop_caches
+	check_eq "$what read back intact" same \
+		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
+		   cmp -s - "$file" && echo same)"
+}
+
+# text_round_trip ALG [PARAMS]: 8 MiB of text.
 text_round_trip()
 {
 	local what="$1${2:+ ($2)}"
 
-	echo 1 > "$Z/reset"
-	echo "$1" > "$Z/comp_algorithm"
-	[ -z "$2" ] || echo "algo=$1 $2" > "$Z/algorithm_params"
-	echo 16M > "$Z/disksize"
-	dd if="$TEXT" of=$DEV bs=1M oflag=direct status=none
-	echo 3 > /proc/sys/vm/drop_caches
-	check_eq "8 MiB of text written with $what read back intact" same \
-		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
-		   cmp -s - "$TEXT" && echo same)"
+	round_trip "$TEXT" "8 MiB of text written with $what" "$1" "$2"
 	check_eq "$what: no failed reads" 0 "$(io zram0 1)"
 }
 
@@ -77,14 +85,7 @@ text_round_trip lz4 level=9
 # fewer bits, lz4hc, which only finds repeats, cannot shrink it either.
 random_round_trip()
 {
-	echo 1 > "$Z/reset"
-	echo "$1" > "$Z/comp_algorithm"
-	echo 16M > "$Z/disksize"
-	dd if="$MIXED" of=$DEV bs=1M oflag=direct status=none
-	echo 3 > /proc/sys/vm/drop_caches
-	check_eq "$1: random, base64 and text pages read back intact" same \
-		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
-		   cmp -s - "$MIXED" && echo same)"
+	round_trip "$MIXED" "$1: random, base64 and text pages" "$1"
 	check_eq "$1: pages stored whole" "$2" "$(mm zram0 8)"
 }
 
