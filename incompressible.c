@@ -5,8 +5,8 @@
  * zstd, deflate and lz4hc spend as long on a page of random bytes (from an
  * encrypted or compressed file, a key, a random pool) as on any other page,
  * only to write more than a page, which zram throws away to store the page
- * as it is.  page_incompressible() recognises such pages in a third of
- * zstd's time, and most pages that do compress in a few hundred
+ * as it is.  page_incompressible() recognises such pages in under a third
+ * of zstd's time, and most pages that do compress in a few hundred
  * instructions.
  *
  * All three shrink a page in two ways only: by coding common byte values
@@ -126,31 +126,39 @@ static __always_inline void incomp_enter(struct incomp_table *table,
 	table->pos[codec_hash4(four, INCOMP_HASH_BITS)] = at;
 }
 
+/* 4 if @table knows an earlier position where @four starts, else 0. */
+static __always_inline unsigned int incomp_seen(const u8 *page,
+						struct incomp_table *table,
+						unsigned int at, u32 four)
+{
+	unsigned int seen = table->pos[codec_hash4(four, INCOMP_HASH_BITS)];
+
+	return seen < at && codec_le32(page + seen) == four ? 4 : 0;
+}
+
 /*
- * Whether fewer than INCOMP_REPEATS_MAX bytes start a repeat of four.  Every
- * position goes into the table, but only every fourth is looked up, which
- * still finds every repeat of seven bytes or more: one of its positions
- * is looked up, and the first occurrence of that position's four bytes
- * was entered.  Each position found counts for the four it stands for.
+ * Whether fewer than INCOMP_REPEATS_MAX bytes start a repeat of four.  The
+ * even positions go into the table, and two of every eight, one odd and
+ * one even, are looked up: whatever its distance, a repeat of eleven bytes
+ * or more has one of its positions looked up whose first occurrence was
+ * entered.  Each position found counts for the four it stands for.
  */
 static bool incomp_few_repeats(const u8 *page, struct incomp_table *table)
 {
-	unsigned int pos, seen, covered = 0;
+	unsigned int pos, covered = 0;
 
-	for (pos = 0; pos < INCOMP_PAGE_SIZE - 4; pos += 4) {
-		u64 eight = codec_le64(page + pos);
-		u32 four = eight;
+	for (pos = 0; pos + 12 <= INCOMP_PAGE_SIZE; pos += 8) {
+		u64 low = codec_le64(page + pos);
+		u64 high = codec_le64(page + pos + 4);
 
-		seen = table->pos[codec_hash4(four, INCOMP_HASH_BITS)];
-		if (seen < pos && codec_le32(page + seen) == four) {
-			covered += 4;
-			if (covered >= INCOMP_REPEATS_MAX)
-				return false;
-		}
-		incomp_enter(table, pos, four);
-		incomp_enter(table, pos + 1, eight >> 8);
-		incomp_enter(table, pos + 2, eight >> 16);
-		incomp_enter(table, pos + 3, eight >> 24);
+		covered += incomp_seen(page, table, pos, low);
+		covered += incomp_seen(page, table, pos + 1, low >> 8);
+		if (covered >= INCOMP_REPEATS_MAX)
+			return false;
+		incomp_enter(table, pos, low);
+		incomp_enter(table, pos + 2, low >> 16);
+		incomp_enter(table, pos + 4, high);
+		incomp_enter(table, pos + 6, high >> 16);
 	}
 	return true;
 }
