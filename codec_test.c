@@ -552,9 +552,9 @@ static bool lt_taken_for_random(const u8 *page, struct incomp_table *table,
 /*
  * page_incompressible() must pass random pages, uniform or with a narrow
  * lane, whatever its table holds from before, and stop every page a
- * compressor can shrink: skewed bytes
- * (text, base64, hex, fixed channels or bytes), repeats (of a random
- * half, of a random 256 bytes, of a marker) or both (periodic pages).
+ * compressor can shrink: skewed bytes (text, base64, hex, fixed channels
+ * or bytes), repeats (of a random half, of a random 256 bytes, of a
+ * marker) or both (periodic pages).
  */
 static bool lt_incompressible(struct lt_ctx *ctx)
 {

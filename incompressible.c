@@ -22,8 +22,8 @@
  *    Bytes need not be uniform for that: fio's "random" buffers, whose
  *    every eighth byte takes one of 20 values, qualify.
  *  - Hardly any of it repeats: the positions where four bytes recur,
- *    found through a hash table of the latest position of each hash of four
- *    bytes, cover fewer than INCOMP_REPEATS_MAX bytes.  Taking a byte out of
+ *    found through a hash table of the latest even position of each hash
+ *    of four bytes, cover fewer than INCOMP_REPEATS_MAX bytes.  Taking a byte out of
  *    the code above saves at most 12 bits (a value seen once in 4096), so
  *    the repeats leave more than 3648 bytes however the rest is coded.
  *
