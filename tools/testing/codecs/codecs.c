@@ -237,24 +237,42 @@ static void check_piece(const unsigned char *data, size_t len,
 	}
 }
 
+static void random_page(unsigned char *page)
+{
+	size_t i;
+
+	for (i = 0; i < PAGE; i++)
+		page[i] = rng();
+}
+
+/*
+ * Random bytes, every @period-th one 0x5a, then in the last 448 bytes of
+ * each 512 copies at distance @period: short and overlapping matches.
+ */
+static void periodic_page(unsigned char *page, size_t period)
+{
+	size_t i;
+
+	for (i = 0; i < PAGE; i++)
+		page[i] = i % period ? (unsigned char)rng() : 0x5a;
+	for (i = period; i < PAGE; i++)
+		if (i % 512 >= 64)
+			page[i] = page[i - period];
+}
+
 static void synthetic_pages(struct lzo_fuzz_tally *t)
 {
 	static unsigned char page[PAGE];
-	size_t period, i;
+	size_t period;
 
 	memset(page, 0, PAGE);
 	check_piece(page, PAGE, t);
-	for (i = 0; i < PAGE; i++)
-		page[i] = rng();
+	random_page(page);
 	check_piece(page, PAGE, t);
 	memset(page + PAGE / 2, 0, PAGE / 2);
 	check_piece(page, PAGE, t);
 	for (period = 1; period <= 40; period++) {
-		for (i = 0; i < PAGE; i++)
-			page[i] = i % period ? (unsigned char)rng() : 0x5a;
-		for (i = period; i < PAGE; i++)
-			if (i % 512 >= 64)
-				page[i] = page[i - period];
+		periodic_page(page, period);
 		check_piece(page, PAGE, t);
 	}
 }
