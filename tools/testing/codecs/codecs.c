@@ -3,7 +3,7 @@
  * Host tests for zram's own codecs, lzo_decode.c, lzo_encode.c and
  * lz4_encode.c, against the kernel's lib/lzo and lib/lz4, built as user
  * programs from the kernel source (see Makefile; nothing of them is kept
- * here).
+ * here), and for incompressible.c's page_incompressible().
  *
  *   codecs check FILE...       every 4 KiB page of FILE (and pieces of other
  *                              sizes, plus zero, random and periodic pages)
@@ -12,7 +12,10 @@
  *                              original with both decoders, and compressed
  *                              by lz4_encode(), with lib/lz4's decoder;
  *                              also inputs longer than a page, up to each
- *                              encoder's limit
+ *                              encoder's limit; page_incompressible() must
+ *                              take random pages and no page that lzo gets
+ *                              under PROBE_BOUND or that is plainly
+ *                              structured (zeros, text, repeats)
  *   codecs fuzz N SEED FILE    N mutated or truncated streams: ours must
  *                              stay in bounds (run it under ASan/UBSan),
  *                              and its verdicts are compared with lib/lzo's
@@ -22,8 +25,9 @@
  *   codecs encode ours|ref lzo|rle|lz4 FILE
  *                              the same for compression, with the sizes
  *
- * Exit status 0 only if no page decoded wrongly and (fuzz) ours never
- * accepted a stream with output that differs from lib/lzo's.
+ * Exit status 0 only if no page decoded wrongly, (check) the probe judged
+ * every page it was shown rightly and (fuzz) ours never accepted a stream
+ * with output that differs from lib/lzo's.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +37,7 @@
 #include <linux/lz4.h>
 #include <linux/lzo.h>
 
+#include "../../../incompressible.h"
 #include "../../../lz4_encode.h"
 #include "../../../lzo_decode.h"
 #include "../../../lzo_encode.h"
@@ -40,6 +45,12 @@
 
 #define PAGE		4096
 #define HUGE_SIZE	3633
+/*
+ * zsmalloc's huge threshold, 8/9 of a page: page_incompressible() takes
+ * only pages that zstd, deflate and lz4hc cannot get under it, so none
+ * that lzo gets under it either.
+ */
+#define PROBE_BOUND	3641
 #define COMP_ROOM	(PAGE + PAGE / 16 + 64 + 3 + 2)
 
 static unsigned char work_mem[LZO1X_1_MEM_COMPRESS];
@@ -277,6 +288,144 @@ static void synthetic_pages(struct lzo_fuzz_tally *t)
 	}
 }
 
+/* What page_incompressible() was shown, and where it went wrong. */
+struct probe_tally {
+	unsigned long random, missed;
+	unsigned long compressible, taken_wrongly;
+	unsigned long file_pages, file_beyond_lzo, file_taken;
+};
+
+/*
+ * The probe's table, kept from page to page; zcomp.c lends it the
+ * stream's output buffer, so it starts with whatever that holds.
+ */
+static struct incomp_table *probe_table;
+
+/* page_incompressible() on a copy of @page in a buffer of exactly a page. */
+static bool probe(const unsigned char *page)
+{
+	unsigned char *copy = malloc(PAGE);
+	bool taken;
+
+	memcpy(copy, page, PAGE);
+	taken = page_incompressible(copy, probe_table);
+	free(copy);
+	return taken;
+}
+
+/* A random page, which the probe must take. */
+static void probe_random(const unsigned char *page, const char *what,
+			 size_t which, struct probe_tally *pt)
+{
+	pt->random++;
+	if (probe(page))
+		return;
+	pt->missed++;
+	fprintf(stderr, "incompressible: %s page %zu not taken\n", what,
+		which);
+}
+
+/* A page that compresses, which the probe must not take. */
+static void probe_compressible(const unsigned char *page, const char *what,
+			       size_t which, struct probe_tally *pt)
+{
+	pt->compressible++;
+	if (!probe(page))
+		return;
+	pt->taken_wrongly++;
+	fprintf(stderr, "incompressible: %s page %zu taken for random\n", what,
+		which);
+}
+
+/* The shortest of a page's lzo and lzo-rle streams, lib/lzo's and ours. */
+static size_t lzo_shortest(const unsigned char *page)
+{
+	static unsigned char comp[COMP_ROOM];
+	size_t shortest = COMP_ROOM, len;
+	int rle, ours;
+
+	for (rle = 0; rle < 2; rle++) {
+		for (ours = 0; ours < 2; ours++) {
+			len = compress(page, PAGE, rle, ours, comp);
+			if (len < shortest)
+				shortest = len;
+		}
+	}
+	return shortest;
+}
+
+/*
+ * A page of a file: the probe may take it only if no lzo stream of it is
+ * shorter than PROBE_BOUND.
+ */
+static void probe_file_page(const unsigned char *page, const char *path,
+			    size_t which, struct probe_tally *pt)
+{
+	pt->file_pages++;
+	if (lzo_shortest(page) < PROBE_BOUND) {
+		probe_compressible(page, path, which, pt);
+		return;
+	}
+	pt->file_beyond_lzo++;
+	if (probe(page))
+		pt->file_taken++;
+}
+
+/*
+ * Random pages, uniform or with fio's narrow lane (every eighth byte one
+ * of 20 values), and pages a compressor plainly shrinks: skewed bytes
+ * (zeros, text, base64, wide characters, random bytes of seven bits),
+ * repeats (a random half twice, periodic pages) or both (random, then
+ * zeros).  Seven random bits a byte pass the probe's sample and have no
+ * repeats, but zstd and deflate code them in about 3620 bytes.
+ */
+static void probe_pages(struct probe_tally *pt)
+{
+	static const char base64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	/* Room for the last line of text to run over the page. */
+	static unsigned char page[PAGE + 32];
+	size_t i, n, number;
+
+	for (n = 0; n < 64; n++) {
+		random_page(page);
+		if (n % 2)
+			for (i = 0; i < PAGE; i += 8)
+				page[i] %= 20;
+		probe_random(page, n % 2 ? "narrow lane" : "random", n, pt);
+	}
+	memset(page, 0, PAGE);
+	probe_compressible(page, "zero", 0, pt);
+	/* Decimal numbers, one a line, as seq prints them. */
+	for (n = 0; n < 8; n++) {
+		number = 1000000 + n * 100000;
+		for (i = 0; i < PAGE;)
+			i += sprintf((char *)page + i, "%zu\n", number++);
+		probe_compressible(page, "text", n, pt);
+	}
+	for (n = 0; n < 8; n++) {
+		for (i = 0; i < PAGE; i++)
+			page[i] = base64[rng() & 63];
+		probe_compressible(page, "base64", n, pt);
+		for (i = 0; i < PAGE; i++)
+			page[i] = rng() & 0x7f;
+		probe_compressible(page, "seven-bit", n, pt);
+		random_page(page);
+		for (i = 1; i < PAGE; i += 2)
+			page[i] = 0;
+		probe_compressible(page, "utf-16", n, pt);
+		random_page(page);
+		memcpy(page + PAGE / 2, page, PAGE / 2);
+		probe_compressible(page, "repeated half", n, pt);
+		memset(page + PAGE / 2, 0, PAGE / 2);
+		probe_compressible(page, "half zero", n, pt);
+	}
+	for (n = 1; n <= 40; n++) {
+		periodic_page(page, n);
+		probe_compressible(page, "periodic", n, pt);
+	}
+}
+
 /*
  * Inputs longer than a page, up to each encoder's limit, each from and into
  * buffers of exactly their sizes: lzo_encode()'s streams through both
@@ -309,16 +458,24 @@ static int cmd_check(int argc, char **argv)
 	static const size_t big[] = { PAGE + 1, 8192, 12289, LZO_ENCODE_MAX_IN,
 				      30000, LZ4_ENCODE_MAX_IN };
 	struct lzo_fuzz_tally t = { 0 };
+	struct probe_tally pt = { 0 };
 	unsigned char *data;
 	size_t len, off, piece;
 	int i;
 
 	rng_state = 1;
 	synthetic_pages(&t);
+	/* Any state will do for the probe's table: start it with noise. */
+	probe_table = malloc(sizeof(*probe_table));
+	for (off = 0; off < sizeof(*probe_table); off++)
+		((unsigned char *)probe_table)[off] = rng();
+	probe_pages(&pt);
 	for (i = 0; i < argc; i++) {
 		data = read_file(argv[i], &len);
-		for (off = 0; off + PAGE <= len; off += PAGE)
+		for (off = 0; off + PAGE <= len; off += PAGE) {
 			check_piece(data + off, PAGE, &t);
+			probe_file_page(data + off, argv[i], off / PAGE, &pt);
+		}
 		/* Pieces of other sizes reach every tail of the careful copy. */
 		for (piece = 1, off = 0; off + piece <= len && piece <= PAGE;
 		     off += piece, piece++)
@@ -328,11 +485,16 @@ static int cmd_check(int argc, char **argv)
 				check_big(data, big[piece], &t);
 		free(data);
 	}
+	free(probe_table);
 	printf("check: %lu streams, %lu wrong; lib/lzo: %lu rejected, %lu differ\n",
 	       t.streams, t.wrong, t.only_ref_fails + t.both_fail,
 	       t.outputs_differ);
+	printf("check: probe: %lu random pages, %lu not taken; %lu that compress, %lu taken\n",
+	       pt.random, pt.missed, pt.compressible, pt.taken_wrongly);
+	printf("check: probe: %lu file pages, %lu that lzo leaves at %d bytes or more, %lu taken\n",
+	       pt.file_pages, pt.file_beyond_lzo, PROBE_BOUND, pt.file_taken);
 	return t.wrong || t.only_ref_fails || t.only_ours_fails ||
-	       t.outputs_differ;
+	       t.outputs_differ || pt.missed || pt.taken_wrongly;
 }
 
 /* The harness's one generator: lzo_fuzz_mutate() needs no state of its own. */
