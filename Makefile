@@ -30,7 +30,7 @@ obj-$(CONFIG_ZRAM) += zram.o
 ifneq ($(ZRAM_VERSION),)
 CFLAGS_zram_drv.o += -DZRAM_VERSION='"$(ZRAM_VERSION)"'
 endif
-zram-y := zram_drv.o zram_io.o zram_wb.o zram_sysfs.o zram_policy.o \
+zram-y := zram_drv.o zram_io.o zram_spread.o zram_wb.o zram_sysfs.o zram_policy.o \
 	  zram_policy_recomp.o \
 	  zram_debugfs.o zram_recomp.o \
 	  zcomp.o zcomp_lz4.o zcomp_zstd.o zcomp_deflate.o incompressible.o \

@@ -470,9 +470,13 @@ static int __init zram_init(void)
 	if (!zram_io_wq)
 		return -ENOMEM;
 
-	ret = zcomp_init();
+	ret = zram_spread_init();
 	if (ret)
 		goto destroy_wq;
+
+	ret = zcomp_init();
+	if (ret)
+		goto exit_spread;
 
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
@@ -497,6 +501,8 @@ destroy_devices:
 	unregister_blkdev(zram_major, "zram");
 exit_zcomp:
 	zcomp_exit();
+exit_spread:
+	zram_spread_exit();
 destroy_wq:
 	destroy_workqueue(zram_io_wq);
 	return ret;
@@ -509,6 +515,7 @@ static void __exit zram_exit(void)
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
 	zcomp_exit();
+	zram_spread_exit();
 	destroy_workqueue(zram_io_wq);
 }
 

@@ -125,6 +125,7 @@ struct zram_stats {
 	atomic64_t bd_count;		/* backing device blocks in use */
 	atomic64_t bd_reads;		/* pages read from the backing device */
 	atomic64_t bd_writes;		/* pages written to the backing device */
+	atomic64_t spread_pieces;	/* parts of writes queued to other CPUs */
 };
 
 /*
@@ -310,6 +311,8 @@ int zram_reset_unused(struct zram *zram);
 
 /* zram_io.c */
 void zram_submit_bio(struct bio *bio);
+int zram_bio_write_pages(struct zram *zram, struct bio *bio,
+			 struct bvec_iter iter);
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op);
 void zram_swap_slot_free_notify(struct block_device *bdev,
@@ -323,6 +326,11 @@ void zram_mark_idle(struct zram *zram, ktime_t cutoff);
 int zram_read_obj(struct zram *zram, unsigned long index, struct page *page);
 int zram_read_locked(struct zram *zram, struct page *page,
 		     unsigned long index);
+
+/* zram_spread.c */
+int zram_spread_write(struct zram *zram, struct bio *bio);
+int zram_spread_init(void);
+void zram_spread_exit(void);
 
 /* zram_wb.c */
 

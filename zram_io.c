@@ -520,29 +520,43 @@ static int zram_bio_read_page(struct zram *zram, struct bio *bio,
 	return ret;
 }
 
-static int zram_bio_rw(struct zram *zram, struct bio *bio)
+/*
+ * Writes the pages of @bio that @iter covers, in order, up to the first
+ * that fails.  Several CPUs may run it for different parts of one bio
+ * (zram_spread.c).
+ */
+int zram_bio_write_pages(struct zram *zram, struct bio *bio,
+			 struct bvec_iter iter)
 {
-	bool write = op_is_write(bio_op(bio));
+	int ret = 0;
+
+	while (iter.bi_size) {
+		atomic64_inc(&zram->stats.num_writes);
+		ret = zram_bio_write_page(zram, bio, &iter);
+		if (ret) {
+			atomic64_inc(&zram->stats.failed_writes);
+			break;
+		}
+	}
+	return ret;
+}
+
+static int zram_bio_read(struct zram *zram, struct bio *bio)
+{
 	struct rw_semaphore *reuse_lock = NULL;
 	struct bvec_iter iter = bio->bi_iter;
 	int ret = 0;
 
 	/* Held from the first page to the last: see zram_wb_read_held(). */
-	if (!write && zram->wb.bdev) {
+	if (zram->wb.bdev) {
 		reuse_lock = &zram->wb.reuse_lock;
 		down_read(reuse_lock);
 	}
 	while (iter.bi_size) {
-		if (write) {
-			atomic64_inc(&zram->stats.num_writes);
-			ret = zram_bio_write_page(zram, bio, &iter);
-		} else {
-			atomic64_inc(&zram->stats.num_reads);
-			ret = zram_bio_read_page(zram, bio, &iter);
-		}
+		atomic64_inc(&zram->stats.num_reads);
+		ret = zram_bio_read_page(zram, bio, &iter);
 		if (ret) {
-			atomic64_inc(write ? &zram->stats.failed_writes :
-					     &zram->stats.failed_reads);
+			atomic64_inc(&zram->stats.failed_reads);
 			break;
 		}
 	}
@@ -617,10 +631,10 @@ void zram_submit_bio(struct bio *bio)
 	start_time = bio_start_io_acct(bio);
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
+		ret = zram_bio_read(zram, bio);
+		break;
 	case REQ_OP_WRITE:
-		ret = zram_bio_rw(zram, bio);
-		if (ret)
-			bio->bi_status = BLK_STS_IOERR;
+		ret = zram_spread_write(zram, bio);
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
@@ -630,6 +644,8 @@ void zram_submit_bio(struct bio *bio)
 		bio->bi_status = BLK_STS_NOTSUPP;
 		break;
 	}
+	if (ret)
+		bio->bi_status = BLK_STS_IOERR;
 	bio_end_io_acct(bio, start_time);
 	bio_endio(bio);
 }

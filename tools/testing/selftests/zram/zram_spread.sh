@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Large writes compressed on several CPUs (zram_spread.c): a write bio of
+# at least two pieces of spread_pages pages is cut into pieces written by
+# other CPUs too, which debugfs counts in spread_pieces.  The data must come
+# back the same whatever the cut (pieces of unequal sizes, bios that start
+# anywhere), a full pool must fail the write and leave the device usable,
+# and spread_pages=0 or small bios must leave every page to the submitter.
+
+cd "$(dirname "$0")" && . ./lib.sh
+
+Z=$SYS/zram0
+PARAM=/sys/module/zram/parameters/spread_pages
+PIECES=/sys/kernel/debug/zram/zram0/spread_pieces
+DATA=$TMPDIR/spread.img
+MIB=$((16 / ZT_SCALE))
+
+# reset_device: an empty 64 MiB device.
+reset_device()
+{
+	echo 1 > "$Z/reset" && echo 64M > "$Z/disksize"
+}
+
+# write_back BS OFFSET_PAGES: write DATA at OFFSET_PAGES in direct bios of
+# BS bytes, read it back the same way and compare.
+write_back()
+{
+	dd if="$DATA" of=/dev/zram0 bs="$1" seek="$(($2 * PAGE))" \
+		oflag=direct,seek_bytes status=none || return 1
+	dd if=/dev/zram0 of="$DATA.back" bs=1M skip="$(($2 * PAGE))" \
+		count="$(stat -c %s "$DATA")" iflag=direct,skip_bytes,count_bytes \
+		status=none || return 1
+	cmp "$DATA" "$DATA.back"
+}
+
+# Text, random bytes and zero pages, a MiB of each in turn.
+make_data()
+{
+	local i random
+
+	random=$(make_random 1)
+	: > "$DATA"
+	for i in $(seq $((MIB / 4))); do
+		seq $((i * 1000000)) $((i * 1000000 + 200000)) | head -c 1048576 >> "$DATA"
+		cat "$random" >> "$DATA"
+		head -c 1048576 /dev/zero >> "$DATA"
+		seq $((i * 7)) 3 999999999 | head -c 1048576 >> "$DATA"
+	done
+}
+
+ktap_plan 14
+
+if [ "$(nproc)" -lt 2 ]; then
+	for i in $(seq 14); do
+		ktap_skip "spread writes $i" "needs two CPUs"
+	done
+	ktap_finish
+fi
+
+check_run "modprobe zram" zram_load || ktap_finish
+check_eq "spread_pages defaults to 16" 16 "$(cat "$PARAM")"
+make_data
+echo 64M > "$Z/disksize"
+
+check_run "$MIB MiB in 1 MiB bios read back the same" write_back 1M 0
+check_cmp "1 MiB bios were spread over CPUs" "$(cat "$PIECES")" -gt 0
+check_eq "every page is stored" "$((MIB * 256))" \
+	"$(($(mm zram0 1) / PAGE))"
+
+# Pieces of 4 pages: 33-page bios cut 17 + 16, from odd offsets.
+echo 4 > "$PARAM"
+reset_device
+check_run "132 KiB bios from page 3, in unequal pieces, read back the same" \
+	write_back 132K 3
+check_cmp "132 KiB bios were spread" "$(cat "$PIECES")" -gt 0
+
+# Too few pages for two pieces, or spreading off: the submitter does all.
+reset_device
+check_run "28 KiB bios (under two pieces of 4 pages) read back the same" \
+	write_back 28K 1
+check_eq "bios under two pieces are not spread" 0 "$(cat "$PIECES")"
+echo 0 > "$PARAM"
+reset_device
+check_run "with spread_pages=0, 1 MiB bios read back the same" write_back 1M 0
+check_eq "spread_pages=0 spreads nothing" 0 "$(cat "$PIECES")"
+
+# A full pool fails the bio, whichever piece met the limit.
+echo 4 > "$PARAM"
+reset_device
+echo 1M > "$Z/mem_limit"
+dd if="$(make_random 4)" of=/dev/zram0 bs=1M count=4 oflag=direct \
+	status=none 2>/dev/null
+check_eq "a spread write over mem_limit fails" 1 "$?"
+check_cmp "and counts in failed_writes" "$(io zram0 2)" -gt 0
+echo 0 > "$Z/mem_limit"
+check_run "the device still takes writes after it" write_back 1M 0
+rm -f "$DATA" "$DATA.back"
+zram_unload
+ktap_finish
