@@ -7,8 +7,8 @@
  * algorithm made the object) and n (incompressible: recompression gave up
  * on it), or '.' for each flag not set.
  *
- * /sys/kernel/debug/zram/zram<id>/spread_pieces: how many parts of write
- * bios were handed to other CPUs (zram_spread.c) since initialisation.
+ * /sys/kernel/debug/zram/zram<id>/spread_pieces: how many parts of bios
+ * were handed to other CPUs (zram_spread.c) since initialisation.
  */
 #define pr_fmt(fmt) "zram: " fmt
 

@@ -125,7 +125,7 @@ struct zram_stats {
 	atomic64_t bd_count;		/* backing device blocks in use */
 	atomic64_t bd_reads;		/* pages read from the backing device */
 	atomic64_t bd_writes;		/* pages written to the backing device */
-	atomic64_t spread_pieces;	/* parts of writes queued to other CPUs */
+	atomic64_t spread_pieces;	/* parts of bios queued to other CPUs */
 };
 
 /*
@@ -313,6 +313,8 @@ int zram_reset_unused(struct zram *zram);
 void zram_submit_bio(struct bio *bio);
 int zram_bio_write_pages(struct zram *zram, struct bio *bio,
 			 struct bvec_iter iter);
+int zram_bio_read_pages(struct zram *zram, struct bio *bio,
+			struct bvec_iter iter);
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op);
 void zram_swap_slot_free_notify(struct block_device *bdev,
@@ -328,7 +330,9 @@ int zram_read_locked(struct zram *zram, struct page *page,
 		     unsigned long index);
 
 /* zram_spread.c */
-int zram_spread_write(struct zram *zram, struct bio *bio);
+typedef int (*zram_pages_fn)(struct zram *zram, struct bio *bio,
+			       struct bvec_iter iter);
+int zram_spread_rw(struct zram *zram, struct bio *bio, zram_pages_fn rw);
 int zram_spread_init(void);
 void zram_spread_exit(void);
 

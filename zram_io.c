@@ -541,17 +541,12 @@ int zram_bio_write_pages(struct zram *zram, struct bio *bio,
 	return ret;
 }
 
-static int zram_bio_read(struct zram *zram, struct bio *bio)
+/* zram_bio_write_pages() for reads. */
+int zram_bio_read_pages(struct zram *zram, struct bio *bio,
+			struct bvec_iter iter)
 {
-	struct rw_semaphore *reuse_lock = NULL;
-	struct bvec_iter iter = bio->bi_iter;
 	int ret = 0;
 
-	/* Held from the first page to the last: see zram_wb_read_held(). */
-	if (zram->wb.bdev) {
-		reuse_lock = &zram->wb.reuse_lock;
-		down_read(reuse_lock);
-	}
 	while (iter.bi_size) {
 		atomic64_inc(&zram->stats.num_reads);
 		ret = zram_bio_read_page(zram, bio, &iter);
@@ -560,9 +555,26 @@ static int zram_bio_read(struct zram *zram, struct bio *bio)
 			break;
 		}
 	}
-	if (reuse_lock)
-		up_read(reuse_lock);
 	return ret;
+}
+
+static int zram_bio_read(struct zram *zram, struct bio *bio)
+{
+	int ret;
+
+	/*
+	 * Held from the first page to the last: see zram_wb_read_held(),
+	 * whose reasoning assumes that chained reads are sent only once
+	 * ->submit_bio returns.  A worker would send them at once, so these
+	 * reads are not spread.
+	 */
+	if (zram->wb.bdev) {
+		down_read(&zram->wb.reuse_lock);
+		ret = zram_bio_read_pages(zram, bio, bio->bi_iter);
+		up_read(&zram->wb.reuse_lock);
+		return ret;
+	}
+	return zram_spread_rw(zram, bio, zram_bio_read_pages);
 }
 
 /*
@@ -634,7 +646,7 @@ void zram_submit_bio(struct bio *bio)
 		ret = zram_bio_read(zram, bio);
 		break;
 	case REQ_OP_WRITE:
-		ret = zram_spread_write(zram, bio);
+		ret = zram_spread_rw(zram, bio, zram_bio_write_pages);
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:

@@ -1,28 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Large write bios compressed on several CPUs at once.
+ * Large bios compressed or decompressed on several CPUs at once.
  *
- * Compression is nearly all that a write costs, and a bio's pages are
- * otherwise compressed one after another by the CPU that submitted it: a
- * 1 MiB write from a file system's flusher keeps one CPU busy for 256
- * compressions while the others may have nothing to do.  So a write bio
- * with enough pages is cut into pieces of whole device pages, at least
- * spread_pages each and at most one per online CPU.  The submitter queues
- * all but the first piece on an unbound workqueue, which the scheduler
- * runs on idle CPUs where there are any, writes the first piece itself,
- * then waits for the others.  Each piece compresses with the stream of the
- * CPU it runs on.  The bio still ends once, after its last page is stored
- * or after a failure, as when it is written on one CPU.
+ * Compression is nearly all that a write costs, decompression most of what
+ * a read costs, and a bio's pages are otherwise done one after another by
+ * the CPU that submitted it: a 1 MiB write from a file system's flusher
+ * keeps one CPU busy for 256 compressions while the others may have
+ * nothing to do.  So a bio with enough pages is cut into pieces of whole
+ * device pages, at least spread_pages each and at most one per online
+ * CPU.  The submitter queues all but the first piece on an unbound
+ * workqueue, which the scheduler runs on idle CPUs where there are any,
+ * does the first piece itself, then waits for the others.  Each piece uses
+ * the compression stream of the CPU it runs on.  The bio still ends once,
+ * after its last page is done or after a failure, as when one CPU does it
+ * all.
  *
  * Why it is safe: the pieces cover different device pages, so no slot is
- * written by two of them, and the slot lock orders each page against other
- * bios as it orders any two writers.  A piece stops at its first failed
- * page, as a write on one CPU stops, and a failure of any piece fails the
- * bio.  The workqueue is WQ_MEM_RECLAIM: writes to swap on zram may be
- * what frees memory, so they must not wait for a new worker to be forked.
+ * used by two of them, and the slot lock orders each page against other
+ * bios as it orders any two of them.  A piece stops at its first failed
+ * page, as one CPU would stop, and a failure of any piece fails the bio.
+ * Reads of a device with a backing device are not spread (see
+ * zram_bio_read()).  The workqueue is WQ_MEM_RECLAIM: writes to swap on
+ * zram may be what frees memory, so they must not wait for a new worker
+ * to be forked.
  *
- * With one online CPU, a bio under two pieces' worth or a write from
- * memory reclaim, nothing changes.
+ * With one online CPU, a bio under two pieces' worth or I/O from memory
+ * reclaim, nothing changes.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -38,19 +41,21 @@
 static unsigned int spread_pages = 16;
 module_param(spread_pages, uint, 0644);
 MODULE_PARM_DESC(spread_pages,
-		 "Fewest pages of a write bio compressed on another CPU (0: never)");
+		 "Fewest pages of a bio handed to another CPU (0: never)");
 
 static struct workqueue_struct *zram_spread_wq;
 
 /*
- * One piece of a spread write: the pages of @bio that @iter covers and,
- * once written, the result.  Each piece is its writer's alone.
+ * One piece of a spread bio: the pages of @bio that @iter covers, what
+ * reads or writes them and, once done, the result.  Each piece is its
+ * worker's alone.
  */
 struct zram_spread_piece {
 	struct work_struct work;
 	struct zram *zram;
 	struct bio *bio;
 	struct bvec_iter iter;
+	zram_pages_fn rw;
 	int ret;
 };
 
@@ -59,8 +64,7 @@ static void zram_spread_work(struct work_struct *work)
 	struct zram_spread_piece *piece =
 		container_of(work, struct zram_spread_piece, work);
 
-	piece->ret = zram_bio_write_pages(piece->zram, piece->bio,
-					  piece->iter);
+	piece->ret = piece->rw(piece->zram, piece->bio, piece->iter);
 }
 
 /*
@@ -76,7 +80,7 @@ static unsigned int zram_spread_count(const struct bio *bio)
 		return 1;
 	/*
 	 * Reclaim writing to swap may allocate from the reserves; workers may
-	 * not, so its writes stay where they are.
+	 * not, so its I/O stays where it is.
 	 */
 	if (current->flags & PF_MEMALLOC)
 		return 1;
@@ -88,7 +92,8 @@ static unsigned int zram_spread_count(const struct bio *bio)
 
 /* Cuts @bio into @nr pieces whose page counts differ by one at most. */
 static void zram_spread_cut(struct zram *zram, struct bio *bio,
-			    struct zram_spread_piece *pieces, unsigned int nr)
+			    zram_pages_fn rw, struct zram_spread_piece *pieces,
+			    unsigned int nr)
 {
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 	struct bvec_iter iter = bio->bi_iter;
@@ -98,13 +103,14 @@ static void zram_spread_cut(struct zram *zram, struct bio *bio,
 		bytes = (pages / nr + (i < pages % nr)) << PAGE_SHIFT;
 		pieces[i].zram = zram;
 		pieces[i].bio = bio;
+		pieces[i].rw = rw;
 		pieces[i].iter = iter;
 		pieces[i].iter.bi_size = bytes;
 		bio_advance_iter(bio, &iter, bytes);
 	}
 }
 
-/* Writes the pieces, the first on this CPU, and returns the first error. */
+/* Runs the pieces, the first on this CPU, and returns the first error. */
 static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
 {
 	unsigned int i;
@@ -115,8 +121,7 @@ static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
 		queue_work(zram_spread_wq, &pieces[i].work);
 	}
 	atomic64_add(nr - 1, &pieces[0].zram->stats.spread_pieces);
-	ret = zram_bio_write_pages(pieces[0].zram, pieces[0].bio,
-				   pieces[0].iter);
+	ret = pieces[0].rw(pieces[0].zram, pieces[0].bio, pieces[0].iter);
 	for (i = 1; i < nr; i++) {
 		flush_work(&pieces[i].work);
 		if (!ret)
@@ -126,13 +131,14 @@ static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
 }
 
 /**
- * zram_spread_write - write a bio's pages, on several CPUs if it is large
+ * zram_spread_rw - read or write a bio's pages, on several CPUs if it is large
  * @zram: the device
- * @bio: a write bio of whole device pages
+ * @bio: a read or write bio
+ * @rw: reads or writes the pages of @bio a bvec_iter covers
  *
  * Return: 0, or the error of the first page that failed.
  */
-int zram_spread_write(struct zram *zram, struct bio *bio)
+int zram_spread_rw(struct zram *zram, struct bio *bio, zram_pages_fn rw)
 {
 	unsigned int nr = zram_spread_count(bio);
 	struct zram_spread_piece *pieces = NULL;
@@ -143,9 +149,9 @@ int zram_spread_write(struct zram *zram, struct bio *bio)
 				       GFP_NOIO | __GFP_NOWARN);
 	/* Without the room to say where each piece is, one CPU does it all. */
 	if (!pieces)
-		return zram_bio_write_pages(zram, bio, bio->bi_iter);
+		return rw(zram, bio, bio->bi_iter);
 
-	zram_spread_cut(zram, bio, pieces, nr);
+	zram_spread_cut(zram, bio, rw, pieces, nr);
 	ret = zram_spread_run(pieces, nr);
 	kfree(pieces);
 	return ret;

@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Large writes compressed on several CPUs (zram_spread.c): a write bio of
-# at least two pieces of spread_pages pages is cut into pieces written by
-# other CPUs too, which debugfs counts in spread_pieces.  The data must come
+# Large bios compressed or decompressed on several CPUs (zram_spread.c): a
+# bio of at least two pieces of spread_pages pages is cut into pieces done
+# by other CPUs too, which debugfs counts in spread_pieces.  The data must come
 # back the same whatever the cut (pieces of unequal sizes, bios that start
 # anywhere), a full pool must fail the write and leave the device usable,
-# and spread_pages=0 or small bios must leave every page to the submitter.
+# spread_pages=0 or small bios must leave every page to the submitter, and
+# reads must be spread as writes are.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -14,6 +15,7 @@ Z=$SYS/zram0
 PARAM=/sys/module/zram/parameters/spread_pages
 PIECES=/sys/kernel/debug/zram/zram0/spread_pieces
 DATA=$TMPDIR/spread.img
+WRITE_PIECES=$TMPDIR/spread.pieces
 MIB=$((16 / ZT_SCALE))
 
 # reset_device: an empty 64 MiB device.
@@ -23,12 +25,14 @@ reset_device()
 }
 
 # write_back BS OFFSET_PAGES: write DATA at OFFSET_PAGES in direct bios of
-# BS bytes, read it back the same way and compare.
+# BS bytes, read it back the same way and compare.  The spread_pieces of
+# the write alone are left in the file WRITE_PIECES.
 write_back()
 {
 	dd if="$DATA" of=/dev/zram0 bs="$1" seek="$(($2 * PAGE))" \
 		oflag=direct,seek_bytes status=none || return 1
-	dd if=/dev/zram0 of="$DATA.back" bs=1M skip="$(($2 * PAGE))" \
+	cat "$PIECES" > "$WRITE_PIECES"
+	dd if=/dev/zram0 of="$DATA.back" bs="$1" skip="$(($2 * PAGE))" \
 		count="$(stat -c %s "$DATA")" iflag=direct,skip_bytes,count_bytes \
 		status=none || return 1
 	cmp "$DATA" "$DATA.back"
@@ -49,10 +53,10 @@ make_data()
 	done
 }
 
-ktap_plan 14
+ktap_plan 17
 
 if [ "$(nproc)" -lt 2 ]; then
-	for i in $(seq 14); do
+	for i in $(seq 17); do
 		ktap_skip "spread writes $i" "needs two CPUs"
 	done
 	ktap_finish
@@ -64,7 +68,8 @@ make_data
 echo 64M > "$Z/disksize"
 
 check_run "$MIB MiB in 1 MiB bios read back the same" write_back 1M 0
-check_cmp "1 MiB bios were spread over CPUs" "$(cat "$PIECES")" -gt 0
+check_cmp "1 MiB writes were spread over CPUs" "$(cat "$WRITE_PIECES")" -gt 0
+check_cmp "and so were the reads" "$(cat "$PIECES")" -gt "$(cat "$WRITE_PIECES")"
 check_eq "every page is stored" "$((MIB * 256))" \
 	"$(($(mm zram0 1) / PAGE))"
 
@@ -73,7 +78,7 @@ echo 4 > "$PARAM"
 reset_device
 check_run "132 KiB bios from page 3, in unequal pieces, read back the same" \
 	write_back 132K 3
-check_cmp "132 KiB bios were spread" "$(cat "$PIECES")" -gt 0
+check_cmp "132 KiB writes were spread" "$(cat "$WRITE_PIECES")" -gt 0
 
 # Too few pages for two pieces, or spreading off: the submitter does all.
 reset_device
@@ -84,6 +89,10 @@ echo 0 > "$PARAM"
 reset_device
 check_run "with spread_pages=0, 1 MiB bios read back the same" write_back 1M 0
 check_eq "spread_pages=0 spreads nothing" 0 "$(cat "$PIECES")"
+echo 16 > "$PARAM"
+dd if=/dev/zram0 of="$DATA.back" bs=1M count="$MIB" iflag=direct status=none
+check_run "1 MiB reads of it, spread, read back the same" cmp "$DATA" "$DATA.back"
+check_cmp "1 MiB reads were spread" "$(cat "$PIECES")" -gt 0
 
 # A full pool fails the bio, whichever piece met the limit.
 echo 4 > "$PARAM"
@@ -95,6 +104,6 @@ check_eq "a spread write over mem_limit fails" 1 "$?"
 check_cmp "and counts in failed_writes" "$(io zram0 2)" -gt 0
 echo 0 > "$Z/mem_limit"
 check_run "the device still takes writes after it" write_back 1M 0
-rm -f "$DATA" "$DATA.back"
+rm -f "$DATA" "$DATA.back" "$WRITE_PIECES"
 zram_unload
 ktap_finish
