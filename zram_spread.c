@@ -7,8 +7,8 @@
  * the CPU that submitted it: a 1 MiB write from a file system's flusher
  * keeps one CPU busy for 256 compressions while the others may have
  * nothing to do.  So a bio with enough pages is cut into pieces of whole
- * device pages, at least spread_pages each and at most one per online
- * CPU.  The submitter queues all but the first piece on an unbound
+ * device pages, at least spread_pages each (four times that for reads)
+ * and at most one per online CPU.  The submitter queues all but the first piece on an unbound
  * workqueue, which the scheduler runs on idle CPUs where there are any,
  * does the first piece itself, then waits for the others.  Each piece uses
  * the compression stream of the CPU it runs on.  The bio still ends once,
@@ -41,7 +41,14 @@
 static unsigned int spread_pages = 16;
 module_param(spread_pages, uint, 0644);
 MODULE_PARM_DESC(spread_pages,
-		 "Fewest pages of a bio handed to another CPU (0: never)");
+		 "Fewest pages of a write bio handed to another CPU, a quarter of a read's (0: never)");
+
+/*
+ * A page decompresses in about a quarter of the time it takes to compress
+ * (Documentation/benchmarks.rst), so a read's pieces take that many times
+ * more pages to be worth a worker's wake-up.
+ */
+#define ZRAM_SPREAD_READ_FACTOR	4
 
 static struct workqueue_struct *zram_spread_wq;
 
@@ -73,9 +80,11 @@ static void zram_spread_work(struct work_struct *work)
  */
 static unsigned int zram_spread_count(const struct bio *bio)
 {
-	unsigned int min_pages = READ_ONCE(spread_pages);
+	unsigned long min_pages = READ_ONCE(spread_pages);
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 
+	if (!op_is_write(bio_op(bio)))
+		min_pages *= ZRAM_SPREAD_READ_FACTOR;
 	if (!min_pages || pages < 2 * min_pages)
 		return 1;
 	/*
@@ -87,7 +96,7 @@ static unsigned int zram_spread_count(const struct bio *bio)
 	if ((bio->bi_iter.bi_sector & (SECTORS_PER_PAGE - 1)) ||
 	    offset_in_page(bio->bi_iter.bi_size))
 		return 1;
-	return min(pages / min_pages, num_online_cpus());
+	return min_t(unsigned long, pages / min_pages, num_online_cpus());
 }
 
 /* Cuts @bio into @nr pieces whose page counts differ by one at most. */

@@ -7,7 +7,7 @@
 # back the same whatever the cut (pieces of unequal sizes, bios that start
 # anywhere), a full pool must fail the write and leave the device usable,
 # spread_pages=0 or small bios must leave every page to the submitter, and
-# reads must be spread as writes are.
+# reads must be spread as writes are, in pieces four times as long.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -53,10 +53,10 @@ make_data()
 	done
 }
 
-ktap_plan 17
+ktap_plan 18
 
 if [ "$(nproc)" -lt 2 ]; then
-	for i in $(seq 17); do
+	for i in $(seq 18); do
 		ktap_skip "spread writes $i" "needs two CPUs"
 	done
 	ktap_finish
@@ -90,6 +90,9 @@ reset_device
 check_run "with spread_pages=0, 1 MiB bios read back the same" write_back 1M 0
 check_eq "spread_pages=0 spreads nothing" 0 "$(cat "$PIECES")"
 echo 16 > "$PARAM"
+dd if=/dev/zram0 of=/dev/null bs=256K iflag=direct status=none
+check_eq "256 KiB reads (under two pieces of 4 x 16 pages) are not spread" \
+	0 "$(cat "$PIECES")"
 dd if=/dev/zram0 of="$DATA.back" bs=1M count="$MIB" iflag=direct status=none
 check_run "1 MiB reads of it, spread, read back the same" cmp "$DATA" "$DATA.back"
 check_cmp "1 MiB reads were spread" "$(cat "$PIECES")" -gt 0
