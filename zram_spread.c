@@ -44,9 +44,9 @@ MODULE_PARM_DESC(spread_pages,
 		 "Fewest pages of a write bio handed to another CPU, a quarter of a read's (0: never)");
 
 /*
- * A page decompresses in about a quarter of the time it takes to compress
- * (Documentation/benchmarks.rst), so a read's pieces take that many times
- * more pages to be worth a worker's wake-up.
+ * A page reads in about a third of the time it takes to write
+ * (Documentation/benchmarks.rst), and waking a worker costs the same for
+ * both, so a read's pieces need more pages to be worth it.
  */
 #define ZRAM_SPREAD_READ_FACTOR	4
 
