@@ -311,10 +311,7 @@ int zram_reset_unused(struct zram *zram);
 
 /* zram_io.c */
 void zram_submit_bio(struct bio *bio);
-int zram_bio_write_pages(struct zram *zram, struct bio *bio,
-			 struct bvec_iter iter);
-int zram_bio_read_pages(struct zram *zram, struct bio *bio,
-			struct bvec_iter iter);
+int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter);
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op);
 void zram_swap_slot_free_notify(struct block_device *bdev,
@@ -330,9 +327,7 @@ int zram_read_locked(struct zram *zram, struct page *page,
 		     unsigned long index);
 
 /* zram_spread.c */
-typedef int (*zram_pages_fn)(struct zram *zram, struct bio *bio,
-			       struct bvec_iter iter);
-int zram_spread_rw(struct zram *zram, struct bio *bio, zram_pages_fn rw);
+int zram_spread_rw(struct zram *zram, struct bio *bio);
 int zram_spread_init(void);
 void zram_spread_exit(void);
 

@@ -521,37 +521,26 @@ static int zram_bio_read_page(struct zram *zram, struct bio *bio,
 }
 
 /*
- * Writes the pages of @bio that @iter covers, in order, up to the first
- * that fails.  Several CPUs may run it for different parts of one bio
- * (zram_spread.c).
+ * Reads or writes the pages of @bio that @iter covers, in order, up to the
+ * first that fails.  Several CPUs may run it for different parts of one
+ * bio (zram_spread.c).
  */
-int zram_bio_write_pages(struct zram *zram, struct bio *bio,
-			 struct bvec_iter iter)
+int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter)
 {
+	bool write = op_is_write(bio_op(bio));
 	int ret = 0;
 
 	while (iter.bi_size) {
-		atomic64_inc(&zram->stats.num_writes);
-		ret = zram_bio_write_page(zram, bio, &iter);
-		if (ret) {
-			atomic64_inc(&zram->stats.failed_writes);
-			break;
+		if (write) {
+			atomic64_inc(&zram->stats.num_writes);
+			ret = zram_bio_write_page(zram, bio, &iter);
+		} else {
+			atomic64_inc(&zram->stats.num_reads);
+			ret = zram_bio_read_page(zram, bio, &iter);
 		}
-	}
-	return ret;
-}
-
-/* zram_bio_write_pages() for reads. */
-int zram_bio_read_pages(struct zram *zram, struct bio *bio,
-			struct bvec_iter iter)
-{
-	int ret = 0;
-
-	while (iter.bi_size) {
-		atomic64_inc(&zram->stats.num_reads);
-		ret = zram_bio_read_page(zram, bio, &iter);
 		if (ret) {
-			atomic64_inc(&zram->stats.failed_reads);
+			atomic64_inc(write ? &zram->stats.failed_writes :
+					     &zram->stats.failed_reads);
 			break;
 		}
 	}
@@ -570,11 +559,11 @@ static int zram_bio_read(struct zram *zram, struct bio *bio)
 	 */
 	if (zram->wb.bdev) {
 		down_read(&zram->wb.reuse_lock);
-		ret = zram_bio_read_pages(zram, bio, bio->bi_iter);
+		ret = zram_bio_pages(zram, bio, bio->bi_iter);
 		up_read(&zram->wb.reuse_lock);
 		return ret;
 	}
-	return zram_spread_rw(zram, bio, zram_bio_read_pages);
+	return zram_spread_rw(zram, bio);
 }
 
 /*
@@ -646,7 +635,7 @@ void zram_submit_bio(struct bio *bio)
 		ret = zram_bio_read(zram, bio);
 		break;
 	case REQ_OP_WRITE:
-		ret = zram_spread_rw(zram, bio, zram_bio_write_pages);
+		ret = zram_spread_rw(zram, bio);
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:

@@ -53,16 +53,14 @@ MODULE_PARM_DESC(spread_pages,
 static struct workqueue_struct *zram_spread_wq;
 
 /*
- * One piece of a spread bio: the pages of @bio that @iter covers, what
- * reads or writes them and, once done, the result.  Each piece is its
- * worker's alone.
+ * One piece of a spread bio: the pages of @bio that @iter covers and, once
+ * done, the result.  Each piece is its worker's alone.
  */
 struct zram_spread_piece {
 	struct work_struct work;
 	struct zram *zram;
 	struct bio *bio;
 	struct bvec_iter iter;
-	zram_pages_fn rw;
 	int ret;
 };
 
@@ -71,7 +69,7 @@ static void zram_spread_work(struct work_struct *work)
 	struct zram_spread_piece *piece =
 		container_of(work, struct zram_spread_piece, work);
 
-	piece->ret = piece->rw(piece->zram, piece->bio, piece->iter);
+	piece->ret = zram_bio_pages(piece->zram, piece->bio, piece->iter);
 }
 
 /*
@@ -101,8 +99,7 @@ static unsigned int zram_spread_count(const struct bio *bio)
 
 /* Cuts @bio into @nr pieces whose page counts differ by one at most. */
 static void zram_spread_cut(struct zram *zram, struct bio *bio,
-			    zram_pages_fn rw, struct zram_spread_piece *pieces,
-			    unsigned int nr)
+			    struct zram_spread_piece *pieces, unsigned int nr)
 {
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 	struct bvec_iter iter = bio->bi_iter;
@@ -112,7 +109,6 @@ static void zram_spread_cut(struct zram *zram, struct bio *bio,
 		bytes = (pages / nr + (i < pages % nr)) << PAGE_SHIFT;
 		pieces[i].zram = zram;
 		pieces[i].bio = bio;
-		pieces[i].rw = rw;
 		pieces[i].iter = iter;
 		pieces[i].iter.bi_size = bytes;
 		bio_advance_iter(bio, &iter, bytes);
@@ -130,7 +126,7 @@ static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
 		queue_work(zram_spread_wq, &pieces[i].work);
 	}
 	atomic64_add(nr - 1, &pieces[0].zram->stats.spread_pieces);
-	ret = pieces[0].rw(pieces[0].zram, pieces[0].bio, pieces[0].iter);
+	ret = zram_bio_pages(pieces[0].zram, pieces[0].bio, pieces[0].iter);
 	for (i = 1; i < nr; i++) {
 		flush_work(&pieces[i].work);
 		if (!ret)
@@ -143,11 +139,10 @@ static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
  * zram_spread_rw - read or write a bio's pages, on several CPUs if it is large
  * @zram: the device
  * @bio: a read or write bio
- * @rw: reads or writes the pages of @bio a bvec_iter covers
  *
  * Return: 0, or the error of the first page that failed.
  */
-int zram_spread_rw(struct zram *zram, struct bio *bio, zram_pages_fn rw)
+int zram_spread_rw(struct zram *zram, struct bio *bio)
 {
 	unsigned int nr = zram_spread_count(bio);
 	struct zram_spread_piece *pieces = NULL;
@@ -158,9 +153,9 @@ int zram_spread_rw(struct zram *zram, struct bio *bio, zram_pages_fn rw)
 				       GFP_NOIO | __GFP_NOWARN);
 	/* Without the room to say where each piece is, one CPU does it all. */
 	if (!pieces)
-		return rw(zram, bio, bio->bi_iter);
+		return zram_bio_pages(zram, bio, bio->bi_iter);
 
-	zram_spread_cut(zram, bio, rw, pieces, nr);
+	zram_spread_cut(zram, bio, pieces, nr);
 	ret = zram_spread_run(pieces, nr);
 	kfree(pieces);
 	return ret;
