@@ -23,27 +23,35 @@ vmstat()
 
 TRACE=/sys/kernel/tracing
 
-# A kprobe counts the calls of zram's swap_slot_free_notify: as in 6.1,
-# notify_free must count each of them, the ones that missed the busy slot
-# (miss_free) too.  Fails where the kernel has no kprobe events.
+# Calls of kernel functions are counted with kprobes (their hits in
+# kprobe_profile), with tracing and the recording of task names off.  The
+# function tracer, or an event that records task names, would hook the
+# scheduler's sched_switch tracepoint, and patching the scheduler's text
+# while the other vCPU runs it can leave that vCPU stuck in the int3 trap
+# under TCG.
+
+# kprobe_start NAME FN: count the calls of FN as kprobe NAME.  Fails where
+# the kernel has no kprobe events or cannot probe FN.
 kprobe_start()
 {
 	[ -e $TRACE/kprobe_events ] || mount -t tracefs nodev $TRACE 2> /dev/null
 	[ -w $TRACE/kprobe_events ] || return 1
 	echo 0 > $TRACE/tracing_on
-	echo 'p:zt_notify zram:zram_swap_slot_free_notify' >> $TRACE/kprobe_events &&
-		echo 1 > $TRACE/events/kprobes/zt_notify/enable
+	echo 0 > $TRACE/options/record-cmd
+	echo "p:$1 $2" >> $TRACE/kprobe_events 2> /dev/null &&
+		echo 1 > "$TRACE/events/kprobes/$1/enable"
 }
 
+# kprobe_hits NAME: the calls kprobe NAME has counted.
 kprobe_hits()
 {
-	awk '$1 == "zt_notify" { print $2 }' $TRACE/kprobe_profile
+	awk -v k="$1" '$1 == k { print $2 }' $TRACE/kprobe_profile
 }
 
 kprobe_stop()
 {
-	echo 0 > $TRACE/events/kprobes/zt_notify/enable
-	echo '-:zt_notify' >> $TRACE/kprobe_events
+	echo 0 > "$TRACE/events/kprobes/$1/enable"
+	echo "-:$1" >> $TRACE/kprobe_events
 }
 
 # reader DEV MIB: read DEV's first MIB MiB over and over.
@@ -65,43 +73,19 @@ run_hog()
 # SWP_SYNCHRONOUS_IO, waiting for it inline, and is reached only for such
 # devices: 6.1 sets the flag for devices with rw_page and reads them with
 # bdev_read_page(), 6.12 for queues with BLK_FEAT_SYNCHRONOUS and reads
-# them with swap_read_folio_bdev_sync().  Empty when the kernel cannot
-# trace functions.
-TRACE=/sys/kernel/tracing
-sync_read_fn()
+# them with swap_read_folio_bdev_sync().  Counted with a kprobe, started
+# here: fails when the kernel can probe neither.
+sync_read_start()
 {
 	local fn
 
-	[ -d $TRACE/events ] || mount -t tracefs tracefs $TRACE 2> /dev/null
 	for fn in swap_read_folio_bdev_sync bdev_read_page; do
-		if grep -qx "$fn" $TRACE/available_filter_functions 2> /dev/null; then
+		if kprobe_start zt_sync "$fn"; then
 			echo "$fn"
 			return
 		fi
 	done
-}
-
-# trace_calls FN: start counting calls of FN with the function tracer.
-# The filter goes first: a function tracer without one patches and traces
-# every kernel function, which takes minutes under TCG.
-trace_calls()
-{
-	echo 0 > $TRACE/tracing_on
-	echo "$1" > $TRACE/set_ftrace_filter
-	echo 8192 > $TRACE/buffer_size_kb
-	echo function > $TRACE/current_tracer
-	echo > $TRACE/trace
-	echo 1 > $TRACE/tracing_on
-}
-
-# traced_calls FN: stop tracing and print how many calls of FN it saw.
-traced_calls()
-{
-	echo 0 > $TRACE/tracing_on
-	grep -c ": $1 <-" $TRACE/trace
-	echo nop > $TRACE/current_tracer
-	echo > $TRACE/set_ftrace_filter
-	echo 1408 > $TRACE/buffer_size_kb
+	return 1
 }
 
 cleanup()
@@ -129,11 +113,13 @@ out0=$(vmstat pswpout) in0=$(vmstat pswpin)
 wr0=$(field "$Z/stat" 7) rd0=$(field "$Z/stat" 3)
 free0=$(io zram0 4)
 orig0=$(mm zram0 1)
-sync_fn=$(sync_read_fn)
-[ -n "$sync_fn" ] && trace_calls "$sync_fn"
+sync_fn=$(sync_read_start)
 check_run "memhog $HOG_MIB MiB in a ${LIMIT_MIB} MiB cgroup: data intact" \
 	run_hog $HOG_MIB 1
-[ -n "$sync_fn" ] && sync_reads=$(traced_calls "$sync_fn")
+if [ -n "$sync_fn" ]; then
+	sync_reads=$(kprobe_hits zt_sync)
+	kprobe_stop zt_sync
+fi
 out=$(($(vmstat pswpout) - out0)) in=$(($(vmstat pswpin) - in0))
 diag "pswpout $out pswpin $in, mm_stat $(< "$Z/mm_stat")"
 check_cmp "pages were swapped out: pswpout >= $((HOG_MIB - LIMIT_MIB)) MiB" \
@@ -153,7 +139,7 @@ if [ -n "$sync_fn" ]; then
 	check_cmp "swap read every page synchronously: $sync_fn calls >= pswpin" \
 		"$sync_reads" -ge "$((in > 1 ? in : 1))"
 else
-	ktap_skip "swap reads zram synchronously" "no function tracer in this kernel"
+	ktap_skip "swap reads zram synchronously" "no kprobe events in this kernel"
 fi
 
 check_errno "reset of the active swap device: EBUSY" EBUSY "$Z/reset" 1
@@ -173,7 +159,7 @@ check_errno "reset after swapoff" OK "$Z/reset" 1
 id=$(< $CTL/hot_add)
 echo 8M > $SYS/zram$id/disksize
 mkswap /dev/zram$id > /dev/null && swapon /dev/zram$id
-if kprobe_start; then
+if kprobe_start zt_notify zram:zram_swap_slot_free_notify; then
 	free0=$(io zram$id 4)
 	reader /dev/zram$id 8 &
 	reader_pid=$!
@@ -182,8 +168,8 @@ if kprobe_start; then
 	kill $reader_pid
 	wait $reader_pid 2> /dev/null
 	swapoff /dev/zram$id
-	calls=$(kprobe_hits)
-	kprobe_stop
+	calls=$(kprobe_hits zt_notify)
+	kprobe_stop zt_notify
 	diag "swap_slot_free_notify: $calls calls, $(awk 'NR == 2 { print $2 }' \
 		"$SYS/zram$id/debug_stat") missed the slot lock"
 	check_eq "notify_free counts every slot-free notification, missed ones too" \
