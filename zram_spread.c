@@ -8,12 +8,12 @@
  * keeps one CPU busy for 256 compressions while the others may have
  * nothing to do.  So a bio with enough pages is cut into pieces of whole
  * device pages, at least spread_pages each (four times that for reads)
- * and at most one per online CPU.  The submitter queues all but the first piece on an unbound
- * workqueue, which the scheduler runs on idle CPUs where there are any,
- * does the first piece itself, then waits for the others.  Each piece uses
- * the compression stream of the CPU it runs on.  The bio still ends once,
- * after its last page is done or after a failure, as when one CPU does it
- * all.
+ * and at most one per online CPU.  The submitter queues all but the first
+ * piece on an unbound workqueue, which the scheduler runs on idle CPUs
+ * where there are any, does the first piece itself, then waits for the
+ * others.  Each piece uses the compression stream of the CPU it runs on.
+ * The bio still ends once, after its last page is done or after a
+ * failure, as when one CPU does it all.
  *
  * Why it is safe: the pieces cover different device pages, so no slot is
  * used by two of them, and the slot lock orders each page against other
@@ -140,7 +140,7 @@ static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
  * @zram: the device
  * @bio: a read or write bio
  *
- * Return: 0, or the error of the first page that failed.
+ * Return: 0, or the error of a page that failed (this CPU's piece first).
  */
 int zram_spread_rw(struct zram *zram, struct bio *bio)
 {
