@@ -5,12 +5,14 @@
 usage: report.py --log build/bench/raw.log [--log MORE.log...] --out DIR
 
 Reads the lines bench.sh prints ("config:", "bench:", "mem:", "swap:",
-"ext4:", "zsbench:", KTAP), the "mark:" lines cpustamp.py stamped with the VM's host
-CPU time, and the "host:" line run-bench adds, and writes:
+"ext4:", "zsbench:", KTAP) and spread.sh's "spreadbench:" lines, the
+"mark:" lines cpustamp.py stamped with the VM's host CPU time, and the
+"host:" line run-bench adds, and writes:
 
   results.md   Markdown: throughput, memory, swap, ext4, allocator
                microbenchmark,
-               writeback, fragmentation, swap with a policy (policy.py)
+               writeback, fragmentation, swap with a policy (policy.py),
+               large bios over two vCPUs (spread.py)
   results.csv  every figure as one row
   chart.png    ours/kernel ratios (gnuplot; skipped if gnuplot is missing)
 
@@ -43,6 +45,7 @@ import sys
 import fragmentation
 import policy
 import recompress
+import spread
 
 SYSTEMS = ("ours", "kernel", "brd")
 # The steps of bench.sh's ext4 phase, in the order they run.
@@ -97,6 +100,7 @@ class Results:
         self.shares = []	# VM CPU / host wall during 1-job runs
         self.wbbench = []	# writeback.sh's summary lines
         self.polbench = []	# fields of policy.sh's "polbench:" lines
+        self.spreadbench = []	# fields of spread.sh's "spreadbench:" lines
         self.ktap = {"ok": 0, "not ok": 0, "skip": 0}
         self.begin = self.end = None
         self.rep_base = 0
@@ -152,6 +156,11 @@ class Results:
             self.recbench.append(parse_fields(rest))
         elif kind == "polbench":
             self.polbench.append(parse_fields(rest))
+        elif kind == "spreadbench":
+            v = parse_fields(rest)
+            if "rep" in v:
+                v["rep"] = self.rep(v)
+            self.spreadbench.append(v)
         elif kind == "zsbench":
             v = parse_fields(rest)
             metric = v.get("ns_per_op", v.get("value"))
@@ -606,6 +615,8 @@ class Report:
         self.md += fragmentation.markdown(self.res.frag)
         self.md += recompress.markdown(self.res.recbench)
         self.md += policy.markdown(self.res.polbench)
+        if self.res.spreadbench:
+            self.md += spread.markdown(self.res.spreadbench)
         self.header()
 
 
