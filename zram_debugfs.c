@@ -7,8 +7,8 @@
  * algorithm made the object) and n (incompressible: recompression gave up
  * on it), or '.' for each flag not set.
  *
- * /sys/kernel/debug/zram/zram<id>/spread_pieces: how many parts of bios
- * were handed to other CPUs (zram_spread.c) since initialisation.
+ * /sys/kernel/debug/zram/zram<id>/spread_chunks: how many chunks of bios
+ * other CPUs did (zram_spread.c) since initialisation.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -107,15 +107,15 @@ static const struct seq_operations zram_block_state_sops = {
 
 DEFINE_SEQ_ATTRIBUTE(zram_block_state);
 
-static int zram_spread_pieces_get(void *data, u64 *val)
+static int zram_spread_chunks_get(void *data, u64 *val)
 {
 	struct zram *zram = data;
 
-	*val = atomic64_read(&zram->stats.spread_pieces);
+	*val = atomic64_read(&zram->stats.spread_chunks);
 	return 0;
 }
 
-DEFINE_DEBUGFS_ATTRIBUTE(zram_spread_pieces_fops, zram_spread_pieces_get,
+DEFINE_DEBUGFS_ATTRIBUTE(zram_spread_chunks_fops, zram_spread_chunks_get,
 			 NULL, "%llu\n");
 
 void zram_debugfs_init(void)
@@ -134,8 +134,8 @@ void zram_debugfs_add(struct zram *zram)
 					       zram_debugfs_root);
 	debugfs_create_file("block_state", 0400, zram->debugfs_dir, zram,
 			    &zram_block_state_fops);
-	debugfs_create_file_unsafe("spread_pieces", 0400, zram->debugfs_dir,
-				   zram, &zram_spread_pieces_fops);
+	debugfs_create_file_unsafe("spread_chunks", 0400, zram->debugfs_dir,
+				   zram, &zram_spread_chunks_fops);
 }
 
 /* Waits for readers of block_state to leave. */

@@ -125,7 +125,7 @@ struct zram_stats {
 	atomic64_t bd_count;		/* backing device blocks in use */
 	atomic64_t bd_reads;		/* pages read from the backing device */
 	atomic64_t bd_writes;		/* pages written to the backing device */
-	atomic64_t spread_pieces;	/* parts of bios queued to other CPUs */
+	atomic64_t spread_chunks;	/* chunks of bios other CPUs did */
 };
 
 /*

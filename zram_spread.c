@@ -6,26 +6,30 @@
  * a read costs, and a bio's pages are otherwise done one after another by
  * the CPU that submitted it: a 1 MiB write from a file system's flusher
  * keeps one CPU busy for 256 compressions while the others may have
- * nothing to do.  So a bio with enough pages is cut into pieces of whole
- * device pages, at least spread_pages each (four times that for reads)
- * and at most one per online CPU.  The submitter queues all but the first
- * piece on an unbound workqueue, which the scheduler runs on idle CPUs
- * where there are any, does the first piece itself, then waits for the
- * others.  Each piece uses the compression stream of the CPU it runs on.
- * The bio still ends once, after its last page is done or after a
- * failure, as when one CPU does it all.
+ * nothing to do.  So a bio of at least two chunks of spread_pages device
+ * pages (eight chunks for a read) is cut into such chunks, and up to one
+ * helper per other online CPU is queued on an unbound workqueue, which the
+ * scheduler runs on idle CPUs where there are any.  The submitter and the
+ * helpers take chunks in turn from a shared counter until none is left.
+ * A helper that starts late, because its CPU is busy, takes fewer chunks
+ * or none, and the submitter takes it off the queue rather than wait for
+ * it: on a busy machine a spread bio waits at most for the one chunk a
+ * slow helper has in hand.  Each chunk uses the compression
+ * stream of the CPU it runs on.  The bio still ends once, after its last
+ * page is done or after a failure, as when one CPU does it all.
  *
- * Why it is safe: the pieces cover different device pages, so no slot is
+ * Why it is safe: the chunks cover different device pages, so no slot is
  * used by two of them, and the slot lock orders each page against other
- * bios as it orders any two of them.  A piece stops at its first failed
- * page, as one CPU would stop, and a failure of any piece fails the bio.
+ * bios as it orders any two of them.  A chunk stops at its first failed
+ * page, as one CPU would stop; its failure stops the taking of chunks and
+ * fails the bio.
  * Reads of a device with a backing device are not spread (see
  * zram_bio_read()).  The workqueue is WQ_MEM_RECLAIM: writes to swap on
  * zram may be what frees memory, so they must not wait for a new worker
  * to be forked.
  *
- * With one online CPU, a bio under two pieces' worth or I/O from memory
- * reclaim, nothing changes.
+ * With one online CPU, a bio too small or I/O from memory reclaim,
+ * nothing changes.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
@@ -41,52 +45,98 @@
 static unsigned int spread_pages = 16;
 module_param(spread_pages, uint, 0644);
 MODULE_PARM_DESC(spread_pages,
-		 "Fewest pages of a write bio handed to another CPU, a quarter of a read's (0: never)");
+		 "Pages per chunk of a large bio done on several CPUs (0: all on the submitting one)");
 
 /*
  * A page reads in about a third of the time it takes to write
- * (Documentation/benchmarks.rst), and waking a worker costs the same for
- * both, so a read's pieces need more pages to be worth it.
+ * (Documentation/benchmarks.rst), and waking a helper costs the same for
+ * both, so a read needs more pages to be worth spreading.
  */
 #define ZRAM_SPREAD_READ_FACTOR	4
 
 static struct workqueue_struct *zram_spread_wq;
 
 /*
- * One piece of a spread bio: the pages of @bio that @iter covers and, once
- * done, the result.  Each piece is its worker's alone.
+ * A bio being spread: its chunks, the next one to take and the first
+ * error.  The submitter's stack holds it until every helper is done with it.
  */
-struct zram_spread_piece {
-	struct work_struct work;
+struct zram_spread {
 	struct zram *zram;
 	struct bio *bio;
-	struct bvec_iter iter;
-	int ret;
+	unsigned int chunk_bytes;
+	unsigned int nr_chunks;
+	atomic_t next_chunk;
+	atomic_t error;
 };
 
-static void zram_spread_work(struct work_struct *work)
-{
-	struct zram_spread_piece *piece =
-		container_of(work, struct zram_spread_piece, work);
+/* A helper: a work item that takes chunks of @spread. */
+struct zram_spread_helper {
+	struct work_struct work;
+	struct zram_spread *spread;
+};
 
-	piece->ret = zram_bio_pages(piece->zram, piece->bio, piece->iter);
+/* Does chunk @chunk of @spread's bio; returns 0 or the page's error. */
+static int zram_spread_chunk(struct zram_spread *spread, unsigned int chunk)
+{
+	struct bvec_iter iter = spread->bio->bi_iter;
+	unsigned int skip = chunk * spread->chunk_bytes;
+
+	bio_advance_iter(spread->bio, &iter, skip);
+	iter.bi_size = min(iter.bi_size, spread->chunk_bytes);
+	return zram_bio_pages(spread->zram, spread->bio, iter);
 }
 
 /*
- * How many pieces @bio makes: 1 if it is not spread, which is also so if it
- * covers part of a device page (with pages over 4 KiB).
+ * Takes chunks of @spread until none is left or one has failed; returns
+ * how many this caller did.
  */
-static unsigned int zram_spread_count(const struct bio *bio)
+static unsigned int zram_spread_take(struct zram_spread *spread)
 {
-	unsigned long min_pages = READ_ONCE(spread_pages);
+	unsigned int chunk, done = 0;
+	int ret;
+
+	while ((chunk = atomic_inc_return(&spread->next_chunk) - 1) <
+	       spread->nr_chunks) {
+		ret = zram_spread_chunk(spread, chunk);
+		done++;
+		if (ret) {
+			atomic_cmpxchg(&spread->error, 0, ret);
+			/* The others take no further chunk. */
+			atomic_set(&spread->next_chunk, spread->nr_chunks);
+			break;
+		}
+	}
+	return done;
+}
+
+static void zram_spread_help(struct work_struct *work)
+{
+	struct zram_spread_helper *helper =
+		container_of(work, struct zram_spread_helper, work);
+	struct zram_spread *spread = helper->spread;
+
+	atomic64_add(zram_spread_take(spread),
+		     &spread->zram->stats.spread_chunks);
+}
+
+/*
+ * How many chunks of @chunk_pages @bio makes: 1 if it is not spread, which
+ * is also so if it covers part of a device page (with pages over 4 KiB).
+ * Small chunks cost little, as each helper is woken once whatever their
+ * number, and leave little for the submitter to wait for at the end.
+ */
+static unsigned int zram_spread_chunks(const struct bio *bio,
+				       unsigned int *chunk_pages)
+{
+	unsigned int chunk = READ_ONCE(spread_pages), min_pages = 2 * chunk;
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 
 	if (!op_is_write(bio_op(bio)))
 		min_pages *= ZRAM_SPREAD_READ_FACTOR;
-	if (!min_pages || pages < 2 * min_pages)
+	if (num_online_cpus() < 2 || !chunk || pages < min_pages)
 		return 1;
 	/*
-	 * Reclaim writing to swap may allocate from the reserves; workers may
+	 * Reclaim writing to swap may allocate from the reserves; helpers may
 	 * not, so its I/O stays where it is.
 	 */
 	if (current->flags & PF_MEMALLOC)
@@ -94,45 +144,30 @@ static unsigned int zram_spread_count(const struct bio *bio)
 	if ((bio->bi_iter.bi_sector & (SECTORS_PER_PAGE - 1)) ||
 	    offset_in_page(bio->bi_iter.bi_size))
 		return 1;
-	return min_t(unsigned long, pages / min_pages, num_online_cpus());
+	*chunk_pages = chunk;
+	return DIV_ROUND_UP(pages, chunk);
 }
 
-/* Cuts @bio into @nr pieces whose page counts differ by one at most. */
-static void zram_spread_cut(struct zram *zram, struct bio *bio,
-			    struct zram_spread_piece *pieces, unsigned int nr)
-{
-	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
-	struct bvec_iter iter = bio->bi_iter;
-	unsigned int i, bytes;
-
-	for (i = 0; i < nr; i++) {
-		bytes = (pages / nr + (i < pages % nr)) << PAGE_SHIFT;
-		pieces[i].zram = zram;
-		pieces[i].bio = bio;
-		pieces[i].iter = iter;
-		pieces[i].iter.bi_size = bytes;
-		bio_advance_iter(bio, &iter, bytes);
-	}
-}
-
-/* Runs the pieces, the first on this CPU, and returns the first error. */
-static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
+/*
+ * Queues up to one helper per other online CPU, takes chunks along with
+ * them, then takes off the queue those that have not started and waits
+ * for the rest.  Returns the first error.
+ */
+static int zram_spread_run(struct zram_spread *spread,
+			   struct zram_spread_helper *helpers,
+			   unsigned int nr_helpers)
 {
 	unsigned int i;
-	int ret;
 
-	for (i = 1; i < nr; i++) {
-		INIT_WORK(&pieces[i].work, zram_spread_work);
-		queue_work(zram_spread_wq, &pieces[i].work);
+	for (i = 0; i < nr_helpers; i++) {
+		helpers[i].spread = spread;
+		INIT_WORK(&helpers[i].work, zram_spread_help);
+		queue_work(zram_spread_wq, &helpers[i].work);
 	}
-	atomic64_add(nr - 1, &pieces[0].zram->stats.spread_pieces);
-	ret = zram_bio_pages(pieces[0].zram, pieces[0].bio, pieces[0].iter);
-	for (i = 1; i < nr; i++) {
-		flush_work(&pieces[i].work);
-		if (!ret)
-			ret = pieces[i].ret;
-	}
-	return ret;
+	zram_spread_take(spread);
+	for (i = 0; i < nr_helpers; i++)
+		cancel_work_sync(&helpers[i].work);
+	return atomic_read(&spread->error);
 }
 
 /**
@@ -140,24 +175,27 @@ static int zram_spread_run(struct zram_spread_piece *pieces, unsigned int nr)
  * @zram: the device
  * @bio: a read or write bio
  *
- * Return: 0, or the error of a page that failed (this CPU's piece first).
+ * Return: 0, or the error of the first page that failed.
  */
 int zram_spread_rw(struct zram *zram, struct bio *bio)
 {
-	unsigned int nr = zram_spread_count(bio);
-	struct zram_spread_piece *pieces = NULL;
+	struct zram_spread spread = { .zram = zram, .bio = bio };
+	struct zram_spread_helper *helpers = NULL;
+	unsigned int chunk_pages = 0, nr_helpers;
 	int ret;
 
-	if (nr > 1)
-		pieces = kmalloc_array(nr, sizeof(*pieces),
-				       GFP_NOIO | __GFP_NOWARN);
-	/* Without the room to say where each piece is, one CPU does it all. */
-	if (!pieces)
+	spread.nr_chunks = zram_spread_chunks(bio, &chunk_pages);
+	nr_helpers = min(spread.nr_chunks, num_online_cpus()) - 1;
+	if (nr_helpers)
+		helpers = kmalloc_array(nr_helpers, sizeof(*helpers),
+					GFP_NOIO | __GFP_NOWARN);
+	/* Without the room for the helpers, one CPU does it all. */
+	if (!helpers)
 		return zram_bio_pages(zram, bio, bio->bi_iter);
 
-	zram_spread_cut(zram, bio, pieces, nr);
-	ret = zram_spread_run(pieces, nr);
-	kfree(pieces);
+	spread.chunk_bytes = chunk_pages << PAGE_SHIFT;
+	ret = zram_spread_run(&spread, helpers, nr_helpers);
+	kfree(helpers);
 	return ret;
 }
 

@@ -2,20 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Large bios compressed or decompressed on several CPUs (zram_spread.c): a
-# bio of at least two pieces of spread_pages pages is cut into pieces done
-# by other CPUs too, which debugfs counts in spread_pieces.  The data must come
-# back the same whatever the cut (pieces of unequal sizes, bios that start
+# bio of at least two chunks of spread_pages pages (eight for a read) is
+# cut into chunks, some done by other CPUs, which debugfs counts in
+# spread_chunks.  The data must come
+# back the same whatever the cut (chunks of unequal sizes, bios that start
 # anywhere), a full pool must fail the write and leave the device usable,
 # spread_pages=0 or small bios must leave every page to the submitter, and
-# reads must be spread as writes are, in pieces four times as long.
+# reads must be spread as writes are, from four times the size.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
 Z=$SYS/zram0
 PARAM=/sys/module/zram/parameters/spread_pages
-PIECES=/sys/kernel/debug/zram/zram0/spread_pieces
+CHUNKS=/sys/kernel/debug/zram/zram0/spread_chunks
 DATA=$TMPDIR/spread.img
-WRITE_PIECES=$TMPDIR/spread.pieces
+WRITE_CHUNKS=$TMPDIR/spread.chunks
 MIB=$((16 / ZT_SCALE))
 
 # reset_device: an empty 64 MiB device.
@@ -25,13 +26,13 @@ reset_device()
 }
 
 # write_back BS OFFSET_PAGES: write DATA at OFFSET_PAGES in direct bios of
-# BS bytes, read it back the same way and compare.  The spread_pieces of
-# the write alone are left in the file WRITE_PIECES.
+# BS bytes, read it back the same way and compare.  The spread_chunks of
+# the write alone are left in the file WRITE_CHUNKS.
 write_back()
 {
 	dd if="$DATA" of=/dev/zram0 bs="$1" seek="$(($2 * PAGE))" \
 		oflag=direct,seek_bytes status=none || return 1
-	cat "$PIECES" > "$WRITE_PIECES"
+	cat "$CHUNKS" > "$WRITE_CHUNKS"
 	dd if=/dev/zram0 of="$DATA.back" bs="$1" skip="$(($2 * PAGE))" \
 		count="$(stat -c %s "$DATA")" iflag=direct,skip_bytes,count_bytes \
 		status=none || return 1
@@ -68,36 +69,37 @@ make_data
 echo 64M > "$Z/disksize"
 
 check_run "$MIB MiB in 1 MiB bios read back the same" write_back 1M 0
-check_cmp "1 MiB writes were spread over CPUs" "$(cat "$WRITE_PIECES")" -gt 0
-check_cmp "and so were the reads" "$(cat "$PIECES")" -gt "$(cat "$WRITE_PIECES")"
+check_cmp "1 MiB writes were spread over CPUs" "$(cat "$WRITE_CHUNKS")" -gt 0
+check_cmp "and so were the reads" "$(cat "$CHUNKS")" -gt "$(cat "$WRITE_CHUNKS")"
 check_eq "every page is stored" "$((MIB * 256))" \
 	"$(($(mm zram0 1) / PAGE))"
 
-# Pieces of 4 pages: 33-page bios cut 17 + 16, from odd offsets.
+# Chunks of 4 pages: 33-page bios cut into eight of them and one page,
+# from odd offsets.
 echo 4 > "$PARAM"
 reset_device
-check_run "132 KiB bios from page 3, in unequal pieces, read back the same" \
+check_run "132 KiB bios from page 3, in unequal chunks, read back the same" \
 	write_back 132K 3
-check_cmp "132 KiB writes were spread" "$(cat "$WRITE_PIECES")" -gt 0
+check_cmp "132 KiB writes were spread" "$(cat "$WRITE_CHUNKS")" -gt 0
 
-# Too few pages for two pieces, or spreading off: the submitter does all.
+# Too few pages for two chunks, or spreading off: the submitter does all.
 reset_device
-check_run "28 KiB bios (under two pieces of 4 pages) read back the same" \
+check_run "28 KiB bios (under two chunks of 4 pages) read back the same" \
 	write_back 28K 1
-check_eq "bios under two pieces are not spread" 0 "$(cat "$PIECES")"
+check_eq "bios under two chunks are not spread" 0 "$(cat "$CHUNKS")"
 echo 0 > "$PARAM"
 reset_device
 check_run "with spread_pages=0, 1 MiB bios read back the same" write_back 1M 0
-check_eq "spread_pages=0 spreads nothing" 0 "$(cat "$PIECES")"
+check_eq "spread_pages=0 spreads nothing" 0 "$(cat "$CHUNKS")"
 echo 16 > "$PARAM"
 dd if=/dev/zram0 of=/dev/null bs=256K iflag=direct status=none
-check_eq "256 KiB reads (under two pieces of 4 x 16 pages) are not spread" \
-	0 "$(cat "$PIECES")"
+check_eq "256 KiB reads (under eight chunks of 16 pages) are not spread" \
+	0 "$(cat "$CHUNKS")"
 dd if=/dev/zram0 of="$DATA.back" bs=1M count="$MIB" iflag=direct status=none
 check_run "1 MiB reads of it, spread, read back the same" cmp "$DATA" "$DATA.back"
-check_cmp "1 MiB reads were spread" "$(cat "$PIECES")" -gt 0
+check_cmp "1 MiB reads were spread" "$(cat "$CHUNKS")" -gt 0
 
-# A full pool fails the bio, whichever piece met the limit.
+# A full pool fails the bio, whichever chunk met the limit.
 echo 4 > "$PARAM"
 reset_device
 echo 1M > "$Z/mem_limit"
@@ -107,6 +109,6 @@ check_eq "a spread write over mem_limit fails" 1 "$?"
 check_cmp "and counts in failed_writes" "$(io zram0 2)" -gt 0
 echo 0 > "$Z/mem_limit"
 check_run "the device still takes writes after it" write_back 1M 0
-rm -f "$DATA" "$DATA.back" "$WRITE_PIECES"
+rm -f "$DATA" "$DATA.back" "$WRITE_CHUNKS"
 zram_unload
 ktap_finish
