@@ -540,6 +540,13 @@ static u8 lt_random_then_zero(u8 byte, size_t pos)
 	return pos < 2048 ? byte : 0;
 }
 
+/* A random page but for the probe's sample, which is all zero bytes. */
+static u8 lt_zero_sample(u8 byte, size_t pos)
+{
+	return pos % INCOMP_SAMPLE_STRIDE == 0 &&
+	       pos < INCOMP_SAMPLES * INCOMP_SAMPLE_STRIDE ? 0 : byte;
+}
+
 /* Whether page_incompressible() fails on a page that compresses. */
 static bool lt_taken_for_random(const u8 *page, struct incomp_table *table,
 				const char *what, size_t which)
@@ -551,11 +558,31 @@ static bool lt_taken_for_random(const u8 *page, struct incomp_table *table,
 }
 
 /*
+ * The sample alone must turn a page away: one whose sampled bytes are all
+ * equal, though the whole-page checks would take it for random (64 zeros
+ * among random bytes leave its entropy and its repeats as they were).
+ */
+static bool lt_sample_decides(struct lt_ctx *ctx, struct incomp_table *table)
+{
+	u16 count[256];
+	bool whole_page_random;
+
+	lt_shaped_page(ctx, ctx->page, lt_zero_sample);
+	incomp_count(ctx->page, count);
+	whole_page_random = incomp_codes_long(count) &&
+			    incomp_few_repeats(ctx->page, table);
+	if (!whole_page_random)
+		pr_info("# the zero-sampled page is not random to the whole-page checks\n");
+	return whole_page_random &&
+	       !lt_taken_for_random(ctx->page, table, "zero-sampled", 0);
+}
+
+/*
  * page_incompressible() must pass random pages, uniform or with a narrow
  * lane, whatever its table holds from before, and stop every page a
  * compressor can shrink: skewed bytes (text, base64, hex, fixed channels
  * or bytes), repeats (of a random half, of a random 256 bytes, of a
- * marker) or both (periodic pages).
+ * marker) or both (periodic pages); and its sample must decide alone.
  */
 static bool lt_incompressible(struct lt_ctx *ctx)
 {
@@ -600,6 +627,8 @@ static bool lt_incompressible(struct lt_ctx *ctx)
 		ok = false;
 	memset(ctx->page, 0, LT_PAGE);
 	if (lt_taken_for_random(ctx->page, table, "zero", 0))
+		ok = false;
+	if (!lt_sample_decides(ctx, table))
 		ok = false;
 	kfree(table);
 	return ok;
