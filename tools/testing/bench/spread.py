@@ -48,15 +48,13 @@ def alg_rows(alg, runs):
 
 
 def markdown(lines):
-    """lines: the parsed fields of every "spreadbench:" line."""
+    """lines: the parsed fields of every "spreadbench:" line, if any."""
     out = ["## Large bios spread over CPUs (spread.sh, guest wall time)\n"]
-    turns = [v for v in lines if "rep" in v]
-    if not turns:
-        out.append("Not run.\n")
-        return out
-    setup = {}
+    turns, setup = [], {}
     for v in lines:
-        if "rep" not in v:
+        if "rep" in v:
+            turns.append(v)
+        else:
             setup.update(v)
     out.append("The corpus (%s MiB) written in 1 MiB direct bios and read"
                " back the same way, %s vCPUs, multi-threaded TCG without"
