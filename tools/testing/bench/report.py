@@ -616,7 +616,7 @@ class Report:
         self.md += recompress.markdown(self.res.recbench)
         self.md += policy.markdown(self.res.polbench)
         if self.res.spreadbench:
-            self.md += spread.markdown(self.res.spreadbench)
+            self.md += spread.markdown(self.res.spreadbench, fmt_ratio)
         self.header()
 
 

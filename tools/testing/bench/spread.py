@@ -23,17 +23,9 @@ def ratios(runs, over, under, step):
     return out
 
 
-def fmt_band(values):
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return "%.2f" % values[0]
-    return "%.2f (%.2f-%.2f)" % (statistics.median(values), min(values),
-                                 max(values))
-
-
-def alg_rows(alg, runs):
-    """Markdown rows for one algorithm; runs: rep -> sys -> step -> s."""
+def alg_rows(alg, runs, fmt_band):
+    """Markdown rows for one algorithm; runs: rep -> sys -> step -> s;
+    fmt_band formats a list of ratios."""
     rows = []
     for step in ("write", "read"):
         med = []
@@ -47,8 +39,9 @@ def alg_rows(alg, runs):
     return rows
 
 
-def markdown(lines):
-    """lines: the parsed fields of every "spreadbench:" line, if any."""
+def markdown(lines, fmt_band):
+    """lines: the parsed fields of every "spreadbench:" line, if any;
+    fmt_band formats a list of ratios with their band."""
     out = ["## Large bios spread over CPUs (spread.sh, guest wall time)\n"]
     turns, setup = [], {}
     for v in lines:
@@ -82,6 +75,6 @@ def markdown(lines):
             v["sys"]] = {"write": float(v["write"]),
                          "read": float(v["read"])}
     for alg, runs in by_alg.items():
-        out += alg_rows(alg, runs)
+        out += alg_rows(alg, runs, fmt_band)
     out.append("")
     return out
