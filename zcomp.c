@@ -216,6 +216,12 @@ bool zcomp_available(const char *name)
 	       crypto_has_comp(name, 0, 0);
 }
 
+/* Whether @comp's pages take several times as long as lzo's to decompress. */
+bool zcomp_decompress_slow(const struct zcomp *comp)
+{
+	return comp->backend->slow_decompress;
+}
+
 /*
  * Whether algorithm @name takes @params: -EINVAL for a level it does not
  * have, -EOPNOTSUPP for a dictionary it cannot use.

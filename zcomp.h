@@ -62,6 +62,7 @@ int zcomp_init(void);
 void zcomp_exit(void);
 
 bool zcomp_available(const char *name);
+bool zcomp_decompress_slow(const struct zcomp *comp);
 ssize_t zcomp_available_show(const char *current_name, char *buf, ssize_t at);
 int zcomp_params_check(const char *name, const struct zcomp_params *params);
 

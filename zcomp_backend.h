@@ -19,6 +19,8 @@
  * and @level_default the one it uses without; @dict says whether it takes
  * a dictionary.  @slow marks a compressor that takes so long over a page
  * that page_incompressible() pays for itself: random pages skip it.
+ * @slow_decompress marks one whose pages take several times as long as
+ * lzo's to decompress, so that smaller reads are worth spreading over CPUs.
  * @setup and @teardown (optional) build and free comp->shared once per
  * compressor, @init and @fini a stream's private state; @compress writes
  * into strm->buffer; @decompress must produce exactly one page.
@@ -30,6 +32,7 @@ struct zcomp_backend {
 	int level_default;
 	bool dict;
 	bool slow;
+	bool slow_decompress;
 	int (*setup)(struct zcomp *comp);
 	void (*teardown)(struct zcomp *comp);
 	int (*init)(struct zcomp *comp, struct zcomp_strm *strm);

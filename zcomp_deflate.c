@@ -100,6 +100,7 @@ const struct zcomp_backend zcomp_deflate = {
 	.level_max	= 9,
 	.level_default	= ZCOMP_DEFLATE_LEVEL_DEFAULT,
 	.slow		= true,
+	.slow_decompress = true,
 	.init		= zcomp_deflate_init,
 	.fini		= zcomp_deflate_fini,
 	.compress	= zcomp_deflate_compress,

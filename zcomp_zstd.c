@@ -157,6 +157,7 @@ const struct zcomp_backend zcomp_zstd = {
 	.level_default	= ZCOMP_ZSTD_LEVEL_DEFAULT,
 	.dict		= ZRAM_ZSTD_HAVE_DICT,
 	.slow		= true,
+	.slow_decompress = true,
 	.setup		= zcomp_zstd_setup,
 	.teardown	= zcomp_zstd_teardown,
 	.init		= zcomp_zstd_init,

@@ -7,7 +7,8 @@
  * the CPU that submitted it: a 1 MiB write from a file system's flusher
  * keeps one CPU busy for 256 compressions while the others may have
  * nothing to do.  So a bio of at least two chunks of spread_pages device
- * pages (eight chunks for a read) is cut into such chunks, and up to one
+ * pages (eight chunks for a read, unless the compressor is slow to
+ * decompress) is cut into such chunks, and up to one
  * helper per other online CPU is queued on an unbound workqueue, which the
  * scheduler runs on idle CPUs where there are any.  The submitter and the
  * helpers take chunks in turn from a shared counter until none is left.
@@ -50,7 +51,8 @@ MODULE_PARM_DESC(spread_pages,
 /*
  * A page reads in about a third of the time it takes to write
  * (Documentation/benchmarks.rst), and waking a helper costs the same for
- * both, so a read needs more pages to be worth spreading.
+ * both, so a read needs more pages to be worth spreading; unless the
+ * device's compressor is slow to decompress (zstd, deflate).
  */
 #define ZRAM_SPREAD_READ_FACTOR	4
 
@@ -125,13 +127,15 @@ static void zram_spread_help(struct work_struct *work)
  * Small chunks cost little, as each helper is woken once whatever their
  * number, and leave little for the submitter to wait for at the end.
  */
-static unsigned int zram_spread_chunks(const struct bio *bio,
+static unsigned int zram_spread_chunks(struct zram *zram,
+				       const struct bio *bio,
 				       unsigned int *chunk_pages)
 {
 	unsigned int chunk = READ_ONCE(spread_pages), min_pages = 2 * chunk;
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 
-	if (!op_is_write(bio_op(bio)))
+	if (!op_is_write(bio_op(bio)) &&
+	    !zcomp_decompress_slow(zram->comps[ZRAM_PRIMARY_COMP]))
 		min_pages *= ZRAM_SPREAD_READ_FACTOR;
 	if (num_online_cpus() < 2 || !chunk || pages < min_pages)
 		return 1;
@@ -184,7 +188,7 @@ int zram_spread_rw(struct zram *zram, struct bio *bio)
 	unsigned int chunk_pages = 0, nr_helpers;
 	int ret;
 
-	spread.nr_chunks = zram_spread_chunks(bio, &chunk_pages);
+	spread.nr_chunks = zram_spread_chunks(zram, bio, &chunk_pages);
 	nr_helpers = min(spread.nr_chunks, num_online_cpus()) - 1;
 	if (nr_helpers)
 		helpers = kmalloc_array(nr_helpers, sizeof(*helpers),

@@ -17,7 +17,7 @@
 #
 # PROF_ALG lists the algorithms, separated by commas (default lzo; run-vm
 # --append "PROF_ALG=lz4,zstd"); those the kernel's zram lacks are left
-# out.  Output: a "spreadbench:" line per write and read, which
+# out.  PROF_BS is the size of the bios (default 1M).  Output: a "spreadbench:" line per write and read, which
 # report.py's spread.py reads, and per system the medians.
 if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null; then
 	exec bash "$0" "$@"
@@ -27,6 +27,7 @@ CORPUS=/opt/zram/data/corpus.bin
 KERNEL_ZRAM=/lib/modules/$(uname -r)/kernel/drivers/block/zram/zram.ko
 ALGS=${PROF_ALG:-lzo}
 REPS=${PROF_REPS:-5}
+BS=${PROF_BS:-1M}
 SYSTEMS=(spread single kernel)
 
 load() {	# load SYSTEM
@@ -50,9 +51,9 @@ timed() {
 write_read() {
 	echo "$1" > /sys/block/zram0/comp_algorithm || return 1
 	echo 256M > /sys/block/zram0/disksize || return 1
-	timed dd if="$CORPUS" of=/dev/zram0 bs=1M oflag=direct status=none &&
-	timed dd if=/dev/zram0 of=/dev/null bs=1M count="$MIB" iflag=direct \
-		status=none
+	timed dd if="$CORPUS" of=/dev/zram0 bs="$BS" oflag=direct status=none &&
+	timed dd if=/dev/zram0 of=/dev/null bs="$BS" count="$((MIB << 20))" \
+		iflag=direct,count_bytes status=none
 }
 
 median() {
