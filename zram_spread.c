@@ -8,16 +8,16 @@
  * keeps one CPU busy for 256 compressions while the others may have
  * nothing to do.  So a bio of at least two chunks of spread_pages device
  * pages (eight chunks for a read, unless the compressor is slow to
- * decompress) is cut into such chunks, and up to one
- * helper per other online CPU is queued on an unbound workqueue, which the
- * scheduler runs on idle CPUs where there are any.  The submitter and the
- * helpers take chunks in turn from a shared counter until none is left.
- * A helper that starts late, because its CPU is busy, takes fewer chunks
- * or none, and the submitter takes it off the queue rather than wait for
- * it: on a busy machine a spread bio waits at most for the one chunk a
- * slow helper has in hand.  Each chunk uses the compression
- * stream of the CPU it runs on.  The bio still ends once, after its last
- * page is done or after a failure, as when one CPU does it all.
+ * decompress) is cut into such chunks, and up to one helper per other
+ * online CPU is queued on an unbound workqueue, which the scheduler runs
+ * on idle CPUs where there are any.  The submitter and the helpers take
+ * chunks in turn from a shared counter until none is left.  A helper that
+ * starts late, because its CPU is busy, takes fewer chunks or none, and
+ * the submitter takes it off the queue rather than wait for it: on a busy
+ * machine a spread bio waits at most for the one chunk a slow helper has
+ * in hand.  Each chunk uses the compression stream of the CPU it runs on.
+ * The bio still ends once, after its last page is done or after a
+ * failure, as when one CPU does it all.
  *
  * Why it is safe: the chunks cover different device pages, so no slot is
  * used by two of them, and the slot lock orders each page against other
