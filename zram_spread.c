@@ -122,34 +122,35 @@ static void zram_spread_help(struct work_struct *work)
 }
 
 /*
- * How many chunks of @chunk_pages @bio makes: 1 if it is not spread, which
- * is also so if it covers part of a device page (with pages over 4 KiB).
- * Small chunks cost little, as each helper is woken once whatever their
- * number, and leave little for the submitter to wait for at the end.
+ * Cuts @spread's bio into chunks: sets their size and number, one chunk if
+ * the bio is not to be spread, which is also so if it covers part of a
+ * device page (with pages over 4 KiB).  Small chunks cost little, as each
+ * helper is woken once whatever their number, and leave little for the
+ * submitter to wait for at the end.
  */
-static unsigned int zram_spread_chunks(struct zram *zram,
-				       const struct bio *bio,
-				       unsigned int *chunk_pages)
+static void zram_spread_cut(struct zram_spread *spread)
 {
+	const struct bio *bio = spread->bio;
 	unsigned int chunk = READ_ONCE(spread_pages), min_pages = 2 * chunk;
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 
+	spread->nr_chunks = 1;
 	if (!op_is_write(bio_op(bio)) &&
-	    !zcomp_decompress_slow(zram->comps[ZRAM_PRIMARY_COMP]))
+	    !zcomp_decompress_slow(spread->zram->comps[ZRAM_PRIMARY_COMP]))
 		min_pages *= ZRAM_SPREAD_READ_FACTOR;
-	if (num_online_cpus() < 2 || !chunk || pages < min_pages)
-		return 1;
+	if (!chunk || pages < min_pages)
+		return;
 	/*
 	 * Reclaim writing to swap may allocate from the reserves; helpers may
 	 * not, so its I/O stays where it is.
 	 */
 	if (current->flags & PF_MEMALLOC)
-		return 1;
+		return;
 	if ((bio->bi_iter.bi_sector & (SECTORS_PER_PAGE - 1)) ||
 	    offset_in_page(bio->bi_iter.bi_size))
-		return 1;
-	*chunk_pages = chunk;
-	return DIV_ROUND_UP(pages, chunk);
+		return;
+	spread->chunk_bytes = chunk << PAGE_SHIFT;
+	spread->nr_chunks = DIV_ROUND_UP(pages, chunk);
 }
 
 /*
@@ -185,19 +186,19 @@ int zram_spread_rw(struct zram *zram, struct bio *bio)
 {
 	struct zram_spread spread = { .zram = zram, .bio = bio };
 	struct zram_spread_helper *helpers = NULL;
-	unsigned int chunk_pages = 0, nr_helpers;
+	unsigned int nr_helpers;
 	int ret;
 
-	spread.nr_chunks = zram_spread_chunks(zram, bio, &chunk_pages);
+	zram_spread_cut(&spread);
+	/* None with one chunk or one online CPU. */
 	nr_helpers = min(spread.nr_chunks, num_online_cpus()) - 1;
 	if (nr_helpers)
 		helpers = kmalloc_array(nr_helpers, sizeof(*helpers),
 					GFP_NOIO | __GFP_NOWARN);
-	/* Without the room for the helpers, one CPU does it all. */
+	/* Without helpers, or the room for them, one CPU does it all. */
 	if (!helpers)
 		return zram_bio_pages(zram, bio, bio->bi_iter);
 
-	spread.chunk_bytes = chunk_pages << PAGE_SHIFT;
 	ret = zram_spread_run(&spread, helpers, nr_helpers);
 	kfree(helpers);
 	return ret;
