@@ -17,7 +17,7 @@ SYSTEMS = ("spread", "single", "kernel")
 def ratios(runs, over, under, step):
     """Per repetition, runs[over] / runs[under] for one step."""
     out = []
-    for rep, by_sys in sorted(runs.items()):
+    for by_sys in runs.values():
         if over in by_sys and under in by_sys and by_sys[under][step] > 0:
             out.append(by_sys[over][step] / by_sys[under][step])
     return out

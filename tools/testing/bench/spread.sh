@@ -17,7 +17,8 @@
 #
 # PROF_ALG lists the algorithms, separated by commas (default lzo; run-vm
 # --append "PROF_ALG=lz4,zstd"); those the kernel's zram lacks are left
-# out.  PROF_BS is the size of the bios (default 1M).  Output: a "spreadbench:" line per write and read, which
+# out.  PROF_BS is the size of the bios (default 1M).  Output: a
+# "spreadbench:" line per turn of a system (its write and read), which
 # report.py's spread.py reads, and per system the medians.
 if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null; then
 	exec bash "$0" "$@"

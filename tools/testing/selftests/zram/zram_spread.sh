@@ -4,12 +4,12 @@
 # Large bios compressed or decompressed on several CPUs (zram_spread.c): a
 # bio of at least two chunks of spread_pages pages (eight for a read) is
 # cut into chunks, some done by other CPUs, which debugfs counts in
-# spread_chunks.  The data must come
-# back the same whatever the cut (chunks of unequal sizes, bios that start
-# anywhere), a full pool must fail the write and leave the device usable,
-# spread_pages=0 or small bios must leave every page to the submitter, and
-# reads must be spread as writes are, from four times the size (from the
-# same size with zstd, which is slow to decompress).
+# spread_chunks.  The data must come back the same whatever the cut
+# (chunks of unequal sizes, bios that start anywhere), a full pool must
+# fail the write and leave the device usable, spread_pages=0 or small bios
+# must leave every page to the submitter, and reads must be spread as
+# writes are, from four times the size (from the same size with zstd,
+# which is slow to decompress).
 
 cd "$(dirname "$0")" && . ./lib.sh
 
