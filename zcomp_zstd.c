@@ -3,14 +3,17 @@
  * zstd through lib/zstd, with a level and, where the kernel exports the
  * dictionary calls (zram_compat.h), a dictionary.
  *
- * Each stream has a compression and a decompression context in working
- * memory of its own, sized for one page at the compressor's level (see
- * zcomp_zstd_params() for the one parameter taken elsewhere), so the
- * library never allocates while a page is compressed.  A dictionary is
- * digested once per compressor (comp->shared) and used by every stream.
+ * Each stream has a compression and a decompression context of its own,
+ * set up with all the memory they will need when the stream is, so the
+ * library never allocates while a page is compressed: in working memory
+ * sized for one page at the compressor's level, or with a dictionary, by
+ * zstd itself (zcomp_zstd_dict_cctx()).  A dictionary is digested once per
+ * compressor (comp->shared), with tables sized for the dictionary as well
+ * as the page, and used by every stream.
  */
 #define pr_fmt(fmt) "zram: " fmt
 
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/zstd.h>
 
@@ -31,24 +34,27 @@ struct zcomp_zstd_strm {
 };
 
 /*
- * zstd's parameters for a page at @level: the tables zstd sizes for an
- * input of a page, with the shortest match it uses for inputs of unknown
- * size (as the 6.1 kernel's zram compresses).  At the default level that
- * is 5 bytes where the page's table says 4: on the benchmark's corpus,
- * pages then decompress in 6% fewer instructions and compress in 2% fewer,
- * for 1% more compressed bytes (Documentation/benchmarks.rst).
+ * zstd's parameters for a page at @level, with a dictionary of @dict_size
+ * bytes or none (0): the tables zstd sizes for that input and dictionary,
+ * with the shortest match it uses for inputs of unknown size (as the 6.1
+ * kernel's zram compresses).  At the default level that is 5 bytes where
+ * the page's table says 4: on the benchmark's corpus, pages then
+ * decompress in 6% fewer instructions and compress in 2% fewer, for 1% more
+ * compressed bytes (Documentation/benchmarks.rst).
  */
-static zstd_parameters zcomp_zstd_params(int level)
+static zstd_compression_parameters zcomp_zstd_cparams(int level,
+						      size_t dict_size)
 {
-	zstd_parameters params = zstd_get_params(level, PAGE_SIZE);
+	zstd_compression_parameters cparams;
 
-	params.cParams.minMatch = zstd_get_params(level, 0).cParams.minMatch;
-	return params;
+	cparams = zram_zstd_page_cparams(level, dict_size);
+	cparams.minMatch = zstd_get_params(level, 0).cParams.minMatch;
+	return cparams;
 }
 
 static int zcomp_zstd_setup(struct zcomp *comp)
 {
-	zstd_parameters params;
+	size_t size = comp->params.dict_size;
 	struct zram_zstd_dict *dict;
 	int ret;
 
@@ -57,9 +63,9 @@ static int zcomp_zstd_setup(struct zcomp *comp)
 	dict = kzalloc(sizeof(*dict), GFP_KERNEL);
 	if (!dict)
 		return -ENOMEM;
-	params = zcomp_zstd_params(zcomp_level(comp));
-	ret = zram_zstd_dict_create(dict, comp->params.dict,
-				    comp->params.dict_size, &params);
+	ret = zram_zstd_dict_create(dict, comp->params.dict, size,
+				    zcomp_zstd_cparams(zcomp_level(comp),
+						       size));
 	if (ret) {
 		pr_warn("zstd cannot use this dictionary: %d\n", ret);
 		kfree(dict);
@@ -83,13 +89,44 @@ static void zcomp_zstd_fini(struct zcomp *comp, struct zcomp_strm *strm)
 
 	if (!zs)
 		return;
-	kvfree(zs->cwork);
+	if (zs->cwork)
+		kvfree(zs->cwork);
+	else if (zs->cctx)
+		zram_zstd_cctx_free(zs->cctx);
 	kvfree(zs->dwork);
 	kfree(zs);
 }
 
+/*
+ * A compression context for the dictionary.  zstd's bound for a context
+ * takes in the size of the dictionary's tables, which the context never
+ * needs: hundreds of MiB per CPU for a large dictionary at a high level,
+ * where the context needs under 1 MiB.  So zstd allocates the context's
+ * memory itself, here, by compressing a page of zeros: what it needs
+ * depends only on the dictionary's parameters and the size of the input,
+ * the same for every page, so it never allocates again.
+ */
+static zstd_cctx *zcomp_zstd_dict_cctx(struct zcomp *comp,
+				       struct zcomp_strm *strm)
+{
+	zstd_cctx *cctx = zram_zstd_cctx_create();
+	size_t len;
+
+	if (!cctx)
+		return NULL;
+	len = zram_zstd_compress_dict(cctx, strm->buffer, ZCOMP_BUFFER_SIZE,
+				      page_address(ZERO_PAGE(0)), PAGE_SIZE,
+				      comp->shared);
+	if (zstd_is_error(len)) {
+		zram_zstd_cctx_free(cctx);
+		return NULL;
+	}
+	return cctx;
+}
+
 static int zcomp_zstd_init(struct zcomp *comp, struct zcomp_strm *strm)
 {
+	int level = zcomp_level(comp);
 	struct zcomp_zstd_strm *zs;
 	size_t csize, dsize;
 
@@ -97,15 +134,20 @@ static int zcomp_zstd_init(struct zcomp *comp, struct zcomp_strm *strm)
 	if (!zs)
 		return -ENOMEM;
 	strm->private = zs;
-	zs->params = zcomp_zstd_params(zcomp_level(comp));
-	csize = zstd_cctx_workspace_bound(&zs->params.cParams);
-	dsize = zstd_dctx_workspace_bound();
-	zs->cwork = kvzalloc(csize, GFP_KERNEL);
-	zs->dwork = kvzalloc(dsize, GFP_KERNEL);
-	if (zs->cwork && zs->dwork) {
-		zs->cctx = zstd_init_cctx(zs->cwork, csize);
-		zs->dctx = zstd_init_dctx(zs->dwork, dsize);
+	zs->params = zstd_get_params(level, PAGE_SIZE);
+	zs->params.cParams = zcomp_zstd_cparams(level, 0);
+	if (comp->shared) {
+		zs->cctx = zcomp_zstd_dict_cctx(comp, strm);
+	} else {
+		csize = zstd_cctx_workspace_bound(&zs->params.cParams);
+		zs->cwork = kvzalloc(csize, GFP_KERNEL);
+		if (zs->cwork)
+			zs->cctx = zstd_init_cctx(zs->cwork, csize);
 	}
+	dsize = zstd_dctx_workspace_bound();
+	zs->dwork = kvzalloc(dsize, GFP_KERNEL);
+	if (zs->dwork)
+		zs->dctx = zstd_init_dctx(zs->dwork, dsize);
 	if (!zs->cctx || !zs->dctx) {
 		zcomp_zstd_fini(comp, strm);
 		strm->private = NULL;

@@ -296,8 +296,9 @@ zram_page_movable_ops(struct page *page)
  * --- zstd dictionaries ----------------------------------------------------
  *
  * 6.12 exports lib/zstd's digested dictionaries (cdict for compression,
- * ddict for decompression); 6.1 has no dictionary call at all, so there
- * zstd takes no dictionary and these are never reached.
+ * ddict for decompression) and the parameters for a dictionary's size; 6.1
+ * has no dictionary call at all, so there zstd takes no dictionary and
+ * these are never reached with one.
  */
 #include <linux/zstd.h>
 
@@ -310,9 +311,22 @@ struct zram_zstd_dict {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define ZRAM_ZSTD_HAVE_DICT	true
 
+/* zstd's parameters at @level for a page and a dictionary of @dict_size. */
+static inline zstd_compression_parameters
+zram_zstd_page_cparams(int level, size_t dict_size)
+{
+	return zstd_get_cparams(level, PAGE_SIZE, dict_size);
+}
+
+/*
+ * Only a compression context could call this from under a stream's lock,
+ * and zcomp_zstd.c makes it allocate all it needs beforehand; if it ever
+ * did, it gets an error instead of sleeping.
+ */
 static inline void *zram_zstd_alloc(void *opaque, size_t size)
 {
-	return kvzalloc(size, GFP_KERNEL);
+	return kvzalloc(size, preemptible() ? GFP_KERNEL :
+			GFP_NOWAIT | __GFP_NOWARN);
 }
 
 static inline void zram_zstd_free(void *opaque, void *address)
@@ -320,19 +334,23 @@ static inline void zram_zstd_free(void *opaque, void *address)
 	kvfree(address);
 }
 
-/* Called where sleeping is allowed: the library allocates with @mem. */
-static inline int zram_zstd_dict_create(struct zram_zstd_dict *dict,
-					const void *data, size_t size,
-					const zstd_parameters *params)
+static inline zstd_custom_mem zram_zstd_mem(void)
 {
-	zstd_custom_mem mem = {
+	return (zstd_custom_mem){
 		.customAlloc = zram_zstd_alloc,
 		.customFree = zram_zstd_free,
 	};
+}
 
-	dict->cdict = zstd_create_cdict_byreference(data, size,
-						    params->cParams, mem);
-	dict->ddict = zstd_create_ddict_byreference(data, size, mem);
+/* Called where sleeping is allowed: the library allocates as it goes. */
+static inline int zram_zstd_dict_create(struct zram_zstd_dict *dict,
+					const void *data, size_t size,
+					zstd_compression_parameters cparams)
+{
+	dict->cdict = zstd_create_cdict_byreference(data, size, cparams,
+						    zram_zstd_mem());
+	dict->ddict = zstd_create_ddict_byreference(data, size,
+						    zram_zstd_mem());
 	if (dict->cdict && dict->ddict)
 		return 0;
 	if (dict->cdict)
@@ -346,6 +364,17 @@ static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
 {
 	zstd_free_cdict(dict->cdict);
 	zstd_free_ddict(dict->ddict);
+}
+
+/* A compression context that allocates its working memory itself. */
+static inline zstd_cctx *zram_zstd_cctx_create(void)
+{
+	return zstd_create_cctx_advanced(zram_zstd_mem());
+}
+
+static inline void zram_zstd_cctx_free(zstd_cctx *cctx)
+{
+	zstd_free_cctx(cctx);
 }
 
 static inline size_t zram_zstd_compress_dict(zstd_cctx *cctx, void *dst,
@@ -368,14 +397,29 @@ static inline size_t zram_zstd_decompress_dict(zstd_dctx *dctx, void *dst,
 #else
 #define ZRAM_ZSTD_HAVE_DICT	false
 
+static inline zstd_compression_parameters
+zram_zstd_page_cparams(int level, size_t dict_size)
+{
+	return zstd_get_params(level, PAGE_SIZE).cParams;
+}
+
 static inline int zram_zstd_dict_create(struct zram_zstd_dict *dict,
 					const void *data, size_t size,
-					const zstd_parameters *params)
+					zstd_compression_parameters cparams)
 {
 	return -EOPNOTSUPP;
 }
 
 static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
+{
+}
+
+static inline zstd_cctx *zram_zstd_cctx_create(void)
+{
+	return NULL;
+}
+
+static inline void zram_zstd_cctx_free(zstd_cctx *cctx)
 {
 }
 
