@@ -14,6 +14,9 @@
 #   zstd-N           zstd at level N (algorithm_params), N = 1, 3, 8
 #   zstd-N+dict      the same with /opt/zram/data/zstd.dict, trained on
 #                    the host from pages of the corpus (mkdict.sh)
+#   lz4-N[+dict]     lz4 at acceleration N, lz4hc-N[+dict] lz4hc at level
+#                    N, without or with the same dictionary (of which lz4
+#                    takes the last 64 KiB)
 # What each zram can do is found out at run time: an algorithm it does not
 # list, a missing attribute or a refused write makes the scenario "n/a"
 # for it (the kernel's level 3 without algorithm_params is its default
@@ -89,17 +92,17 @@ put()
 # success: the kernel's default stands in for level 3).
 configure()
 {
-	local scen=$1 alg=zstd level params
+	local scen=$1 alg level params
 
-	[ "$scen" = lzo-rle ] && alg=lzo-rle
-	put comp_algorithm "$alg" || { echo "$alg"; return 1; }
-	case $scen in
-	lzo-rle)
-		return 0 ;;
-	esac
-	level=${scen#zstd-}
+	if [ "$scen" = lzo-rle ]; then
+		put comp_algorithm lzo-rle || { echo lzo-rle; return 1; }
+		return 0
+	fi
+	alg=${scen%%-*}
+	level=${scen#*-}
 	level=${level%+dict}
-	params="algo=zstd level=$level"
+	put comp_algorithm "$alg" || { echo "$alg"; return 1; }
+	params="algo=$alg level=$level"
 	case $scen in
 	*+dict) params="$params dict=$DICT" ;;
 	esac
@@ -110,9 +113,9 @@ configure()
 		echo algorithm_params
 	elif [ "$params" != "${params% dict=*}" ] &&
 	     put algorithm_params "${params% dict=*}"; then
-		echo zstd-dict
+		echo "$alg-dict"
 	else
-		echo "zstd-level-$level"
+		echo "$alg-level-$level"
 	fi
 	return 1
 }
