@@ -7,9 +7,15 @@
  * unless CONFIG_ZRAM_LZ4_ENCODE is off.
  *
  * A dictionary is given to the library as a stream's history before each
- * page: loading it only indexes the dictionary, which stays where the
- * device keeps it.  lz4 only looks 64 KiB back, so longer dictionaries are
- * used by their last 64 KiB, as the library does itself.
+ * page.  Loading it indexes the dictionary, which stays where the device
+ * keeps it, into the stream's tables (every third position for lz4, every
+ * position for lz4hc), which took longer than all the rest of writing a
+ * page.  So it is loaded once per compressor, into a stream kept as a
+ * template (comp->shared), and each page starts from a copy of that: the
+ * stream holds offsets and pointers into the dictionary, nothing that
+ * points into the stream itself, and the blocks are the same.  lz4 only
+ * looks 64 KiB back, so longer dictionaries are used by their last 64 KiB,
+ * as the library does itself.
  */
 #include <linux/lz4.h>
 #include <linux/slab.h>
@@ -38,6 +44,43 @@ static void zcomp_lz4_fini(struct zcomp *comp, struct zcomp_strm *strm)
 	kvfree(strm->private);
 }
 
+static int zcomp_lz4_setup(struct zcomp *comp)
+{
+	const struct zcomp_params *params = &comp->params;
+	LZ4_stream_t *stream;
+
+	if (!params->dict)
+		return 0;
+	stream = kvzalloc(sizeof(*stream), GFP_KERNEL);
+	if (!stream)
+		return -ENOMEM;
+	LZ4_loadDict(stream, params->dict, params->dict_size);
+	comp->shared = stream;
+	return 0;
+}
+
+static int zcomp_lz4hc_setup(struct zcomp *comp)
+{
+	const struct zcomp_params *params = &comp->params;
+	LZ4_streamHC_t *stream;
+
+	if (!params->dict)
+		return 0;
+	stream = kvzalloc(sizeof(*stream), GFP_KERNEL);
+	if (!stream)
+		return -ENOMEM;
+	/* What LZ4_resetStreamHC() does; 6.1 does not export it. */
+	stream->internal_donotuse.compressionLevel = zcomp_level(comp);
+	LZ4_loadDictHC(stream, params->dict, params->dict_size);
+	comp->shared = stream;
+	return 0;
+}
+
+static void zcomp_lz4_teardown(struct zcomp *comp)
+{
+	kvfree(comp->shared);
+}
+
 static int zcomp_lz4_compress(struct zcomp *comp, struct zcomp_strm *strm,
 			      const void *src, unsigned int *dst_len)
 {
@@ -54,10 +97,10 @@ static int zcomp_lz4_compress(struct zcomp *comp, struct zcomp_strm *strm,
 		*dst_len = out_len;
 		return 0;
 	}
-	if (params->dict) {
+	if (comp->shared) {
 		LZ4_stream_t *stream = strm->private;
 
-		LZ4_loadDict(stream, params->dict, params->dict_size);
+		memcpy(stream, comp->shared, sizeof(*stream));
 		len = LZ4_compress_fast_continue(stream, src, strm->buffer,
 						 PAGE_SIZE, ZCOMP_BUFFER_SIZE,
 						 zcomp_level(comp));
@@ -75,19 +118,12 @@ static int zcomp_lz4_compress(struct zcomp *comp, struct zcomp_strm *strm,
 static int zcomp_lz4hc_compress(struct zcomp *comp, struct zcomp_strm *strm,
 				const void *src, unsigned int *dst_len)
 {
-	const struct zcomp_params *params = &comp->params;
 	int len;
 
-	if (params->dict) {
+	if (comp->shared) {
 		LZ4_streamHC_t *stream = strm->private;
 
-		/*
-		 * What LZ4_resetStreamHC() does; 6.1 does not export it.
-		 * LZ4_loadDictHC() then indexes the dictionary.
-		 */
-		memset(stream, 0, sizeof(*stream));
-		stream->internal_donotuse.compressionLevel = zcomp_level(comp);
-		LZ4_loadDictHC(stream, params->dict, params->dict_size);
+		memcpy(stream, comp->shared, sizeof(*stream));
 		len = LZ4_compress_HC_continue(stream, src, strm->buffer,
 					       PAGE_SIZE, ZCOMP_BUFFER_SIZE);
 	} else {
@@ -123,6 +159,8 @@ const struct zcomp_backend zcomp_lz4 = {
 	.level_max	= ZCOMP_LZ4_ACCELERATION_MAX,
 	.level_default	= 1,
 	.dict		= true,
+	.setup		= zcomp_lz4_setup,
+	.teardown	= zcomp_lz4_teardown,
 	.init		= zcomp_lz4_init,
 	.fini		= zcomp_lz4_fini,
 	.compress	= zcomp_lz4_compress,
@@ -136,6 +174,8 @@ const struct zcomp_backend zcomp_lz4hc = {
 	.level_default	= LZ4HC_DEFAULT_CLEVEL,
 	.dict		= true,
 	.slow		= true,
+	.setup		= zcomp_lz4hc_setup,
+	.teardown	= zcomp_lz4_teardown,
 	.init		= zcomp_lz4hc_init,
 	.fini		= zcomp_lz4_fini,
 	.compress	= zcomp_lz4hc_compress,
