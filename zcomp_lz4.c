@@ -27,15 +27,16 @@
 /* lib/lz4 clamps higher accelerations to this. */
 #define ZCOMP_LZ4_ACCELERATION_MAX	65537
 
-static int zcomp_lz4_init(struct zcomp *comp, struct zcomp_strm *strm)
+/* A stream of either algorithm: lz4hc's is sixteen times bigger. */
+static size_t zcomp_lz4_stream_size(const struct zcomp *comp)
 {
-	strm->private = kvzalloc(LZ4_MEM_COMPRESS, GFP_KERNEL);
-	return strm->private ? 0 : -ENOMEM;
+	return comp->backend == &zcomp_lz4hc ? LZ4HC_MEM_COMPRESS :
+					       LZ4_MEM_COMPRESS;
 }
 
-static int zcomp_lz4hc_init(struct zcomp *comp, struct zcomp_strm *strm)
+static int zcomp_lz4_init(struct zcomp *comp, struct zcomp_strm *strm)
 {
-	strm->private = kvzalloc(LZ4HC_MEM_COMPRESS, GFP_KERNEL);
+	strm->private = kvzalloc(zcomp_lz4_stream_size(comp), GFP_KERNEL);
 	return strm->private ? 0 : -ENOMEM;
 }
 
@@ -44,34 +45,26 @@ static void zcomp_lz4_fini(struct zcomp *comp, struct zcomp_strm *strm)
 	kvfree(strm->private);
 }
 
+/* The template stream: the dictionary loaded once (see the top). */
 static int zcomp_lz4_setup(struct zcomp *comp)
 {
 	const struct zcomp_params *params = &comp->params;
-	LZ4_stream_t *stream;
+	void *stream;
 
 	if (!params->dict)
 		return 0;
-	stream = kvzalloc(sizeof(*stream), GFP_KERNEL);
+	stream = kvzalloc(zcomp_lz4_stream_size(comp), GFP_KERNEL);
 	if (!stream)
 		return -ENOMEM;
-	LZ4_loadDict(stream, params->dict, params->dict_size);
-	comp->shared = stream;
-	return 0;
-}
+	if (comp->backend == &zcomp_lz4hc) {
+		LZ4_streamHC_t *hc = stream;
 
-static int zcomp_lz4hc_setup(struct zcomp *comp)
-{
-	const struct zcomp_params *params = &comp->params;
-	LZ4_streamHC_t *stream;
-
-	if (!params->dict)
-		return 0;
-	stream = kvzalloc(sizeof(*stream), GFP_KERNEL);
-	if (!stream)
-		return -ENOMEM;
-	/* What LZ4_resetStreamHC() does; 6.1 does not export it. */
-	stream->internal_donotuse.compressionLevel = zcomp_level(comp);
-	LZ4_loadDictHC(stream, params->dict, params->dict_size);
+		/* What LZ4_resetStreamHC() does; 6.1 does not export it. */
+		hc->internal_donotuse.compressionLevel = zcomp_level(comp);
+		LZ4_loadDictHC(hc, params->dict, params->dict_size);
+	} else {
+		LZ4_loadDict(stream, params->dict, params->dict_size);
+	}
 	comp->shared = stream;
 	return 0;
 }
@@ -174,9 +167,9 @@ const struct zcomp_backend zcomp_lz4hc = {
 	.level_default	= LZ4HC_DEFAULT_CLEVEL,
 	.dict		= true,
 	.slow		= true,
-	.setup		= zcomp_lz4hc_setup,
+	.setup		= zcomp_lz4_setup,
 	.teardown	= zcomp_lz4_teardown,
-	.init		= zcomp_lz4hc_init,
+	.init		= zcomp_lz4_init,
 	.fini		= zcomp_lz4_fini,
 	.compress	= zcomp_lz4hc_compress,
 	.decompress	= zcomp_lz4_decompress,
