@@ -16,11 +16,13 @@
 #                    the host from pages of the corpus (mkdict.sh)
 #   lz4-N[+dict]     lz4 at acceleration N, lz4hc-N[+dict] lz4hc at level
 #                    N, without or with the same dictionary (of which lz4
-#                    takes the last 64 KiB)
+#                    takes the last 64 KiB); by default lz4-1+dict and
+#                    lz4hc-9+dict
 # What each zram can do is found out at run time: an algorithm it does not
-# list, a missing attribute or a refused write makes the scenario "n/a"
-# for it (the kernel's level 3 without algorithm_params is its default
-# level, zstd's own default, 3).  One line per measurement:
+# list, a missing attribute, a refused setting or, for the kernel's zram
+# only, a failed write makes the scenario "n/a" for it (the kernel's level
+# 3 without algorithm_params is its default level, zstd's own default,
+# 3).  One line per measurement:
 #   recbench: rep=R sys=S scen=X orig=B compr=B used=B op=write|recompress ms=T
 #             [note=default-level]
 #   recbench: rep=R sys=S scen=X na=WHAT   (WHAT it lacks)
@@ -49,7 +51,7 @@ MODULES=/lib/modules/$(uname -r)
 KERNEL_ZRAM=$MODULES/kernel/drivers/block/zram/zram.ko
 Z=/sys/block/zram0
 RESULTS=${TMPDIR:-/tmp}/recbench.results
-SCENARIOS=${BENCH_RECOMP_SCENARIOS:-"lzo-rle zstd-1 zstd-3 zstd-8 zstd-1+dict zstd-3+dict zstd-8+dict"}
+SCENARIOS=${BENCH_RECOMP_SCENARIOS:-"lzo-rle zstd-1 zstd-3 zstd-8 zstd-1+dict zstd-3+dict zstd-8+dict lz4-1+dict lz4hc-9+dict"}
 status=0
 
 now_us()
