@@ -25,10 +25,12 @@
 # 3).  One line per measurement:
 #   recbench: rep=R sys=S scen=X orig=B compr=B used=B op=write|recompress ms=T
 #             [note=default-level]
+#   recbench: rep=R sys=S scen=X op=read read_ms=T
 #   recbench: rep=R sys=S scen=X na=WHAT   (WHAT it lacks)
 # orig/compr/used are mm_stat's orig_data_size, compr_data_size and
 # mem_used_total after the operation; ms is the guest clock around it
-# (under -icount it counts instructions), then a summary per scenario.
+# (under -icount it counts instructions), read_ms that around one O_DIRECT
+# read of what was written, then a summary per scenario.
 # Settings from /opt/zram/data/bench.conf: BENCH_RECOMP_REPS [1] (the
 # memory figures are exact, and under -icount the times repeat within 2%),
 # BENCH_RECOMP_MIB, BENCH_RECOMP_SCENARIOS (some of the scenarios above).
@@ -169,6 +171,12 @@ turn()
 	fi
 	t1=$(now_us)
 	report "$rep" "$sys" "${scen%-only}" write $(((t1 - t0) / 1000)) "$lacks"
+	t0=$(now_us)
+	dd if=/dev/zram0 of=/dev/null bs=1M count="$MIB" iflag=direct \
+		status=none || rc=1
+	t1=$(now_us)
+	echo "recbench: rep=$rep sys=$sys scen=${scen%-only} op=read" \
+	     "read_ms=$(((t1 - t0) / 1000))" | tee -a "$RESULTS"
 	if [ "$scen" = lzo-rle ]; then
 		echo all > $Z/idle
 		t0=$(now_us)
@@ -199,18 +207,19 @@ warm_up()	# warm_up SYS
 # median SYS SCEN FIELD: the median over the repetitions.
 median()
 {
-	sed -n "s/.* sys=$1 scen=$2 .*$3=\([0-9]*\).*/\1/p" "$RESULTS" |
+	sed -n "s/.* sys=$1 scen=$2 \(.* \)*$3=\([0-9]*\).*/\2/p" "$RESULTS" |
 		median_of
 }
 
 summary()	# summary SCEN
 {
-	local s orig used ms out=
+	local s orig used ms read out=
 
 	for s in ours kernel; do
 		orig=$(median $s "$1" orig) used=$(median $s "$1" used)
-		ms=$(median $s "$1" ms)
-		out="$out $s: ratio $(ratio "$orig" "$used") ${ms:-n/a} ms;"
+		ms=$(median $s "$1" ms) read=$(median $s "$1" read_ms)
+		out="$out $s: ratio $(ratio "$orig" "$used") ${ms:-n/a} ms"
+		out="$out, read ${read:-n/a} ms;"
 		eval "used_$s=\$used"
 	done
 	# shellcheck disable=SC2154
