@@ -10,11 +10,12 @@
  * streams whose verdicts are compared with lib/lzo's.  Every stream
  * lzo_encode() writes must decode, with lib/lzo's decoder and ours, to what
  * it was given, and every block lz4_encode() writes, at several levels,
- * must decode with lib/lz4's LZ4_decompress_safe().  page_incompressible()
- * (incompressible.c) must recognise random pages and no page that
- * compresses.  Results go to the kernel log in KTAP, prefixed with the
- * module name; loading succeeds whatever they are.  tools/testing/codecs
- * runs the same comparisons on the host, under ASan, with far more rounds.
+ * must decode with lib/lz4's LZ4_decompress_safe(), with few matches of
+ * four bytes.  page_incompressible() (incompressible.c) must recognise
+ * random pages and no page that compresses.  Results go to the kernel log
+ * in KTAP, prefixed with the module name; loading succeeds whatever they
+ * are.  tools/testing/codecs runs the same comparisons on the host, under
+ * ASan, with far more rounds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -431,6 +432,69 @@ static bool lt_lz4_levels(struct lt_ctx *ctx)
 }
 
 /*
+ * The sequences of the LZ4 block @block of @len bytes (lz4_encode()'s, so
+ * well formed), and how many of them have a match of the format's shortest
+ * length, four bytes.
+ */
+static void lt_lz4_count_matches(const u8 *block, size_t len,
+				 size_t *sequences, size_t *shortest)
+{
+	const u8 *ip = block, *end = block + len;
+	size_t literals, extra;
+	u8 token;
+
+	*sequences = 0;
+	*shortest = 0;
+	for (;;) {
+		token = *ip++;
+		literals = token >> 4;
+		if (literals == 15) {
+			do {
+				extra = *ip++;
+				literals += extra;
+			} while (extra == 255);
+		}
+		ip += literals;
+		if (ip >= end)
+			return;
+		ip += 2;
+		(*sequences)++;
+		if ((token & 15) == 0)
+			(*shortest)++;
+		else if ((token & 15) == 15)
+			while (*ip++ == 255)
+				;
+	}
+}
+
+/*
+ * A page of four-byte words from a vocabulary of 32, each followed by a
+ * random byte, repeats four bytes long nearly everywhere: lz4_encode()
+ * indexes its table by five bytes so as to leave such repeats to literals
+ * (see lz4_encode.c), and may take at most one in 16 of the page's 819
+ * words as a four-byte match.  A table indexed by four bytes takes most.
+ */
+static bool lt_lz4_shortest_match(struct lt_ctx *ctx)
+{
+	size_t pos, len = lz4_encode_room(LT_PAGE), sequences, shortest;
+	u8 words[32][4];
+
+	prandom_bytes_state(&ctx->rnd, words, sizeof(words));
+	for (pos = 0; pos + 5 <= LT_PAGE; pos += 5) {
+		memcpy(ctx->page + pos, words[lt_rand(ctx) % 32], 4);
+		ctx->page[pos + 4] = lt_rand(ctx);
+	}
+	memset(ctx->page + pos, 0, LT_PAGE - pos);
+	lt_lz4_round_trip(ctx, ctx->page, LT_PAGE, 1);
+	if (lz4_encode(ctx->page, LT_PAGE, ctx->comp, &len, ctx->wrkmem, 1))
+		return false;
+	lt_lz4_count_matches(ctx->comp, len, &sequences, &shortest);
+	pr_info("# %zu bytes, %zu sequences, %zu with a four-byte match\n",
+		len, sequences, shortest);
+	return lt_clean(&ctx->t) && shortest <= LT_PAGE / 5 / 16;
+}
+
+/*
  * lzo-rle streams of lzo_encode() with zero runs of the lengths where their
  * encoding changes (a match up to 33 bytes, then one zero-run opcode up to
  * 2051, then two), each run followed by 1-4 literals.  A zero page takes
@@ -647,6 +711,7 @@ static const struct lt_case lt_cases[] = {
 	{ "fuzz", lt_fuzz },
 	{ "encode_limits", lt_encode_limits },
 	{ "lz4_levels", lt_lz4_levels },
+	{ "lz4_shortest_match", lt_lz4_shortest_match },
 	{ "zero_runs", lt_zero_runs },
 	{ "match_moved_back", lt_match_moved_back },
 	{ "incompressible", lt_incompressible },
