@@ -19,9 +19,11 @@
  *   codecs fuzz N SEED FILE    N mutated or truncated streams: ours must
  *                              stay in bounds (run it under ASan/UBSan),
  *                              and its verdicts are compared with lib/lzo's
- *   codecs decode ours|ref lzo|rle FILE
+ *   codecs decode ours|ref lzo|rle|lz4 FILE
  *                              decode every page of FILE once, for counting
- *                              instructions with callgrind
+ *                              instructions with callgrind (lz4: with
+ *                              lib/lz4's decoder, blocks of our encoder or
+ *                              of lib/lz4's)
  *   codecs encode ours|ref lzo|rle|lz4 FILE
  *                              the same for compression, with the sizes
  *
@@ -551,32 +553,51 @@ static bool same_filled(const unsigned char *page)
 }
 
 /*
+ * One page back from @comp into @out: lzo with ours or lib/lzo's decoder;
+ * lz4 always with lib/lz4's, @ours having chosen the encoder of @comp.
+ */
+static bool decode_page(bool ours, bool lz4, const unsigned char *comp,
+			size_t comp_len, unsigned char *out)
+{
+	size_t out_len = PAGE;
+	int ret;
+
+	if (lz4)
+		return LZ4_decompress_safe((const char *)comp, (char *)out,
+					   comp_len, PAGE) == PAGE;
+	if (ours)
+		ret = lzo_decode(comp, comp_len, out, &out_len);
+	else
+		ret = lzo1x_decompress_safe(comp, comp_len, out, &out_len);
+	return !ret && out_len == PAGE;
+}
+
+/*
  * The pages zram would decompress: not same-filled, and compressed below
  * the size above which ours stores pages whole (3633 bytes on x86-64, as
- * measured in Documentation/benchmarks.rst).
+ * measured in Documentation/benchmarks.rst).  lzo and lzo-rle streams come
+ * from lib/lzo; lz4 blocks from lz4_encode() (ours) or lib/lz4 (ref).
  */
-static int cmd_decode(bool ours, bool rle, const char *path)
+static int cmd_decode(bool ours, const char *alg, const char *path)
 {
 	static unsigned char comp[COMP_ROOM], out[PAGE];
-	unsigned char *data;
-	size_t len, off, comp_len, out_len;
+	bool lz4 = !strcmp(alg, "lz4");
 	unsigned long pages = 0, bytes = 0;
-	int ret;
+	unsigned char *data;
+	size_t len, off, comp_len;
 
 	data = read_file(path, &len);
 	for (off = 0; off + PAGE <= len; off += PAGE) {
 		if (same_filled(data + off))
 			continue;
-		comp_len = compress(data + off, PAGE, rle, false, comp);
+		if (lz4)
+			comp_len = compress_lz4(data + off, PAGE, ours, comp);
+		else
+			comp_len = compress(data + off, PAGE,
+					    !strcmp(alg, "rle"), false, comp);
 		if (comp_len >= HUGE_SIZE)
 			continue;
-		out_len = PAGE;
-		if (ours)
-			ret = lzo_decode(comp, comp_len, out, &out_len);
-		else
-			ret = lzo1x_decompress_safe(comp, comp_len, out,
-						    &out_len);
-		if (ret || out_len != PAGE ||
+		if (!decode_page(ours, lz4, comp, comp_len, out) ||
 		    memcmp(out, data + off, PAGE)) {
 			fprintf(stderr, "decode: page %zu wrong\n", off / PAGE);
 			return 1;
@@ -585,7 +606,7 @@ static int cmd_decode(bool ours, bool rle, const char *path)
 		bytes += comp_len;
 	}
 	printf("decode: %s %s: %lu pages, %lu compressed bytes\n",
-	       ours ? "ours" : "ref", rle ? "lzo-rle" : "lzo", pages, bytes);
+	       ours ? "ours" : "ref", alg, pages, bytes);
 	free(data);
 	return 0;
 }
@@ -637,12 +658,11 @@ int main(int argc, char **argv)
 		return cmd_fuzz(strtoul(argv[2], NULL, 0),
 				strtoul(argv[3], NULL, 0), argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "decode"))
-		return cmd_decode(!strcmp(argv[2], "ours"),
-				  !strcmp(argv[3], "rle"), argv[4]);
+		return cmd_decode(!strcmp(argv[2], "ours"), argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "encode"))
 		return cmd_encode(!strcmp(argv[2], "ours"), argv[3], argv[4]);
 	fprintf(stderr, "usage: codecs check FILE... | fuzz N SEED FILE |\n"
-		"       decode ours|ref lzo|rle FILE |\n"
+		"       decode ours|ref lzo|rle|lz4 FILE |\n"
 		"       encode ours|ref lzo|rle|lz4 FILE\n");
 	return 2;
 }
