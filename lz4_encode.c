@@ -13,30 +13,30 @@
  * sequence is literals only.  A decoder may rely on two rules at the end:
  * the last five bytes are literals, and no match starts in the last twelve.
  *
- * How it finds matches: the same fast search as lzo_encode.c, a table of
- * 2^LZ4_ENCODE_HASH_BITS 16-bit positions, with a step that grows along a
- * run of literals (starting at the "acceleration", zram's level for lz4,
- * as lib/lz4 does).  A match found is extended backwards over the literals
- * before it, then forwards eight bytes at a time.  What it saves against
- * lib/lz4: a 8 KiB table instead of a 16 KiB state to clear per page, no
- * checks of the output's room (the caller gives room for the worst case,
- * checked once) and literals copied eight bytes at a time.
+ * How it finds matches: the fast search it shares with lzo_encode.c
+ * (codec_find_match() in codec_common.h), a table of 2^LZ4_ENCODE_HASH_BITS
+ * 16-bit positions, with a step that grows along a run of literals
+ * (starting at the "acceleration", zram's level for lz4, as lib/lz4 does).
+ * A match found is extended backwards over the literals before it, then
+ * forwards eight bytes at a time.  What it saves against lib/lz4: a 8 KiB
+ * table instead of a 16 KiB state to clear per page, no checks of the
+ * output's room (the caller gives room for the worst case, checked once)
+ * and literals copied eight bytes at a time.
  *
  * The table is indexed by the hash of five bytes, where lib/lz4 hashes
  * four, so that nearly every match it offers is five bytes or longer.  A
  * four-byte match saves a byte or two of output but is a whole sequence
  * for the decoder to take apart, and a page read back pays for that on
  * every read: on zram's benchmark corpus its pages decode with 17% fewer
- * instructions (LZ4_decompress_safe()) for 0.9% more bytes stored and 7%
- * more instructions to compress (Documentation/benchmarks.rst, "lz4's
- * shortest match").
+ * instructions (LZ4_decompress_safe()) for 0.9% more bytes stored, and the
+ * search, which now passes over the bytes four-byte matches used to cover,
+ * costs 7% more (Documentation/benchmarks.rst, "lz4's shortest match").
  *
  * Inputs up to LZ4_ENCODE_MAX_IN bytes, so that positions fit the table's
  * 16 bits and every distance fits the format's.
  */
 #include <linux/compiler.h>
 #include <linux/errno.h>
-#include <linux/hash.h>
 #include <linux/string.h>
 #include <linux/types.h>
 
@@ -52,15 +52,6 @@
 /* A token's field, and the "more" value of it. */
 #define LZ4_FIELD_BITS		4
 #define LZ4_FIELD_MORE		15
-
-/*
- * The table's index for position @p: the hash of its five bytes (the three
- * above them in the load are shifted out).
- */
-static __always_inline unsigned int lz4_hash5(const u8 *p)
-{
-	return hash_64(codec_le64(p) << 24, LZ4_ENCODE_HASH_BITS);
-}
 
 /* The extra bytes of a count of @more past its field: 255s, then 0-254. */
 static u8 *lz4_put_more(u8 *op, size_t more)
@@ -122,24 +113,23 @@ static __always_inline u8 *lz4_put_sequences(const u8 *in, size_t in_len,
 					     u8 *op, u16 *table, size_t step,
 					     const u8 **pending)
 {
-	const size_t start_limit = in_len - LZ4_MATCH_START_LIMIT;
+	const struct codec_search search = {
+		.in = in,
+		.table = table,
+		.step = step,
+		.last = in_len - LZ4_MATCH_START_LIMIT,
+		.hash_bytes = 5,
+		.hash_bits = LZ4_ENCODE_HASH_BITS,
+		.skip_shift = LZ4_SKIP_SHIFT,
+	};
 	const u8 *const match_limit = in + in_len - LZ4_LAST_LITERALS;
-	size_t pos = 0, lit = 0, from, len;
-	u32 four;
-	u16 *slot;
+	size_t pos = step, lit = 0, from, len;
 
 	memset(table, 0, LZ4_ENCODE_TABLE_SIZE);
 	for (;;) {
-		pos += step + ((pos - lit) >> LZ4_SKIP_SHIFT);
-search:
-		if (unlikely(pos > start_limit))
+		pos = codec_find_match(&search, pos, lit, &from);
+		if (pos > search.last)
 			break;
-		four = codec_load32(in + pos);
-		slot = &table[lz4_hash5(in + pos)];
-		from = *slot;
-		*slot = pos;
-		if (four != codec_load32(in + from))
-			continue;
 		while (pos > lit && from && in[pos - 1] == in[from - 1]) {
 			pos--;
 			from--;
@@ -148,7 +138,6 @@ search:
 		op = lz4_put_sequence(op, in + lit, pos - lit, len, pos - from);
 		pos += len;
 		lit = pos;
-		goto search;
 	}
 	*pending = in + lit;
 	return op;

@@ -25,7 +25,9 @@
  *    multiply and shift, the table's load and store and one compare, with
  *    no test for zero runs (a zero run is found as a match, like any
  *    other) and no test of the room left in the output (the caller gives
- *    room for the worst case, checked once).
+ *    room for the worst case, checked once); along the first literals of
+ *    a run, where the step does not grow yet, not even the step's sum
+ *    (codec_find_match() in codec_common.h, which lz4_encode.c shares).
  *  - lzo-rle: a match that starts with four zero bytes and is a run of
  *    more than 33 zeros is written as zero-run opcodes, which a decoder
  *    fills with zeros instead of copying earlier output: on pages with
@@ -187,25 +189,26 @@ static __always_inline size_t lzo_zero_len(const u8 *p, const u8 *limit)
 static u8 *lzo_put_matches(const u8 *in, size_t in_len, u8 *op, u16 *table,
 			   bool rle, const u8 **pending, u8 **state)
 {
+	const struct codec_search search = {
+		.in = in,
+		.table = table,
+		.step = 1,
+		.last = in_len - LZO_TAIL - 1,
+		.hash_bytes = 4,
+		.hash_bits = LZO_ENCODE_HASH_BITS,
+		.skip_shift = LZO_SKIP_SHIFT,
+	};
 	const u8 *const in_end = in + in_len;
-	const size_t search_end = in_len - LZO_TAIL;
-	size_t pos = LZO_FIRST_SEARCH, lit = 0, from, len;
+	size_t pos = LZO_FIRST_SEARCH + 1, lit = 0, from, len;
 	u8 *count_at = NULL;
 	u32 four;
-	u16 *slot;
 
 	memset(table, 0, LZO_ENCODE_TABLE_SIZE);
 	for (;;) {
-		pos += 1 + ((pos - lit) >> LZO_SKIP_SHIFT);
-search:
-		if (unlikely(pos >= search_end))
+		pos = codec_find_match(&search, pos, lit, &from);
+		if (pos > search.last)
 			break;
 		four = codec_load32(in + pos);
-		slot = &table[codec_hash4(four, LZO_ENCODE_HASH_BITS)];
-		from = *slot;
-		*slot = pos;
-		if (four != codec_load32(in + from))
-			continue;
 		while (pos > lit && from && in[pos - 1] == in[from - 1] &&
 		       (lit || pos > LZO_FIRST_SEARCH)) {
 			pos--;
@@ -227,7 +230,6 @@ search:
 matched:
 		pos += len;
 		lit = pos;
-		goto search;
 	}
 	*pending = in + lit;
 	*state = count_at;
