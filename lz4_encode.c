@@ -30,7 +30,8 @@
  * every read: on zram's benchmark corpus its pages decode with 17% fewer
  * instructions (LZ4_decompress_safe()) for 0.9% more bytes stored, and the
  * search, which now passes over the bytes four-byte matches used to cover,
- * costs 7% more (Documentation/benchmarks.rst, "lz4's shortest match").
+ * costs 7% more (Documentation/benchmarks.rst, "lz4's shortest match"),
+ * which its loop per stretch of literals more than paid back.
  *
  * Inputs up to LZ4_ENCODE_MAX_IN bytes, so that positions fit the table's
  * 16 bits and every distance fits the format's.

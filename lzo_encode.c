@@ -25,8 +25,8 @@
  *    multiply and shift, the table's load and store and one compare, with
  *    no test for zero runs (a zero run is found as a match, like any
  *    other) and no test of the room left in the output (the caller gives
- *    room for the worst case, checked once); along the first literals of
- *    a run, where the step does not grow yet, not even the step's sum
+ *    room for the worst case, checked once); not even the step's sum
+ *    within a stretch of literals where the step stays the same
  *    (codec_find_match() in codec_common.h, which lz4_encode.c shares).
  *  - lzo-rle: a match that starts with four zero bytes and is a run of
  *    more than 33 zeros is written as zero-run opcodes, which a decoder
