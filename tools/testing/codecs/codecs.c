@@ -130,6 +130,15 @@ static size_t compress(const unsigned char *src, size_t len, bool rle,
 	return out;
 }
 
+/* One page compressed as @alg (lzo, rle or lz4) by ours or the library's. */
+static size_t compress_page(const char *alg, bool ours,
+			    const unsigned char *src, unsigned char *dst)
+{
+	if (!strcmp(alg, "lz4"))
+		return compress_lz4(src, PAGE, ours, dst);
+	return compress(src, PAGE, !strcmp(alg, "rle"), ours, dst);
+}
+
 /*
  * lzo_encode() on a copy of @src in a buffer of exactly @len bytes, into
  * one of exactly the room it asks for, so that ASan sees any stray access.
@@ -590,11 +599,7 @@ static int cmd_decode(bool ours, const char *alg, const char *path)
 	for (off = 0; off + PAGE <= len; off += PAGE) {
 		if (same_filled(data + off))
 			continue;
-		if (lz4)
-			comp_len = compress_lz4(data + off, PAGE, ours, comp);
-		else
-			comp_len = compress(data + off, PAGE,
-					    !strcmp(alg, "rle"), false, comp);
+		comp_len = compress_page(alg, ours && lz4, data + off, comp);
 		if (comp_len >= HUGE_SIZE)
 			continue;
 		if (!decode_page(ours, lz4, comp, comp_len, out) ||
@@ -627,11 +632,7 @@ static int cmd_encode(bool ours, const char *alg, const char *path)
 	for (off = 0; off + PAGE <= len; off += PAGE) {
 		if (same_filled(data + off))
 			continue;
-		if (lz4)
-			comp_len = compress_lz4(data + off, PAGE, ours, comp);
-		else
-			comp_len = compress(data + off, PAGE,
-					    !strcmp(alg, "rle"), ours, comp);
+		comp_len = compress_page(alg, ours, data + off, comp);
 		if (lz4 && (LZ4_decompress_safe((char *)comp, (char *)back,
 						comp_len, PAGE) != PAGE ||
 			    memcmp(back, data + off, PAGE))) {
