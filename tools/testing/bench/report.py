@@ -83,6 +83,12 @@ def put(table, key, sys, rep, value):
     table.setdefault(key, {}).setdefault(sys, {})[rep] = value
 
 
+def alg_of(v):
+    """The algorithm a measurement is filed under: brd does not compress,
+    so its figures, filed under "-", hold for every algorithm."""
+    return "-" if v["sys"] == "brd" else v["alg"]
+
+
 class Results:
     """Everything one raw.log holds."""
 
@@ -91,9 +97,9 @@ class Results:
         # (alg, data, wl, jobs) -> sys -> rep -> MiB/s: guest clock,
         # host CPU, host wall
         self.guest, self.cpu, self.wall = {}, {}, {}
-        # "swap" -> sys -> rep -> seconds, the same three clocks
+        # (alg, "swap") -> sys -> rep -> seconds, the same three clocks
         self.swap_guest, self.swap_cpu, self.swap_wall = {}, {}, {}
-        # ext4 step -> sys -> rep -> guest seconds
+        # (alg, ext4 step) -> sys -> rep -> guest seconds
         self.ext4 = {}
         self.frag = []	# fields of fragmentation.sh's "frag:" lines
         self.recbench = []	# fields of recompress.sh's "recbench:" lines
@@ -146,8 +152,8 @@ class Results:
             self.swap(parse_fields(rest))
         elif kind == "ext4":
             v = parse_fields(rest)
-            self.config.setdefault("ext4_alg", v["alg"])
-            put(self.ext4, v["step"], v["sys"], self.rep(v), float(v["secs"]))
+            put(self.ext4, (alg_of(v), v["step"]), v["sys"], self.rep(v),
+                float(v["secs"]))
         elif kind == "wbbench" and rest.startswith("summary "):
             self.wbbench.append(rest[len("summary "):])
         elif kind == "frag":
@@ -189,9 +195,7 @@ class Results:
         return (end[0] - begin[0]) / 1e9, (end[1] - begin[1]) / 1e9
 
     def bench(self, v):
-        # brd does not compress: its figures hold for every algorithm
-        alg = "-" if v["sys"] == "brd" else v["alg"]
-        key = (alg, v["data"], v["wl"], int(v["jobs"]))
+        key = (alg_of(v), v["data"], v["wl"], int(v["jobs"]))
         rep = self.rep(v)
         kibs = int(v["read_kibs"]) + int(v["write_kibs"])
         spent = self.interval()
@@ -206,12 +210,12 @@ class Results:
                     self.shares.append(spent[0] / spent[1])
 
     def swap(self, v):
-        self.config.setdefault("swap_alg", v["alg"])
+        key = (alg_of(v), "swap")
         spent = self.interval()
-        put(self.swap_guest, "swap", v["sys"], self.rep(v), float(v["secs"]))
+        put(self.swap_guest, key, v["sys"], self.rep(v), float(v["secs"]))
         if spent:
-            put(self.swap_cpu, "swap", v["sys"], self.rep(v), spent[0])
-            put(self.swap_wall, "swap", v["sys"], self.rep(v), spent[1])
+            put(self.swap_cpu, key, v["sys"], self.rep(v), spent[0])
+            put(self.swap_wall, key, v["sys"], self.rep(v), spent[1])
 
     def speed_tables(self):
         """(name, table) per speed figure, the verdict's first."""
@@ -446,11 +450,17 @@ class Report:
                 self.losses.append("%s %s, memory used: %.3f (exact)" % (
                     alg, DATA_TEXT.get(data, data), used_ratio))
 
+    def algs_in(self, table):
+        """The algorithms that table has figures for, in the run's order."""
+        found = {key[0] for key in table if key[0] != "-"}
+        return [a for a in self.algs if a in found] + sorted(
+            found - set(self.algs))
+
     def add_swap(self):
         if not self.res.swap_guest:
             return
         cfg = self.res.config
-        alg = cfg.get("swap_alg", "?")
+        algs = self.algs_in(self.res.swap_guest)
         self.md.append("## Swap (seconds, lower is better)\n")
         self.md.append("`memhog %s` (fill %s MiB of anonymous memory, then"
                        " verify it) in a memory cgroup limited to %s MiB, with"
@@ -460,56 +470,66 @@ class Report:
                        " seconds.  ours/kernel below 1 means ours is"
                        " faster.\n" % (
                            cfg.get("swap_mib", "?"), cfg.get("swap_mib", "?"),
-                           cfg.get("cgroup_mib", "?"), alg))
+                           cfg.get("cgroup_mib", "?"), ", ".join(algs)))
         self.md.append("| | ours | kernel | brd | ours/kernel | ours/brd |")
         self.md.append("|---|--:|--:|--:|--:|--:|")
-        comps = [(name, Comparison(table.get("swap", {})))
+        for alg in algs:
+            self.add_swap_rows(alg, len(algs) > 1)
+        self.md.append("")
+
+    def add_swap_rows(self, alg, label_alg):
+        comps = [(name, Comparison(self.runs(table, (alg, "swap"))))
                  for name, table in self.res.swap_tables()]
         for name, comp in comps:
             if not any(comp.med.values()):
                 continue
-            self.md.append(seconds_row(name, comp, 2))
+            label = "%s %s" % (alg, name) if label_alg else name
+            self.md.append(seconds_row(label, comp, 2))
             self.csv.append(comp.csv(["swap", alg, "memhog", "memhog", 1],
                                      name, "s"))
-        self.md.append("")
         verdict = next((c.vs_kernel for _, c in comps if c.vs_kernel), None)
         if verdict:
             # in the chart every bar is "higher is better": a speed ratio
             self.chart_speed.append((alg, "swap", 1 / median(verdict)))
             if median(verdict) > 1.0:
-                self.losses.append("swap, memhog time: %s%s" % (
-                    fmt_ratio(verdict), noise_note(1 / median(verdict),
-                                                   self.res.noise())))
+                self.losses.append("%s swap, memhog time: %s%s" % (
+                    alg, fmt_ratio(verdict),
+                    noise_note(1 / median(verdict), self.res.noise())))
 
     def add_ext4(self):
         if not self.res.ext4:
             return
-        alg = self.res.config.get("ext4_alg", "?")
+        algs = self.algs_in(self.res.ext4)
         self.md.append("## ext4 on the device (seconds, lower is better)\n")
         self.md.append("mkfs.ext4; `cp` of the corpus into the file system"
                        " and `sync`; reading it back after dropping the page"
                        " cache; `fstrim` after deleting it (brd takes no"
                        " discards).  Seconds of the guest's clock (zram: %s)."
-                       "  ours/kernel below 1 means ours is faster.\n" % alg)
+                       "  ours/kernel below 1 means ours is faster.\n" %
+                       ", ".join(algs))
         self.md.append("| step | ours | kernel | brd | ours/kernel |"
                        " ours/brd |")
         self.md.append("|---|--:|--:|--:|--:|--:|")
-        for step in EXT4_STEPS:
-            comp = Comparison(self.res.ext4.get(step, {}))
-            if not any(comp.med.values()):
-                continue
-            self.md.append(seconds_row(step, comp, 3))
-            self.csv.append(comp.csv(["ext4", alg, "ext4", step, 1],
-                                     "guest", "s"))
-            if comp.vs_kernel:
-                self.chart_speed.append((alg, "ext4 " + step,
-                                         1 / median(comp.vs_kernel)))
-                if median(comp.vs_kernel) > 1.0:
-                    self.losses.append("ext4 %s time: %s%s" % (
-                        step, fmt_ratio(comp.vs_kernel),
-                        noise_note(1 / median(comp.vs_kernel),
-                                   self.res.noise())))
+        for alg in algs:
+            for step in EXT4_STEPS:
+                self.add_ext4_row(alg, step, len(algs) > 1)
         self.md.append("")
+
+    def add_ext4_row(self, alg, step, label_alg):
+        comp = Comparison(self.runs(self.res.ext4, (alg, step)))
+        if not any(comp.med.values()):
+            return
+        label = "%s %s" % (alg, step) if label_alg else step
+        self.md.append(seconds_row(label, comp, 3))
+        self.csv.append(comp.csv(["ext4", alg, "ext4", step, 1], "guest", "s"))
+        if not comp.vs_kernel:
+            return
+        self.chart_speed.append((alg, "ext4 " + step,
+                                 1 / median(comp.vs_kernel)))
+        if median(comp.vs_kernel) > 1.0:
+            self.losses.append("%s ext4 %s time: %s%s" % (
+                alg, step, fmt_ratio(comp.vs_kernel),
+                noise_note(1 / median(comp.vs_kernel), self.res.noise())))
 
     def add_zsbench(self):
         self.md.append("## Allocator microbenchmark\n")
