@@ -461,18 +461,15 @@ class Report:
             return
         cfg = self.res.config
         algs = self.algs_in(self.res.swap_guest)
-        self.md.append("## Swap (seconds, lower is better)\n")
-        self.md.append("`memhog %s` (fill %s MiB of anonymous memory, then"
-                       " verify it) in a memory cgroup limited to %s MiB, with"
-                       " swap on each device (zram: %s).  `icount`: seconds"
-                       " of the guest's instruction-counting clock; `cpu`:"
-                       " seconds of host CPU the VM used; `wall`: elapsed"
-                       " seconds.  ours/kernel below 1 means ours is"
-                       " faster.\n" % (
-                           cfg.get("swap_mib", "?"), cfg.get("swap_mib", "?"),
-                           cfg.get("cgroup_mib", "?"), ", ".join(algs)))
-        self.md.append("| | ours | kernel | brd | ours/kernel | ours/brd |")
-        self.md.append("|---|--:|--:|--:|--:|--:|")
+        text = ("`memhog %s` (fill %s MiB of anonymous memory, then verify"
+                " it) in a memory cgroup limited to %s MiB, with swap on each"
+                " device (zram: %s).  `icount`: seconds of the guest's"
+                " instruction-counting clock; `cpu`: seconds of host CPU the"
+                " VM used; `wall`: elapsed seconds.  ours/kernel below 1"
+                " means ours is faster.\n" % (
+                    cfg.get("swap_mib", "?"), cfg.get("swap_mib", "?"),
+                    cfg.get("cgroup_mib", "?"), ", ".join(algs)))
+        self.start_seconds_table("Swap", "", text)
         for alg in algs:
             self.add_swap_rows(alg, len(algs) > 1)
         self.md.append("")
@@ -489,27 +486,18 @@ class Report:
                                      name, "s"))
         verdict = next((c.vs_kernel for _, c in comps if c.vs_kernel), None)
         if verdict:
-            # in the chart every bar is "higher is better": a speed ratio
-            self.chart_speed.append((alg, "swap", 1 / median(verdict)))
-            if median(verdict) > 1.0:
-                self.losses.append("%s swap, memhog time: %s%s" % (
-                    alg, fmt_ratio(verdict),
-                    noise_note(1 / median(verdict), self.res.noise())))
+            self.add_time_verdict(alg, "swap", verdict)
 
     def add_ext4(self):
         if not self.res.ext4:
             return
         algs = self.algs_in(self.res.ext4)
-        self.md.append("## ext4 on the device (seconds, lower is better)\n")
-        self.md.append("mkfs.ext4; `cp` of the corpus into the file system"
-                       " and `sync`; reading it back after dropping the page"
-                       " cache; `fstrim` after deleting it (brd takes no"
-                       " discards).  Seconds of the guest's clock (zram: %s)."
-                       "  ours/kernel below 1 means ours is faster.\n" %
-                       ", ".join(algs))
-        self.md.append("| step | ours | kernel | brd | ours/kernel |"
-                       " ours/brd |")
-        self.md.append("|---|--:|--:|--:|--:|--:|")
+        text = ("mkfs.ext4; `cp` of the corpus into the file system and"
+                " `sync`; reading it back after dropping the page cache;"
+                " `fstrim` after deleting it (brd takes no discards)."
+                "  Seconds of the guest's clock (zram: %s).  ours/kernel"
+                " below 1 means ours is faster.\n" % ", ".join(algs))
+        self.start_seconds_table("ext4 on the device", "step", text)
         for alg in algs:
             for step in EXT4_STEPS:
                 self.add_ext4_row(alg, step, len(algs) > 1)
@@ -522,14 +510,25 @@ class Report:
         label = "%s %s" % (alg, step) if label_alg else step
         self.md.append(seconds_row(label, comp, 3))
         self.csv.append(comp.csv(["ext4", alg, "ext4", step, 1], "guest", "s"))
-        if not comp.vs_kernel:
-            return
-        self.chart_speed.append((alg, "ext4 " + step,
-                                 1 / median(comp.vs_kernel)))
-        if median(comp.vs_kernel) > 1.0:
-            self.losses.append("%s ext4 %s time: %s%s" % (
-                alg, step, fmt_ratio(comp.vs_kernel),
-                noise_note(1 / median(comp.vs_kernel), self.res.noise())))
+        if comp.vs_kernel:
+            self.add_time_verdict(alg, "ext4 " + step, comp.vs_kernel)
+
+    def start_seconds_table(self, title, first_column, text):
+        """A section of times: its heading, what it measures, the header."""
+        self.md.append("## %s (seconds, lower is better)\n" % title)
+        self.md.append(text)
+        self.md.append("| %s | ours | kernel | brd | ours/kernel | ours/brd |"
+                       % first_column)
+        self.md.append("|---|--:|--:|--:|--:|--:|")
+
+    def add_time_verdict(self, alg, what, ratios):
+        """A time ratio (ours/kernel) into the chart and the list of losses."""
+        # in the chart every bar is "higher is better": a speed ratio
+        self.chart_speed.append((alg, what, 1 / median(ratios)))
+        if median(ratios) > 1.0:
+            self.losses.append("%s %s time: %s%s" % (
+                alg, what, fmt_ratio(ratios),
+                noise_note(1 / median(ratios), self.res.noise())))
 
     def add_zsbench(self):
         self.md.append("## Allocator microbenchmark\n")
