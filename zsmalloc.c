@@ -65,11 +65,19 @@
  *
  * Handles
  * -------
- * A handle is the address of a small struct zs_handle from a per-pool
- * kmem_cache.  It records where the object is now (zspage and slot) and the
- * index of its class, which never changes.  Compaction moves an object by
- * copying it and rewriting its handle record, so the value the caller holds
- * stays valid: one level of indirection buys movability.
+ * A handle is the address of one word from a per-pool kmem_cache.  The
+ * word records where the object is now, its zspage and slot, and holds the
+ * bit spinlock that pins the object there.  Compaction moves an object by
+ * copying it and rewriting the word, so the value the caller holds stays
+ * valid: one level of indirection buys movability.  The class is the
+ * zspage's.  Eight bytes of slab per object are the whole price.  A
+ * zspage descriptor's address is aligned to ZS_ZSPAGE_ALIGN (its size on
+ * 64-bit kernels without lock debugging, so the alignment costs nothing),
+ * which frees its low bits for the slot and the lock; the bits shifted out
+ * at the top are copies of the sign bit in every kernel address of the
+ * 64-bit architectures we build for (x86-64 with 4- or 5-level paging,
+ * arm64 and riscv without pointer tags).  zspage_create() checks each
+ * descriptor and fails the allocation where that would not hold.
  *
  * Fullness groups
  * ---------------
@@ -137,22 +145,21 @@
  *    zspage of the class (slot words, inuse, group) and the location fields
  *    of every handle in the class.  zsm_malloc(), zsm_free() and compaction
  *    take it; mapping does not, so mapping never contends on a shared lock.
- *  - handle->lock (spinlock) pins one object where it is.  zsm_map_object()
- *    takes it and zsm_unmap_object() drops it; compaction only ever tries it
- *    (spin_trylock) with class->lock held and skips the object when it is
- *    busy.  So a mapper (handle lock, then perhaps class lock if it frees or
- *    allocates while mapped) and compaction (class lock, then trylock) never
- *    wait for each other in a cycle.  zsm_free() does not need the handle
- *    lock: the caller guarantees the object is not mapped, and class->lock
- *    keeps compaction away from it.
+ *  - the pin bit of a handle's word (a bit spinlock) pins one object where
+ *    it is.  zsm_map_object() takes it and zsm_unmap_object() drops it;
+ *    zsm_free() holds it to find the object's class, then takes the class
+ *    lock inside it; compaction only ever tries it with class->lock held
+ *    and skips the object when it is busy.  So a mapper or zsm_free() (pin,
+ *    then class lock) and compaction (class lock, then trylock) never wait
+ *    for each other in a cycle.  Lockdep does not see the pin bit.
  *  - zspage->migrate_lock (rwlock): a mapper takes it for reading inside
- *    handle->lock; page migration holds class->lock and only trylocks it
+ *    the pin bit; page migration holds class->lock and only trylocks it
  *    for writing, so it never waits for a mapper, and a mapper that
  *    allocates or frees while mapped (class->lock inside) cannot deadlock.
  *  - the page lock: the kernel holds it around our migration callbacks;
  *    we take it (trylock, or sleeping only in the free worker and at pool
  *    destruction, with no spinlock held) to detach a page before freeing.
- *  - the per-CPU map area's local_lock nests inside handle->lock and
+ *  - the per-CPU map area's local_lock nests inside the pin bit and
  *    migrate_lock.
  *  - zs_debugfs_mutex only serialises creation and removal of debugfs
  *    directories at pool create/destroy time.
@@ -216,16 +223,26 @@
 #define ZS_SLOT_FREE		1UL
 
 /*
- * A handle record: where one object lives.  zspage and slot change only
- * while compaction holds both the class lock and @lock; class_index never
- * changes.  Mappers read the location under @lock, zsm_free() under the
- * class lock.
+ * Layout of a handle's word (see "Handles" above): bit 0 pins the object,
+ * the next ZS_SLOT_BITS hold its slot and the rest the address of its
+ * zspage's descriptor, shifted up by ZS_LOCATION_SHIFT.  Descriptors are
+ * ZS_ZSPAGE_ALIGN-aligned, so the shift loses no bit at the bottom.
+ */
+#define ZS_HANDLE_PIN_BIT	0
+#define ZS_SLOT_SHIFT		1
+#define ZS_SLOT_BITS		10
+#define ZS_LOCATION_LOW_BITS	(ZS_SLOT_SHIFT + ZS_SLOT_BITS)
+#define ZS_ZSPAGE_ALIGN_SHIFT	6
+#define ZS_ZSPAGE_ALIGN		BIT(ZS_ZSPAGE_ALIGN_SHIFT)
+#define ZS_LOCATION_SHIFT	(ZS_LOCATION_LOW_BITS - ZS_ZSPAGE_ALIGN_SHIFT)
+
+/*
+ * A handle: where one object lives.  The location changes only while
+ * compaction holds both the class lock and the pin bit; a mapper and
+ * zsm_free() read it with the pin bit held.
  */
 struct zs_handle {
-	spinlock_t lock;		/* pins the object: held while mapped */
-	u16 slot;
-	u16 class_index;
-	struct zspage *zspage;
+	unsigned long word;		/* pin bit, slot and zspage */
 };
 
 /*
@@ -843,6 +860,21 @@ static void zspage_free(struct zs_pool *pool, struct zspage *zspage)
 	schedule_work(&pool->deferred_work);
 }
 
+/* A handle's word without the pin bit; see ZS_LOCATION_SHIFT. */
+static unsigned long zs_location(struct zspage *zspage, unsigned int slot)
+{
+	return (unsigned long)zspage << ZS_LOCATION_SHIFT |
+	       (unsigned long)slot << ZS_SLOT_SHIFT;
+}
+
+/* The arithmetic shift restores the top bits from the sign bit. */
+static struct zspage *zs_location_zspage(unsigned long word)
+{
+	long high = word & ~(BIT(ZS_LOCATION_LOW_BITS) - 1);
+
+	return (struct zspage *)(high >> ZS_LOCATION_SHIFT);
+}
+
 static struct zspage *zspage_create(struct zs_pool *pool,
 				    struct size_class *class, gfp_t gfp)
 {
@@ -857,6 +889,10 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 	zs_test_track(ZS_TRACK_ZSPAGES, 1);
 	zspage->class = class;
 	rwlock_init(&zspage->migrate_lock);
+	if (zs_location_zspage(zs_location(zspage, 0)) != zspage) {
+		pr_err_once("a zspage descriptor's address does not fit in a handle\n");
+		goto fail;
+	}
 
 	/* Page pointers first, zeroed so that a failure knows where to stop. */
 	BUILD_BUG_ON(sizeof(struct page *) != sizeof(unsigned long));
@@ -893,6 +929,55 @@ static struct zs_handle *zs_handle_of(unsigned long handle)
 	return (struct zs_handle *)handle;
 }
 
+/*
+ * The pin bit is a bit spinlock (see "Locking" above).  Not the kernel's
+ * bit_spin_lock(): its trylock hides a conditional lock from sparse, and
+ * on uniprocessor kernels it leaves the bit alone, which the self-test
+ * checks.
+ */
+static void zs_pin(struct zs_handle *h)
+	__acquires(handle_pin)
+{
+	preempt_disable();
+	while (test_and_set_bit_lock(ZS_HANDLE_PIN_BIT, &h->word)) {
+		preempt_enable();
+		while (test_bit(ZS_HANDLE_PIN_BIT, &h->word))
+			cpu_relax();
+		preempt_disable();
+	}
+	__acquire(handle_pin);
+}
+
+static bool zs_pin_if_free(struct zs_handle *h)
+{
+	preempt_disable();
+	if (!test_and_set_bit_lock(ZS_HANDLE_PIN_BIT, &h->word))
+		return true;
+	preempt_enable();
+	return false;
+}
+
+#define zs_trypin(h)	__cond_lock(handle_pin, zs_pin_if_free(h))
+
+static void zs_unpin(struct zs_handle *h)
+	__releases(handle_pin)
+{
+	clear_bit_unlock(ZS_HANDLE_PIN_BIT, &h->word);
+	preempt_enable();
+	__release(handle_pin);
+}
+
+/* Where the object is; stable while @h is pinned or the class lock held. */
+static struct zspage *zs_handle_zspage(struct zs_handle *h)
+{
+	return zs_location_zspage(READ_ONCE(h->word));
+}
+
+static unsigned int zs_handle_slot(struct zs_handle *h)
+{
+	return (READ_ONCE(h->word) >> ZS_SLOT_SHIFT) & (BIT(ZS_SLOT_BITS) - 1);
+}
+
 static struct zs_handle *zs_handle_alloc(struct zs_pool *pool, gfp_t gfp)
 {
 	struct zs_handle *h = NULL;
@@ -901,7 +986,7 @@ static struct zs_handle *zs_handle_alloc(struct zs_pool *pool, gfp_t gfp)
 		h = kmem_cache_alloc(pool->handle_cache, zs_slab_gfp(gfp));
 	if (!h)
 		return NULL;
-	spin_lock_init(&h->lock);
+	h->word = 0;
 	zs_test_track(ZS_TRACK_HANDLES, 1);
 	return h;
 }
@@ -912,12 +997,17 @@ static void zs_handle_free(struct zs_pool *pool, struct zs_handle *h)
 	zs_test_track(ZS_TRACK_HANDLES, -1);
 }
 
-/* Put @h into a free slot of @class; the class must have a partial zspage. */
+/*
+ * Put @h into a free slot of @zspage, which must have one.  Compaction
+ * calls this with @h pinned, and the pin bit stays as it is.
+ */
 static void zs_place_object(struct size_class *class, struct zspage *zspage,
 			    struct zs_handle *h)
 {
-	h->slot = zs_take_slot(zspage, h);
-	h->zspage = zspage;
+	unsigned int slot = zs_take_slot(zspage, h);
+	unsigned long pin = h->word & BIT(ZS_HANDLE_PIN_BIT);
+
+	WRITE_ONCE(h->word, zs_location(zspage, slot) | pin);
 	zs_class_refile(class, zspage);
 }
 
@@ -934,7 +1024,6 @@ unsigned long zsm_malloc(struct zs_pool *pool, size_t size, gfp_t gfp)
 	h = zs_handle_alloc(pool, gfp);
 	if (!h)
 		return 0;
-	h->class_index = class->index;
 
 	spin_lock(&class->lock);
 	zspage = zs_class_fullest(class);
@@ -965,11 +1054,13 @@ void zsm_free(struct zs_pool *pool, unsigned long handle)
 
 	if (!h)
 		return;
-	class = pool->classes[h->class_index];
+	/* Pinned, the object cannot move: its zspage, and so its class, stay. */
+	zs_pin(h);
+	zspage = zs_handle_zspage(h);
+	class = zspage->class;
 
 	spin_lock(&class->lock);
-	zspage = h->zspage;
-	zs_put_slot(zspage, h->slot);
+	zs_put_slot(zspage, zs_handle_slot(h));
 	class->objs_inuse--;
 	empty = !zspage->inuse;
 	if (empty) {
@@ -980,6 +1071,7 @@ void zsm_free(struct zs_pool *pool, unsigned long handle)
 		zs_class_refile(class, zspage);
 	}
 	spin_unlock(&class->lock);
+	zs_unpin(h);
 
 	if (empty)
 		zspage_free(pool, zspage);
@@ -1223,7 +1315,7 @@ static int zs_areas_create(struct zs_pool *pool)
  */
 void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 		     enum zs_mapmode mm)
-	__acquires(handle_lock) __acquires(migrate_lock)
+	__acquires(handle_pin) __acquires(migrate_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct zs_map_area *area;
@@ -1232,15 +1324,15 @@ void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 	unsigned long offset;
 	struct page **pages;
 
-	spin_lock(&h->lock);
-	zspage = h->zspage;
+	zs_pin(h);
+	zspage = zs_handle_zspage(h);
 	read_lock(&zspage->migrate_lock);
 	local_lock(&pool->areas->lock);
 	area = this_cpu_ptr(pool->areas);
 	area->mm = mm;
 
 	size = zspage->class->size;
-	offset = (unsigned long)h->slot * size;
+	offset = (unsigned long)zs_handle_slot(h) * size;
 	pages = &zspage->pages[offset >> PAGE_SHIFT];
 	in_page = offset_in_page(offset);
 
@@ -1257,13 +1349,13 @@ void *zsm_map_object(struct zs_pool *pool, unsigned long handle,
 }
 
 void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
-	__releases(handle_lock) __releases(migrate_lock)
+	__releases(handle_pin) __releases(migrate_lock)
 {
 	struct zs_handle *h = zs_handle_of(handle);
 	struct zs_map_area *area = this_cpu_ptr(pool->areas);
-	struct zspage *zspage = h->zspage;
+	struct zspage *zspage = zs_handle_zspage(h);
 	unsigned int size = zspage->class->size;
-	unsigned long offset = (unsigned long)h->slot * size;
+	unsigned long offset = (unsigned long)zs_handle_slot(h) * size;
 
 	if (offset_in_page(offset) + size <= PAGE_SIZE)
 		kunmap_local(area->kaddr);
@@ -1275,7 +1367,7 @@ void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
 
 	local_unlock(&pool->areas->lock);
 	read_unlock(&zspage->migrate_lock);
-	spin_unlock(&h->lock);
+	zs_unpin(h);
 }
 
 /* Compaction */
@@ -1318,13 +1410,13 @@ static bool zs_evacuate(struct size_class *class, struct zspage *src)
 		dst = zs_class_fullest(class);
 		if (!dst)
 			return false;
-		if (!spin_trylock(&h->lock)) {
+		if (!zs_trypin(h)) {
 			all_moved = false;
 			continue;
 		}
 		zs_place_object(class, dst, h);
-		zs_move_bytes(class, dst, h->slot, src, slot);
-		spin_unlock(&h->lock);
+		zs_move_bytes(class, dst, zs_handle_slot(h), src, slot);
+		zs_unpin(h);
 		zs_put_slot(src, slot);
 	}
 	return all_moved;
@@ -1600,7 +1692,8 @@ static void zs_pool_release(struct zs_pool *pool)
  * unique name for sysfs, so name them after the module, pool and a serial.
  */
 static struct kmem_cache *zs_cache_create(const char *kind, const char *pool,
-					  int serial, unsigned int size)
+					  int serial, unsigned int size,
+					  unsigned int align)
 {
 	struct kmem_cache *cache;
 	char *name;
@@ -1609,7 +1702,7 @@ static struct kmem_cache *zs_cache_create(const char *kind, const char *pool,
 			 pool, serial);
 	if (!name)
 		return NULL;
-	cache = kmem_cache_create(name, size, 0, 0, NULL);
+	cache = kmem_cache_create(name, size, align, 0, NULL);
 	kfree(name);
 	return cache;
 }
@@ -1621,10 +1714,11 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 	struct zs_pool *pool;
 	int serial;
 
-	/* Slot and class indexes are kept in u16s in struct zs_handle. */
+	/* A handle's word has room for any slot and a zspage's address. */
 	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE / ZS_MIN_ALLOC_SIZE >
-		     U16_MAX);
-	BUILD_BUG_ON(ZS_NR_SIZES > U16_MAX);
+		     BIT(ZS_SLOT_BITS));
+	BUILD_BUG_ON(ZS_LOCATION_SHIFT < 0);
+	BUILD_BUG_ON(BITS_PER_LONG != 64);
 
 	if (!name)
 		return NULL;
@@ -1650,9 +1744,10 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 
 	serial = atomic_inc_return(&zs_pool_serial);
 	pool->handle_cache = zs_cache_create("zs_handle", pool->name, serial,
-					     sizeof(struct zs_handle));
+					     sizeof(struct zs_handle), 0);
 	pool->zspage_cache = zs_cache_create("zs_zspage", pool->name, serial,
-					     sizeof(struct zspage));
+					     sizeof(struct zspage),
+					     ZS_ZSPAGE_ALIGN);
 	if (!pool->handle_cache || !pool->zspage_cache)
 		goto fail;
 	if (zs_areas_create(pool))

@@ -133,9 +133,10 @@ static bool zt_check(struct zs_pool *pool, unsigned long handle, size_t len,
 static bool zt_object_spans(unsigned long handle)
 {
 	struct zs_handle *h = zs_handle_of(handle);
-	unsigned int size = h->zspage->class->size;
+	unsigned int size = zs_handle_zspage(h)->class->size;
 
-	return offset_in_page((unsigned long)h->slot * size) + size > PAGE_SIZE;
+	return offset_in_page((unsigned long)zs_handle_slot(h) * size) + size >
+	       PAGE_SIZE;
 }
 
 /* Pool consistency: every counter and link must agree with the others. */
@@ -151,8 +152,8 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 
 		if (zs_slot_is_free(zspage->slots[slot]))
 			continue;
-		if (h->zspage != zspage || h->slot != slot ||
-		    pool->classes[h->class_index] != class) {
+		if (zs_handle_zspage(h) != zspage ||
+		    zs_handle_slot(h) != slot) {
 			zt_diag("slot %u of a zspage in class %u: stale handle",
 				slot, class->index);
 			return false;
@@ -553,12 +554,13 @@ static bool zt_pinned_checks(struct zs_pool *pool, unsigned long *handles,
 		zt_write(pool, handles[i], size, i);
 	}
 	survivor = zs_handle_of(handles[0]);
-	first = survivor->zspage;
-	second = zs_handle_of(handles[nr - 1])->zspage;
+	first = zs_handle_zspage(survivor);
+	second = zs_handle_zspage(zs_handle_of(handles[nr - 1]));
 	if (!ZT_OK(first != second && class->zspages == 2))
 		return false;
 	for (i = 1; i < nr; i++) {
-		if (zs_handle_of(handles[i])->zspage == first || i == nr - 1) {
+		if (zs_handle_zspage(zs_handle_of(handles[i])) == first ||
+		    i == nr - 1) {
 			zsm_free(pool, handles[i]);
 			handles[i] = 0;
 		}
@@ -569,14 +571,14 @@ static bool zt_pinned_checks(struct zs_pool *pool, unsigned long *handles,
 	moved = zs_class_compact_one(class, &done);
 	spin_unlock(&class->lock);
 	zsm_unmap_object(pool, handles[0]);
-	if (!ZT_OK(!moved && done && survivor->zspage == first))
+	if (!ZT_OK(!moved && done && zs_handle_zspage(survivor) == first))
 		return false;
 	if (!ZT_OK(zt_check(pool, handles[0], size, 0)))
 		return false;
 
 	if (!ZT_OK(zsm_compact(pool) == class->pages_per_zspage))
 		return false;
-	if (!ZT_OK(survivor->zspage == second))
+	if (!ZT_OK(zs_handle_zspage(survivor) == second))
 		return false;
 	for (i = 0; i < nr; i++)
 		if (!ZT_OK(!handles[i] || zt_check(pool, handles[i], size, i)))
@@ -888,8 +890,9 @@ static bool zt_migrate_mapped_checks(struct zs_pool *pool, struct zt_table *t)
 	long refused = atomic_long_read(&pool->migrations_refused);
 	unsigned long handle = t->objs[0].handle;
 	struct zs_handle *h = zs_handle_of(handle);
-	unsigned long offset = (unsigned long)h->slot * h->zspage->class->size;
-	struct page *src = h->zspage->pages[offset >> PAGE_SHIFT];
+	struct zspage *zspage = zs_handle_zspage(h);
+	unsigned long offset = zs_handle_slot(h) * zspage->class->size;
+	struct page *src = zspage->pages[offset >> PAGE_SHIFT];
 	struct page *dst = alloc_page(GFP_KERNEL);
 	bool ok = true;
 	int err;
@@ -913,7 +916,7 @@ static bool zt_migrate_mapped_checks(struct zs_pool *pool, struct zt_table *t)
 	unlock_page(src);
 	put_page(dst);
 	put_page(src);
-	ok &= ZT_OK(h->zspage->pages[offset >> PAGE_SHIFT] == dst);
+	ok &= ZT_OK(zspage->pages[offset >> PAGE_SHIFT] == dst);
 	ok &= ZT_OK(zt_table_check(t));
 	return ok;
 }
@@ -1316,6 +1319,43 @@ static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
 	return ZT_PASS;
 }
 
+/*
+ * A handle costs one word of slab, and the word holds every location the
+ * pool can hand out: the last slot of any zspage, whose descriptor is
+ * aligned as the packing needs.  The pin bit leaves the location alone.
+ */
+static enum zt_result zt_handle_word(struct zs_pool *pool)
+{
+	unsigned int last = BIT(ZS_SLOT_BITS) - 1;
+	struct zs_handle packed;
+	struct zspage *zspage;
+	unsigned long handle;
+	bool ok, pinned_twice = false;
+
+	if (!ZT_OK(kmem_cache_size(pool->handle_cache) == sizeof(long)))
+		return ZT_FAIL;
+	handle = zsm_malloc(pool, 100, GFP_KERNEL);
+	if (!ZT_OK(handle))
+		return ZT_FAIL;
+	zspage = zs_handle_zspage(zs_handle_of(handle));
+	packed.word = zs_location(zspage, last);
+	ok = ZT_OK(IS_ALIGNED((unsigned long)zspage, ZS_ZSPAGE_ALIGN));
+	ok &= ZT_OK(zs_handle_zspage(&packed) == zspage);
+	ok &= ZT_OK(zs_handle_slot(&packed) == last);
+	zs_pin(&packed);
+	ok &= ZT_OK(zs_handle_zspage(&packed) == zspage &&
+		    zs_handle_slot(&packed) == last);
+	if (zs_trypin(&packed)) {
+		zs_unpin(&packed);
+		pinned_twice = true;
+	}
+	zs_unpin(&packed);
+	ok &= ZT_OK(!pinned_twice);
+	ok &= ZT_OK(packed.word == zs_location(zspage, last));
+	zsm_free(pool, handle);
+	return ok ? ZT_PASS : ZT_FAIL;
+}
+
 /* Running the tests */
 
 struct zt_case {
@@ -1327,6 +1367,7 @@ struct zt_case {
 static const struct zt_case zt_cases[] = {
 	{ "class_table", zt_class_table, false },
 	{ "mapping_reporting", zt_mapping_reporting, false },
+	{ "handle_word", zt_handle_word, false },
 	{ "class_sizes", zt_class_sizes, true },
 	{ "bad_sizes", zt_bad_sizes, true },
 	{ "huge_class", zt_huge_class, true },
