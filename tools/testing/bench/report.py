@@ -395,12 +395,15 @@ class Report:
                        " orig_data_size / mem_used_total.  Exact figures."
                        "  `slab`: the unreclaimable slab (KiB) the data"
                        " added, the allocator's metadata (handles, zspage"
-                       " descriptors), not in mem_used_total.\n")
+                       " descriptors), not in mem_used_total; `with slab`"
+                       " compares used plus slab.\n")
         self.md.append("| alg | data | orig | ours compr | kernel compr |"
                        " ours used | kernel used | ours/kernel used |"
                        " ratio ours | ratio kernel | same pages | huge pages"
-                       " ours/kernel | slab KiB ours/kernel |")
-        self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+                       " ours/kernel | slab KiB ours/kernel |"
+                       " ours/kernel with slab |")
+        self.md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:"
+                       "|--:|")
         keys = sorted(self.res.mem, key=lambda k: (
             self.algs.index(k[0]) if k[0] in self.algs else 9,
             DATA_ORDER.index(k[1]) if k[1] in DATA_ORDER else 9))
@@ -423,6 +426,12 @@ class Report:
             used_ratio = 1.0
         ratio = {s: (orig / med(s, "used") if orig and med(s, "used")
                      else None) for s in ("ours", "kernel")}
+        with_slab = {s: (med(s, "used") + med(s, "slab_kib") * 1024
+                         if med(s, "used") is not None and
+                         med(s, "slab_kib") is not None else None)
+                     for s in ("ours", "kernel")}
+        slab_ratio = (with_slab["ours"] / with_slab["kernel"]
+                      if with_slab["ours"] and with_slab["kernel"] else None)
         self.md.append("| %s |" % " | ".join((
             alg, DATA_TEXT.get(data, data), fmt(mib(orig)),
             fmt(mib(med("ours", "compr"))), fmt(mib(med("kernel", "compr"))),
@@ -432,7 +441,8 @@ class Report:
             "%s/%s" % (fmt(med("ours", "huge"), 0),
                        fmt(med("kernel", "huge"), 0)),
             "%s/%s" % (fmt(med("ours", "slab_kib"), 0),
-                       fmt(med("kernel", "slab_kib"), 0)))))
+                       fmt(med("kernel", "slab_kib"), 0)),
+            fmt(slab_ratio, 3))))
         for field in ("compr", "used"):
             o, k = med("ours", field), med("kernel", field)
             # brd's column: the data's own size, what brd would hold
@@ -444,6 +454,11 @@ class Report:
             self.csv.append(["memory", alg, data, "slab", "", "meminfo",
                              "KiB", fmt(o, 0), fmt(k, 0), "",
                              fmt(o / k if o and k else None, 4), "", "", ""])
+        if slab_ratio is not None:
+            self.csv.append(["memory", alg, data, "used+slab", "", "exact",
+                             "bytes", fmt(with_slab["ours"], 0),
+                             fmt(with_slab["kernel"], 0), "",
+                             fmt(slab_ratio, 4), "", "", ""])
         if used_ratio is not None and data != "zero":
             self.chart_mem.append((alg, DATA_TEXT.get(data, data), used_ratio))
             if used_ratio > 1.0:
