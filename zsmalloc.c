@@ -29,7 +29,9 @@
  * (Documentation/benchmarks.rst, "Memory density").  The slack does not
  * move the huge threshold: ZS_MAX_PAGES_PER_ZSPAGE sets it, since above
  * PAGE_SIZE * 8 / 9 bytes eight pages hold no more objects than one.
- * Adjacent sizes that end up with the same geometry share one struct
+ * Candidates stop at ZS_MAX_OBJS_PER_ZSPAGE objects, the most a handle
+ * can address; only sizes under 64 bytes meet that limit, and they take
+ * one page anyway.  Adjacent sizes that end up with the same geometry share one struct
  * size_class, whose slot size is the largest of them: there is no point in
  * keeping two classes that would lay out their zspages identically.  Sizes
  * that get one object per single-page zspage form the "huge" class;
@@ -45,11 +47,11 @@
  * continue in the next, but never touches three pages because no object is
  * bigger than a page.
  *
- * Everything the allocator knows about a zspage lives in a struct zspage
- * taken from a kmem_cache and in one array allocated with it: the list of
- * its pages, how many slots are used, and one word per slot.  A used
- * slot's word points back to the handle of the object in it; a free slot's
- * word holds the index of the next free slot, tagged with the low bit
+ * Everything the allocator knows about a zspage lives in one kmalloc()
+ * allocation sized for its class: a struct zspage (how many slots are
+ * used, its list, its locks), then its pages, then one word per slot.  A
+ * used slot's word points back to the handle of the object in it; a free
+ * slot's word holds the index of the next free slot, tagged with the low bit
  * (handles are aligned, so the low bit of a real pointer is clear).
  *
  * The pages carry only what page migration needs (see "Page migration"
@@ -71,13 +73,14 @@
  * copying it and rewriting the word, so the value the caller holds stays
  * valid: one level of indirection buys movability.  The class is the
  * zspage's.  Eight bytes of slab per object are the whole price.  A
- * zspage descriptor's address is aligned to ZS_ZSPAGE_ALIGN (its size on
- * 64-bit kernels without lock debugging, so the alignment costs nothing),
- * which frees its low bits for the slot and the lock; the bits shifted out
- * at the top are copies of the sign bit in every kernel address of the
- * 64-bit architectures we build for (x86-64 with 4- or 5-level paging,
- * arm64 and riscv without pointer tags).  zspage_create() checks each
- * descriptor and fails the allocation where that would not hold.
+ * descriptor's address is a multiple of 8, as kmalloc() guarantees, which
+ * leaves 3 low bits free; the pin bit and a slot (zspages are capped at
+ * ZS_MAX_OBJS_PER_ZSPAGE objects) take 10, so the address is shifted up
+ * by 7 bits.  Those 7 top bits are copies of the sign bit in every kernel
+ * address of the 64-bit architectures we build for (x86-64 with 4- or
+ * 5-level paging, arm64 and riscv without pointer tags), and an arithmetic
+ * shift brings them back.  zspage_create() checks each descriptor and
+ * fails the allocation where that would not hold.
  *
  * Fullness groups
  * ---------------
@@ -225,14 +228,17 @@
 /*
  * Layout of a handle's word (see "Handles" above): bit 0 pins the object,
  * the next ZS_SLOT_BITS hold its slot and the rest the address of its
- * zspage's descriptor, shifted up by ZS_LOCATION_SHIFT.  Descriptors are
- * ZS_ZSPAGE_ALIGN-aligned, so the shift loses no bit at the bottom.
+ * zspage's descriptor, shifted up by ZS_LOCATION_SHIFT.  Descriptors come
+ * from kmalloc(), aligned to at least ZS_ZSPAGE_ALIGN, so the shift loses
+ * no bit at the bottom; it may lose at most 7 at the top, the copies of
+ * the sign bit that x86-64 kernel addresses have with 5-level paging.
  */
 #define ZS_HANDLE_PIN_BIT	0
 #define ZS_SLOT_SHIFT		1
-#define ZS_SLOT_BITS		10
+#define ZS_SLOT_BITS		9
+#define ZS_MAX_OBJS_PER_ZSPAGE	BIT(ZS_SLOT_BITS)
 #define ZS_LOCATION_LOW_BITS	(ZS_SLOT_SHIFT + ZS_SLOT_BITS)
-#define ZS_ZSPAGE_ALIGN_SHIFT	6
+#define ZS_ZSPAGE_ALIGN_SHIFT	3
 #define ZS_ZSPAGE_ALIGN		BIT(ZS_ZSPAGE_ALIGN_SHIFT)
 #define ZS_LOCATION_SHIFT	(ZS_LOCATION_LOW_BITS - ZS_ZSPAGE_ALIGN_SHIFT)
 
@@ -246,9 +252,10 @@ struct zs_handle {
 };
 
 /*
- * Descriptor of one zspage.  @pages and @slots share one allocation sized
- * for the class, so small zspages do not pay for the largest geometry.
- * @class is fixed at creation.  The entries of @pages change only when a
+ * Descriptor of one zspage, allocated with its page pointers and, after
+ * them, its slot words (see zs_slots()), sized for the class: one
+ * allocation per zspage, and small zspages do not pay for the largest
+ * geometry.  @class is fixed at creation.  The entries of @pages change only when a
  * page is migrated, under the class lock with @migrate_lock held for
  * writing; mappers read them under @migrate_lock held for reading, the
  * class lock's holders under that.  @dying is set under the class lock
@@ -260,11 +267,10 @@ struct zspage {
 	struct size_class *class;
 	rwlock_t migrate_lock;		/* read: objects mapped; write: migrating */
 	bool dying;
-	unsigned int inuse;		/* used slots */
-	unsigned int free_head;		/* first free slot, objs_per_zspage if none */
-	unsigned int group;		/* index of the list we are on */
-	struct page **pages;		/* pages_per_zspage pages */
-	unsigned long *slots;		/* handle pointer or free-slot link */
+	u8 group;			/* index of the list we are on */
+	u16 inuse;			/* used slots */
+	u16 free_head;			/* first free slot, objs_per_zspage if none */
+	struct page *pages[];		/* pages_per_zspage pages, then the slots */
 };
 
 /*
@@ -313,7 +319,6 @@ struct zs_pool {
 	size_t huge_class_size;
 	struct size_class *classes[ZS_NR_SIZES];
 	struct kmem_cache *handle_cache;
-	struct kmem_cache *zspage_cache;
 	const char *mapping_fallback;	/* why not the mapping asked for */
 	struct zs_map_area __percpu *areas;
 	atomic_long_t pages;
@@ -464,14 +469,21 @@ static unsigned int zs_fill_permille(unsigned int size, unsigned int pages)
 	return (bytes / size) * size * 1000 / bytes;
 }
 
+/* The most pages a zspage of @size objects may have: a handle's slot. */
+static unsigned int zs_max_pages_per_zspage(unsigned int size)
+{
+	return min_t(unsigned int, ZS_MAX_PAGES_PER_ZSPAGE,
+		     ZS_MAX_OBJS_PER_ZSPAGE * size / PAGE_SIZE);
+}
+
 static unsigned int zs_pick_pages_per_zspage(unsigned int size)
 {
-	unsigned int best = 0, pages;
+	unsigned int best = 0, pages, most = zs_max_pages_per_zspage(size);
 
-	for (pages = 1; pages <= ZS_MAX_PAGES_PER_ZSPAGE; pages++)
+	for (pages = 1; pages <= most; pages++)
 		best = max(best, zs_fill_permille(size, pages));
 
-	for (pages = 1; pages < ZS_MAX_PAGES_PER_ZSPAGE; pages++)
+	for (pages = 1; pages < most; pages++)
 		if (zs_fill_permille(size, pages) + ZS_FILL_SLACK_PERCENT * 10 >=
 		    best)
 			break;
@@ -559,6 +571,12 @@ static void zs_pool_free_classes(struct zs_pool *pool)
 
 /* Slots and fullness groups; all under class->lock. */
 
+/* Each slot's word: a handle pointer or a free-slot link. */
+static unsigned long *zs_slots(struct zspage *zspage)
+{
+	return (unsigned long *)&zspage->pages[zspage->class->pages_per_zspage];
+}
+
 static bool zs_slot_is_free(unsigned long word)
 {
 	return word & ZS_SLOT_FREE;
@@ -571,17 +589,18 @@ static unsigned long zs_free_slot_word(unsigned int next)
 
 static unsigned int zs_take_slot(struct zspage *zspage, struct zs_handle *h)
 {
+	unsigned long *slots = zs_slots(zspage);
 	unsigned int slot = zspage->free_head;
 
-	zspage->free_head = zspage->slots[slot] >> 1;
-	zspage->slots[slot] = (unsigned long)h;
+	zspage->free_head = slots[slot] >> 1;
+	slots[slot] = (unsigned long)h;
 	zspage->inuse++;
 	return slot;
 }
 
 static void zs_put_slot(struct zspage *zspage, unsigned int slot)
 {
-	zspage->slots[slot] = zs_free_slot_word(zspage->free_head);
+	zs_slots(zspage)[slot] = zs_free_slot_word(zspage->free_head);
 	zspage->free_head = slot;
 	zspage->inuse--;
 }
@@ -782,11 +801,10 @@ static void zspage_release(struct zs_pool *pool, struct zspage *zspage)
 {
 	unsigned int i;
 
-	for (i = 0; zspage->pages && i < zspage->class->pages_per_zspage; i++)
+	for (i = 0; i < zspage->class->pages_per_zspage; i++)
 		if (zspage->pages[i])
 			zs_free_page(zspage->pages[i]);
-	kfree(zspage->pages);
-	kmem_cache_free(pool->zspage_cache, zspage);
+	kfree(zspage);
 	zs_test_track(ZS_TRACK_ZSPAGES, -1);
 }
 
@@ -880,10 +898,14 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 {
 	unsigned int i, objs = class->objs_per_zspage;
 	struct zspage *zspage = NULL;
-	size_t words;
+	unsigned long *slots;
 
+	/* Zeroed, so that a failure knows which pages to free. */
+	BUILD_BUG_ON(sizeof(struct page *) != sizeof(unsigned long));
 	if (!zs_test_fail_alloc())
-		zspage = kmem_cache_zalloc(pool->zspage_cache, zs_slab_gfp(gfp));
+		zspage = kzalloc(struct_size(zspage, pages,
+					     class->pages_per_zspage + objs),
+				 zs_slab_gfp(gfp));
 	if (!zspage)
 		return NULL;
 	zs_test_track(ZS_TRACK_ZSPAGES, 1);
@@ -894,17 +916,6 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 		goto fail;
 	}
 
-	/* Page pointers first, zeroed so that a failure knows where to stop. */
-	BUILD_BUG_ON(sizeof(struct page *) != sizeof(unsigned long));
-	words = class->pages_per_zspage + objs;
-	if (!zs_test_fail_alloc())
-		zspage->pages = kcalloc(words, sizeof(unsigned long),
-					zs_slab_gfp(gfp));
-	if (!zspage->pages)
-		goto fail;
-	zspage->slots = (unsigned long *)(zspage->pages +
-					  class->pages_per_zspage);
-
 	for (i = 0; i < class->pages_per_zspage; i++) {
 		zspage->pages[i] = zs_alloc_page(gfp);
 		if (!zspage->pages[i])
@@ -912,8 +923,9 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 	}
 	atomic_long_add(class->pages_per_zspage, &pool->pages);
 
+	slots = zs_slots(zspage);
 	for (i = 0; i < objs; i++)
-		zspage->slots[i] = zs_free_slot_word(i + 1);
+		slots[i] = zs_free_slot_word(i + 1);
 	zspage->free_head = 0;
 	for (i = 0; i < class->pages_per_zspage; i++)
 		zs_page_attach(zspage->pages[i], zspage);
@@ -1401,7 +1413,7 @@ static bool zs_evacuate(struct size_class *class, struct zspage *src)
 
 	lockdep_assert_held(&class->lock);
 	for (slot = 0; slot < class->objs_per_zspage && src->inuse; slot++) {
-		unsigned long word = src->slots[slot];
+		unsigned long word = zs_slots(src)[slot];
 		struct zs_handle *h = (struct zs_handle *)word;
 		struct zspage *dst;
 
@@ -1625,10 +1637,11 @@ static void zspage_destroy_with_handles(struct zs_pool *pool,
 					struct zspage *zspage)
 {
 	unsigned int slot, objs = zspage->class->objs_per_zspage;
+	unsigned long *slots = zs_slots(zspage);
 
 	for (slot = 0; slot < objs; slot++)
-		if (!zs_slot_is_free(zspage->slots[slot]))
-			zs_handle_free(pool, zs_handle_of(zspage->slots[slot]));
+		if (!zs_slot_is_free(slots[slot]))
+			zs_handle_free(pool, zs_handle_of(slots[slot]));
 	zspage_destroy(pool, zspage);
 }
 
@@ -1681,7 +1694,6 @@ static void zs_pool_release(struct zs_pool *pool)
 	zs_pool_free_objects(pool);
 	zs_areas_destroy(pool);
 	kmem_cache_destroy(pool->handle_cache);
-	kmem_cache_destroy(pool->zspage_cache);
 	zs_pool_free_classes(pool);
 	kfree(pool->name);
 	kfree(pool);
@@ -1692,8 +1704,7 @@ static void zs_pool_release(struct zs_pool *pool)
  * unique name for sysfs, so name them after the module, pool and a serial.
  */
 static struct kmem_cache *zs_cache_create(const char *kind, const char *pool,
-					  int serial, unsigned int size,
-					  unsigned int align)
+					  int serial, unsigned int size)
 {
 	struct kmem_cache *cache;
 	char *name;
@@ -1702,7 +1713,7 @@ static struct kmem_cache *zs_cache_create(const char *kind, const char *pool,
 			 pool, serial);
 	if (!name)
 		return NULL;
-	cache = kmem_cache_create(name, size, align, 0, NULL);
+	cache = kmem_cache_create(name, size, 0, 0, NULL);
 	kfree(name);
 	return cache;
 }
@@ -1714,10 +1725,10 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 	struct zs_pool *pool;
 	int serial;
 
-	/* A handle's word has room for any slot and a zspage's address. */
-	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE / ZS_MIN_ALLOC_SIZE >
-		     BIT(ZS_SLOT_BITS));
-	BUILD_BUG_ON(ZS_LOCATION_SHIFT < 0);
+	/* A handle's word has room for a zspage's address and any slot. */
+	BUILD_BUG_ON(ZS_LOCATION_SHIFT < 0 || ZS_LOCATION_SHIFT > 7);
+	BUILD_BUG_ON(ZS_ZSPAGE_ALIGN > ARCH_KMALLOC_MINALIGN);
+	BUILD_BUG_ON(PAGE_SIZE / ZS_MIN_ALLOC_SIZE > ZS_MAX_OBJS_PER_ZSPAGE);
 	BUILD_BUG_ON(BITS_PER_LONG != 64);
 
 	if (!name)
@@ -1744,11 +1755,8 @@ static struct zs_pool *zs_create_pool_mapping(const char *name,
 
 	serial = atomic_inc_return(&zs_pool_serial);
 	pool->handle_cache = zs_cache_create("zs_handle", pool->name, serial,
-					     sizeof(struct zs_handle), 0);
-	pool->zspage_cache = zs_cache_create("zs_zspage", pool->name, serial,
-					     sizeof(struct zspage),
-					     ZS_ZSPAGE_ALIGN);
-	if (!pool->handle_cache || !pool->zspage_cache)
+					     sizeof(struct zs_handle));
+	if (!pool->handle_cache)
 		goto fail;
 	if (zs_areas_create(pool))
 		goto fail;

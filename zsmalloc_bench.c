@@ -103,8 +103,7 @@ static bool zsb_metadata_bytes(struct zs_pool *pool, u64 *bytes)
 		total += class->objs_inuse * sizeof(struct zs_handle);
 		for (group = 0; group < ZS_NR_GROUPS; group++)
 			list_for_each_entry(zspage, &class->groups[group], node)
-				total += sizeof(struct zspage) +
-					 ksize(zspage->pages);
+				total += ksize(zspage);
 		spin_unlock(&class->lock);
 	}
 	*bytes = total;

@@ -148,9 +148,9 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 	unsigned int slot, used = 0, free = 0, next;
 
 	for (slot = 0; slot < class->objs_per_zspage; slot++) {
-		struct zs_handle *h = zs_handle_of(zspage->slots[slot]);
+		struct zs_handle *h = zs_handle_of(zs_slots(zspage)[slot]);
 
-		if (zs_slot_is_free(zspage->slots[slot]))
+		if (zs_slot_is_free(zs_slots(zspage)[slot]))
 			continue;
 		if (zs_handle_zspage(h) != zspage ||
 		    zs_handle_slot(h) != slot) {
@@ -162,12 +162,12 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 	}
 	for (next = zspage->free_head; next < class->objs_per_zspage &&
 	     free <= class->objs_per_zspage; free++) {
-		if (!zs_slot_is_free(zspage->slots[next])) {
+		if (!zs_slot_is_free(zs_slots(zspage)[next])) {
 			zt_diag("free list of class %u runs into a used slot",
 				class->index);
 			return false;
 		}
-		next = zspage->slots[next] >> 1;
+		next = zs_slots(zspage)[next] >> 1;
 	}
 	if (used != zspage->inuse || used + free != class->objs_per_zspage) {
 		zt_diag("class %u zspage: inuse %u, used %u, free %u",
@@ -1060,7 +1060,8 @@ static enum zt_result zt_alloc_failure(struct zs_pool *pool)
 	zt_diag("%u allocation sites failed cleanly", sites);
 	if (!ZT_OK(handle))
 		return ZT_FAIL;
-	if (!ZT_OK(sites == 3 + pool->classes[zs_size_index(size)]->pages_per_zspage))
+	/* The handle, the zspage's descriptor and each of its pages. */
+	if (!ZT_OK(sites == 2 + pool->classes[zs_size_index(size)]->pages_per_zspage))
 		return ZT_FAIL;
 
 	/* With room in a zspage only the handle allocation can fail. */
@@ -1237,6 +1238,9 @@ static enum zt_result zt_class_table(struct zs_pool *pool)
 		if (!ZT_OK(class->objs_per_zspage ==
 			   class->pages_per_zspage * PAGE_SIZE / class->size))
 			return ZT_FAIL;
+		/* A handle has room for every slot. */
+		if (!ZT_OK(class->objs_per_zspage <= ZS_MAX_OBJS_PER_ZSPAGE))
+			return ZT_FAIL;
 		/* Neighbouring classes differ, or they would be one. */
 		if (prev && prev != class)
 			if (!ZT_OK(prev->pages_per_zspage !=
@@ -1326,7 +1330,7 @@ static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
  */
 static enum zt_result zt_handle_word(struct zs_pool *pool)
 {
-	unsigned int last = BIT(ZS_SLOT_BITS) - 1;
+	unsigned int last = ZS_MAX_OBJS_PER_ZSPAGE - 1;
 	struct zs_handle packed;
 	struct zspage *zspage;
 	unsigned long handle;
