@@ -31,9 +31,10 @@
  * PAGE_SIZE * 8 / 9 bytes eight pages hold no more objects than one.
  * Candidates stop at ZS_MAX_OBJS_PER_ZSPAGE objects, the most a handle
  * can address; only sizes under 64 bytes meet that limit, and they take
- * one page anyway.  Adjacent sizes that end up with the same geometry share one struct
- * size_class, whose slot size is the largest of them: there is no point in
- * keeping two classes that would lay out their zspages identically.  Sizes
+ * one page anyway.  Adjacent sizes that end up with the same geometry
+ * share one struct size_class, whose slot size is the largest of them:
+ * there is no point in keeping two classes that would lay out their
+ * zspages identically.  Sizes
  * that get one object per single-page zspage form the "huge" class;
  * zsm_huge_class_size() tells the caller where that begins, because
  * storing such an object compressed saves nothing.
@@ -255,12 +256,13 @@ struct zs_handle {
  * Descriptor of one zspage, allocated with its page pointers and, after
  * them, its slot words (see zs_slots()), sized for the class: one
  * allocation per zspage, and small zspages do not pay for the largest
- * geometry.  @class is fixed at creation.  The entries of @pages change only when a
- * page is migrated, under the class lock with @migrate_lock held for
- * writing; mappers read them under @migrate_lock held for reading, the
- * class lock's holders under that.  @dying is set under the class lock
- * once the zspage is off the lists for good, and from then on @pages no
- * longer changes.  Everything else is protected by the class lock.
+ * geometry.  @class is fixed at creation.  The entries of @pages change
+ * only when a page is migrated, under the class lock with @migrate_lock
+ * held for writing; mappers read them under @migrate_lock held for
+ * reading, the class lock's holders under that.  @dying is set under the
+ * class lock once the zspage is off the lists for good, and from then on
+ * @pages no longer changes.  Everything else is protected by the class
+ * lock.
  */
 struct zspage {
 	struct list_head node;		/* on class->groups or pool->deferred */
