@@ -1410,12 +1410,13 @@ static unsigned long zs_class_compactable_pages(const struct size_class *class)
  */
 static bool zs_evacuate(struct size_class *class, struct zspage *src)
 {
+	unsigned long *slots = zs_slots(src);
 	unsigned int slot;
 	bool all_moved = true;
 
 	lockdep_assert_held(&class->lock);
 	for (slot = 0; slot < class->objs_per_zspage && src->inuse; slot++) {
-		unsigned long word = zs_slots(src)[slot];
+		unsigned long word = slots[slot];
 		struct zs_handle *h = (struct zs_handle *)word;
 		struct zspage *dst;
 

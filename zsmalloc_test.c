@@ -146,11 +146,12 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 				 struct zspage *zspage)
 {
 	unsigned int slot, used = 0, free = 0, next;
+	unsigned long *slots = zs_slots(zspage);
 
 	for (slot = 0; slot < class->objs_per_zspage; slot++) {
-		struct zs_handle *h = zs_handle_of(zs_slots(zspage)[slot]);
+		struct zs_handle *h = zs_handle_of(slots[slot]);
 
-		if (zs_slot_is_free(zs_slots(zspage)[slot]))
+		if (zs_slot_is_free(slots[slot]))
 			continue;
 		if (zs_handle_zspage(h) != zspage ||
 		    zs_handle_slot(h) != slot) {
@@ -162,12 +163,12 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 	}
 	for (next = zspage->free_head; next < class->objs_per_zspage &&
 	     free <= class->objs_per_zspage; free++) {
-		if (!zs_slot_is_free(zs_slots(zspage)[next])) {
+		if (!zs_slot_is_free(slots[next])) {
 			zt_diag("free list of class %u runs into a used slot",
 				class->index);
 			return false;
 		}
-		next = zs_slots(zspage)[next] >> 1;
+		next = slots[next] >> 1;
 	}
 	if (used != zspage->inuse || used + free != class->objs_per_zspage) {
 		zt_diag("class %u zspage: inuse %u, used %u, free %u",
