@@ -118,6 +118,13 @@ static __always_inline bool codec_probe(const struct codec_search *search,
 	       codec_load32(search->in + *from);
 }
 
+/* Enters @pos in the table, whatever it replaces. */
+static __always_inline void codec_enter(const struct codec_search *search,
+					size_t pos)
+{
+	search->table[codec_hash(search, search->in + pos)] = pos;
+}
+
 /*
  * The first position from @pos on that codec_probe() finds a match for,
  * stepping as along the literals from @lit; past search->last if none.
