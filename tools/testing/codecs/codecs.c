@@ -694,25 +694,27 @@ static int cmd_encode(bool ours, const char *alg, const char *path)
 static int cmd_density(int files, char **paths)
 {
 	static const char *const algs[] = { "lzo", "rle" };
-	unsigned long ours = 0, ref = 0, permille;
+	unsigned long ours[2] = { 0 }, ref[2] = { 0 }, permille;
 	struct encode_tally tally;
 	unsigned char *data;
 	int ret = 0, i, f;
 	size_t len;
 
-	for (i = 0; i < 2; i++, ours = ref = 0) {
-		for (f = 0; f < files; f++) {
-			data = read_file(paths[f], &len);
+	for (f = 0; f < files; f++) {
+		data = read_file(paths[f], &len);
+		for (i = 0; i < 2; i++) {
 			if (!encode_pages(true, algs[i], data, len, &tally))
 				ret = 1;
-			ours += encode_stored(&tally);
+			ours[i] += encode_stored(&tally);
 			encode_pages(false, algs[i], data, len, &tally);
-			ref += encode_stored(&tally);
-			free(data);
+			ref[i] += encode_stored(&tally);
 		}
-		permille = ours * 1000 / ref;
+		free(data);
+	}
+	for (i = 0; i < 2; i++) {
+		permille = ours[i] * 1000 / ref[i];
 		printf("density: %s: ours %lu bytes, lib/lzo %lu: %lu per mille (at most %d)\n",
-		       algs[i], ours, ref, permille, DENSITY_PERMILLE);
+		       algs[i], ours[i], ref[i], permille, DENSITY_PERMILLE);
 		if (permille > DENSITY_PERMILLE)
 			ret = 1;
 	}
