@@ -128,6 +128,14 @@ static void zram_spread_help(struct work_struct *work)
  * helper is woken once whatever their number, and leave little for the
  * submitter to wait for at the end.
  */
+/* Below the smallest bio that zram_spread_cut() may cut, or not spreading. */
+static bool zram_spread_too_small(const struct bio *bio)
+{
+	unsigned int chunk = READ_ONCE(spread_pages);
+
+	return !chunk || bio->bi_iter.bi_size >> PAGE_SHIFT < 2 * chunk;
+}
+
 static void zram_spread_cut(struct zram_spread *spread)
 {
 	const struct bio *bio = spread->bio;
@@ -189,6 +197,9 @@ int zram_spread_rw(struct zram *zram, struct bio *bio)
 	unsigned int nr_helpers;
 	int ret;
 
+	/* Most bios, a page or a few, go straight through. */
+	if (zram_spread_too_small(bio))
+		return zram_bio_pages(zram, bio, bio->bi_iter);
 	zram_spread_cut(&spread);
 	/* None with one chunk or one online CPU. */
 	nr_helpers = min(spread.nr_chunks, num_online_cpus()) - 1;
