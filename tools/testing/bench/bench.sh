@@ -43,7 +43,8 @@
 # Each turn ends with a KTAP line; a failed load, read-back, fio run or
 # memhog check is "not ok".  Speed is never judged here.
 #
-# Settings come from /opt/zram/data/bench.conf, written by run-bench:
+# Settings come from /opt/zram/data/bench.conf, written by run-bench,
+# unless the environment already has them (run-vm --append "BENCH_REPS=2"):
 # BENCH_REPS, BENCH_RUNTIME (seconds per timed fio run), BENCH_ALGS,
 # BENCH_SWAP_MIB, BENCH_CGROUP_MIB, BENCH_AA (1: measure the kernel's
 # zram as "ours" too, an A/A control that shows the noise) and
