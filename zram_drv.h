@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/zsmalloc.h>
 
 #include "zcomp.h"
@@ -91,7 +92,7 @@ struct zram_obj {
  * the fill word of a ZRAM_SAME page, or the backing device's block of a
  * ZRAM_WB page, or 0 for a page never written (reads as zeroes).
  * @flags packs the object size and the zram_slot_flag bits.
- * @ac_time is when the page was last read or written (boot-time clock).
+ * @ac_time is when the page was last read or written (zram_now()).
  *
  * Everything is protected by the ZRAM_LOCK bit of @flags, a bit spinlock:
  * holders must not sleep.  Resetting the device needs no slot lock because
@@ -216,6 +217,17 @@ static inline bool zram_initialized(struct zram *zram)
 static inline struct zram *dev_to_zram(struct device *dev)
 {
 	return dev_to_disk(dev)->private_data;
+}
+
+/*
+ * The clock of @ac_time and of the idle ages compared with it: the boot-time
+ * clock as of the last tick.  Ages are whole seconds, and every read and
+ * write stamps its slot, where reading the clock source itself cost about
+ * 40 more instructions.
+ */
+static inline ktime_t zram_now(void)
+{
+	return ktime_get_coarse_boottime();
 }
 
 static inline struct zram_slot *zram_slot_at(struct zram *zram,

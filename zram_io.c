@@ -107,7 +107,7 @@ void zram_slot_install(struct zram *zram, unsigned long index,
 void zram_slot_accessed(struct zram *zram, unsigned long index)
 {
 	zram_slot_clear(zram, index, ZRAM_IDLE);
-	zram_slot_at(zram, index)->ac_time = ktime_get_boottime();
+	zram_slot_at(zram, index)->ac_time = zram_now();
 }
 
 /* Marks idle the slots holding data last used at or before @cutoff. */

@@ -90,7 +90,7 @@ static unsigned long zram_policy_period(const struct zram_policy_cfg *cfg)
  */
 static void zram_policy_age(struct zram *zram, unsigned int age)
 {
-	ktime_t now = ktime_get_boottime();
+	ktime_t now = zram_now();
 	ktime_t cutoff = ktime_sub(now, ktime_set(age, 0));
 	ktime_t period = ktime_set(zram_policy_aging_period(age), 0);
 	struct zram_policy *policy = &zram->policy;

@@ -129,7 +129,7 @@ static int zram_parse_idle_cutoff(const char *buf, ktime_t *cutoff)
 		return -EINVAL;
 	if (age > KTIME_SEC_MAX)
 		age = KTIME_SEC_MAX;
-	*cutoff = ktime_sub(ktime_get_boottime(), ktime_set(age, 0));
+	*cutoff = ktime_sub(zram_now(), ktime_set(age, 0));
 	return 0;
 }
 
