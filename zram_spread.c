@@ -128,14 +128,6 @@ static void zram_spread_help(struct work_struct *work)
  * helper is woken once whatever their number, and leave little for the
  * submitter to wait for at the end.
  */
-/* Below the smallest bio that zram_spread_cut() may cut, or not spreading. */
-static bool zram_spread_too_small(const struct bio *bio)
-{
-	unsigned int chunk = READ_ONCE(spread_pages);
-
-	return !chunk || bio->bi_iter.bi_size >> PAGE_SHIFT < 2 * chunk;
-}
-
 static void zram_spread_cut(struct zram_spread *spread)
 {
 	const struct bio *bio = spread->bio;
@@ -143,10 +135,13 @@ static void zram_spread_cut(struct zram_spread *spread)
 	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 
 	spread->nr_chunks = 1;
+	/* Most bios, a page or a few, are settled here by their size alone. */
+	if (!chunk || pages < min_pages)
+		return;
 	if (!op_is_write(bio_op(bio)) &&
 	    !zcomp_decompress_slow(spread->zram->comps[ZRAM_PRIMARY_COMP]))
 		min_pages *= ZRAM_SPREAD_READ_FACTOR;
-	if (!chunk || pages < min_pages)
+	if (pages < min_pages)
 		return;
 	/*
 	 * Reclaim writing to swap may allocate from the reserves; helpers may
@@ -197,9 +192,6 @@ int zram_spread_rw(struct zram *zram, struct bio *bio)
 	unsigned int nr_helpers;
 	int ret;
 
-	/* Most bios, a page or a few, go straight through. */
-	if (zram_spread_too_small(bio))
-		return zram_bio_pages(zram, bio, bio->bi_iter);
 	zram_spread_cut(&spread);
 	/* None with one chunk or one online CPU. */
 	nr_helpers = min(spread.nr_chunks, num_online_cpus()) - 1;
