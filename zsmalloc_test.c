@@ -145,14 +145,42 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 				 struct size_class *class,
 				 struct zspage *zspage)
 {
-	unsigned int slot, used = 0, free = 0, next;
+	bool short_of_pages = zspage->populated < class->pages_per_zspage;
+	unsigned int slot, used = 0, free = 0, next, i;
+	bool growing = zspage == class->growing;
 	unsigned long *slots = zs_slots(zspage);
 
+	for (i = 0; i < class->pages_per_zspage; i++) {
+		bool expected = i < zspage->populated;
+
+		if (!!zspage->pages[i] != expected) {
+			zt_diag("class %u zspage: page %u of %u present: %d",
+				class->index, i, zspage->populated,
+				!!zspage->pages[i]);
+			return false;
+		}
+	}
+	if (short_of_pages != growing) {
+		zt_diag("class %u zspage: %u pages, not the growing one",
+			class->index, zspage->populated);
+		return false;
+	}
+	if (!zspage->populated ||
+	    zspage->backed != zs_slots_in_pages(class, zspage->populated)) {
+		zt_diag("class %u zspage: %u slots backed by %u pages",
+			class->index, zspage->backed, zspage->populated);
+		return false;
+	}
 	for (slot = 0; slot < class->objs_per_zspage; slot++) {
 		struct zs_handle *h = zs_handle_of(slots[slot]);
 
 		if (zs_slot_is_free(slots[slot]))
 			continue;
+		if (slot >= zspage->backed) {
+			zt_diag("class %u zspage: slot %u used without its page",
+				class->index, slot);
+			return false;
+		}
 		if (zs_handle_zspage(h) != zspage ||
 		    zs_handle_slot(h) != slot) {
 			zt_diag("slot %u of a zspage in class %u: stale handle",
@@ -181,7 +209,8 @@ static bool zt_zspage_consistent(struct zs_pool *pool,
 static bool zt_class_consistent(struct zs_pool *pool, struct size_class *class,
 				unsigned long *pages)
 {
-	unsigned long zspages = 0, inuse = 0, in_group;
+	unsigned long zspages = 0, inuse = 0, in_group, held = 0, backed = 0;
+	unsigned long slots;
 	struct zspage *zspage;
 	unsigned int group;
 
@@ -198,6 +227,8 @@ static bool zt_class_consistent(struct zs_pool *pool, struct size_class *class,
 			if (!zt_zspage_consistent(pool, class, zspage))
 				return false;
 			inuse += zspage->inuse;
+			held += zspage->populated;
+			backed += zspage->backed;
 			in_group++;
 		}
 		if (in_group != class->group_count[group]) {
@@ -208,7 +239,13 @@ static bool zt_class_consistent(struct zs_pool *pool, struct size_class *class,
 		}
 		zspages += in_group;
 	}
-	*pages += zspages * class->pages_per_zspage;
+	*pages += held;
+	if (held != zs_class_pages(class, &slots) || backed != slots) {
+		zt_diag("class %u: %lu pages %lu slots, counted %lu %lu",
+			class->index, held, backed,
+			zs_class_pages(class, &slots), slots);
+		return false;
+	}
 	if (zspages != class->zspages || inuse != class->objs_inuse) {
 		zt_diag("class %u: %lu zspages %lu objects, counters %lu %lu",
 			class->index, zspages, inuse, class->zspages,
@@ -790,7 +827,7 @@ static unsigned int zt_grab_pages(struct zs_pool *pool, struct page **pages,
 		spin_lock(&class->lock);
 		for (group = 0; group < ZS_NR_GROUPS; group++)
 			list_for_each_entry(zspage, &class->groups[group], node)
-				for (k = 0; k < class->pages_per_zspage &&
+				for (k = 0; k < zspage->populated &&
 				     n < max; k++) {
 					pages[n] = zspage->pages[k];
 					get_page(pages[n++]);
@@ -1035,8 +1072,8 @@ static enum zt_result zt_destroy_frees_all(struct zs_pool *fresh)
 static enum zt_result zt_alloc_failure(struct zs_pool *pool)
 {
 	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	struct zt_census before, first;
 	unsigned int nth, sites = 0;
-	struct zt_census before;
 	unsigned long handle = 0;
 	size_t size = 2100;
 
@@ -1061,11 +1098,22 @@ static enum zt_result zt_alloc_failure(struct zs_pool *pool)
 	zt_diag("%u allocation sites failed cleanly", sites);
 	if (!ZT_OK(handle))
 		return ZT_FAIL;
-	/* The handle, the zspage's descriptor and each of its pages. */
-	if (!ZT_OK(sites == 2 + pool->classes[zs_size_index(size)]->pages_per_zspage))
+	/* The handle, the zspage's first page and its descriptor. */
+	if (!ZT_OK(sites == 3))
 		return ZT_FAIL;
 
-	/* With room in a zspage only the handle allocation can fail. */
+	/* The next slot reaches into the second page, which can fail too. */
+	zt_take_census(&first);
+	atomic_set(&zt_failures, 0);
+	atomic_set(&zt_fail_countdown, 2);
+	if (!ZT_OK(!zsm_malloc(pool, size, gfp)))
+		return ZT_FAIL;
+	atomic_set(&zt_fail_countdown, 0);
+	if (!ZT_OK(atomic_read(&zt_failures) == 1 &&
+		   zt_census_unchanged(&first) && zt_pool_consistent(pool)))
+		return ZT_FAIL;
+
+	/* A failed handle allocation fails the call too. */
 	atomic_set(&zt_fail_countdown, 1);
 	if (!ZT_OK(!zsm_malloc(pool, size, gfp)))
 		return ZT_FAIL;
@@ -1218,6 +1266,73 @@ static enum zt_result zt_huge_class(struct zs_pool *pool)
 	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
+}
+
+/* The pages a pool needs for @objs objects of @class, filled in order. */
+static unsigned long zt_pages_for(const struct size_class *class,
+				  unsigned int objs)
+{
+	unsigned int rest = objs % class->objs_per_zspage;
+
+	return objs / class->objs_per_zspage * class->pages_per_zspage +
+	       DIV_ROUND_UP(rest * class->size, PAGE_SIZE);
+}
+
+/*
+ * A zspage holds only the pages its objects have reached, the zspage that
+ * is still growing gets no page while another has a free slot in the
+ * pages it holds, and compaction empties it into such slots.
+ */
+static enum zt_result zt_pages_as_reached(struct zs_pool *pool)
+{
+	const size_t size = 2100;
+	struct size_class *class = pool->classes[zs_size_index(size)];
+	enum zt_result result = ZT_FAIL;
+	unsigned int i, nr, per_zspage;
+	unsigned long *handles, pages;
+
+	per_zspage = class->objs_per_zspage;
+	if (!ZT_OK(class->pages_per_zspage > 2))
+		return ZT_FAIL;
+	/* Two full zspages and a third with one object in one page. */
+	nr = 2 * per_zspage + 1;
+	handles = kcalloc(nr, sizeof(*handles), GFP_KERNEL);
+	if (!handles)
+		return ZT_FAIL;
+	for (i = 0; i < nr; i++) {
+		handles[i] = zsm_malloc(pool, size, GFP_KERNEL);
+		if (!ZT_OK(handles[i] &&
+			   zsm_get_total_pages(pool) == zt_pages_for(class, i + 1)))
+			goto out;
+	}
+	pages = zsm_get_total_pages(pool);
+	for (i = 1; i < per_zspage; i++) {
+		zsm_free(pool, handles[i]);
+		handles[i] = 0;
+	}
+	if (!ZT_OK(zsm_get_total_pages(pool) == pages))
+		goto out;
+	for (i = 1; i < per_zspage; i++) {
+		handles[i] = zsm_malloc(pool, size, GFP_KERNEL);
+		if (!ZT_OK(handles[i] && zsm_get_total_pages(pool) == pages))
+			goto out;
+	}
+	/* Compaction empties the growing zspage into the others' holes. */
+	for (i = 1; i < per_zspage; i++) {
+		zsm_free(pool, handles[i]);
+		handles[i] = 0;
+	}
+	if (!ZT_OK(zsm_compact(pool) == 1 && !class->growing &&
+		   zsm_get_total_pages(pool) == pages - 1))
+		goto out;
+	result = zt_pool_consistent(pool) ? ZT_PASS : ZT_FAIL;
+out:
+	for (i = 0; i < nr; i++)
+		zsm_free(pool, handles[i]);
+	kfree(handles);
+	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
+		result = ZT_FAIL;
+	return result;
 }
 
 /* Tests that do not depend on the mapping method */
@@ -1376,6 +1491,7 @@ static const struct zt_case zt_cases[] = {
 	{ "class_sizes", zt_class_sizes, true },
 	{ "bad_sizes", zt_bad_sizes, true },
 	{ "huge_class", zt_huge_class, true },
+	{ "pages_as_reached", zt_pages_as_reached, true },
 	{ "random_workload", zt_random_workload, true },
 	{ "compaction", zt_compaction, true },
 	{ "compaction_skips_mapped", zt_compaction_skips_mapped, true },
