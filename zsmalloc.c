@@ -979,9 +979,9 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 	zs_test_track(ZS_TRACK_ZSPAGES, 1);
 	zspage->class = class;
 	rwlock_init(&zspage->migrate_lock);
+	zspage_append_page(zspage, page);
 	if (zs_location_zspage(zs_location(zspage, 0)) != zspage) {
 		pr_err_once("a zspage descriptor's address does not fit in a handle\n");
-		zs_free_page(page);
 		zspage_release(pool, zspage);
 		return NULL;
 	}
@@ -990,7 +990,6 @@ static struct zspage *zspage_create(struct zs_pool *pool,
 	for (i = 0; i < objs; i++)
 		slots[i] = zs_free_slot_word(i + 1);
 	zspage->free_head = 0;
-	zspage_append_page(zspage, page);
 	return zspage;
 }
 
