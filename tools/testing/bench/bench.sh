@@ -82,6 +82,8 @@ KERNEL_ALGS=
 # new content.
 WRITE_MEMLIKE="--buffer_compress_percentage=60 --buffer_compress_chunk=512 --refill_buffers"
 
+. "$(dirname "$0")/scenario_lib.sh"
+
 test_num=0
 turn_failed=0
 REP='' SYS='' ALG='' DEV='' SLAB_BEFORE=0
@@ -536,6 +538,7 @@ echo "config: reps=$REPS runtime=$RUNTIME algs=$(echo $ALGS | tr ' ' ,) aa=$AA" 
      "corpus_mib=$((CORPUS_BYTES >> 20)) swap_mib=$SWAP_MIB" \
      "cgroup_mib=$CGROUP_MIB kernel=$(uname -r) cpus=$(nproc)"
 
+await_crypto_selftests
 for sys in $systems; do
 	warm_up "$sys" "$first_alg"
 	break

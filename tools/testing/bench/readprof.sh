@@ -28,6 +28,9 @@ if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null; then
 	exec bash "$0" "$@"
 fi
 
+# shellcheck disable=SC1091
+. "$(dirname "$0")/scenario_lib.sh"
+
 DATA=/opt/zram/data
 CORPUS=$DATA/corpus.bin
 VARIANTS=$DATA/prof/variants
@@ -39,6 +42,7 @@ RUNTIME=${PROF_RUNTIME:-1}
 WORKLOADS=("randread 4k" "read 1M")
 
 cd /tmp || exit 1
+await_crypto_selftests
 echo 0 > /proc/sys/kernel/kptr_restrict
 echo -1 > /proc/sys/kernel/perf_event_paranoid
 BYTES=$(stat -c %s "$CORPUS") || exit 1

@@ -1,8 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers for the scenarios bench.sh runs after its own workloads
-# (writeback.sh, recompress.sh, policy.sh): sourced, bash only.
+# Helpers for the benchmark's guest scripts: bench.sh, the scenarios it
+# runs after its own workloads (writeback.sh, recompress.sh, policy.sh)
+# and the profiles (readprof.sh, swapprof.sh, spread.sh).  Sourced, bash
+# only.
+
+# await_crypto_selftests: returns once the crypto self-tests the boot left
+# running are done.  The kernel tests each algorithm as it registers, in a
+# thread of its own: Debian's 6.12 was still testing Diffie-Hellman
+# (dh-generic) 45 guest seconds into the boot, and up to 2.7 guest
+# seconds of it (340 million instructions) went to whatever was measured
+# first.  Prints what it waited as a "# " line.
+await_crypto_selftests()
+{
+	local tenths=0
+
+	while grep -qsx cryptomgr_test /proc/[0-9]*/comm; do
+		if [ "$tenths" -ge 1200 ]; then
+			echo "# crypto self-tests still running after 120 s; going on"
+			return
+		fi
+		sleep 0.1
+		tenths=$((tenths + 1))
+	done
+	echo "# waited $((tenths / 10)).$((tenths % 10)) s for the boot's crypto self-tests"
+}
 
 # median_of: the median of the numbers on standard input.
 median_of()

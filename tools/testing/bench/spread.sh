@@ -24,6 +24,9 @@ if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null; then
 	exec bash "$0" "$@"
 fi
 
+# shellcheck disable=SC1091
+. "$(dirname "$0")/scenario_lib.sh"
+
 CORPUS=/opt/zram/data/corpus.bin
 KERNEL_ZRAM=/lib/modules/$(uname -r)/kernel/drivers/block/zram/zram.ko
 ALGS=${PROF_ALG:-lzo}
@@ -84,6 +87,7 @@ echo "spreadbench: setup cpus=$(nproc) corpus_mib=$MIB reps=$REPS" \
      "algs=${algs//$'\n'/,}"
 # Warm the page cache with the corpus, so that every write reads memory.
 cat "$CORPUS" > /dev/null
+await_crypto_selftests
 declare -A writes reads
 for rep in $(seq "$REPS"); do
 	for alg in $algs; do

@@ -18,6 +18,9 @@ if [ -z "${BASH_VERSION:-}" ] && command -v bash >/dev/null; then
 	exec bash "$0" "$@"
 fi
 
+# shellcheck disable=SC1091
+. "$(dirname "$0")/scenario_lib.sh"
+
 MODULES=/lib/modules/$(uname -r)
 KERNEL_ZRAM=$MODULES/kernel/drivers/block/zram/zram.ko
 PERIOD=${PROF_PERIOD:-50000}
@@ -26,6 +29,7 @@ SWAP_MIB=${PROF_SWAP_MIB:-160}
 CGROUP_MIB=${PROF_CGROUP_MIB:-64}
 CGROUP=/sys/fs/cgroup/swapprof
 
+await_crypto_selftests
 echo 0 > /proc/sys/kernel/kptr_restrict
 echo -1 > /proc/sys/kernel/perf_event_paranoid
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control
