@@ -194,6 +194,7 @@ echo "polbench: setup cold_mib=$COLD_MIB hot_mib=$HOT_MIB rounds=$ROUNDS" \
 systems="policy daemon"
 [ -r "$KERNEL_ZRAM" ] && systems="policy kernel daemon"
 status=0
+await_crypto_selftests
 # shellcheck disable=SC2086
 rotate_turns "$REPS" $systems || status=1
 

@@ -240,6 +240,7 @@ systems=ours
 echo "# recbench: ${MIB} MiB of the corpus, $REPS repetitions, systems: $systems"
 # Which system goes first alternates from one measurement to the next.
 reversed=$(echo "$systems" | awk '{ for (i = NF; i; i--) printf "%s ", $i }')
+await_crypto_selftests
 warm_up "${systems%% *}"
 n=0
 rep=1

@@ -11,7 +11,9 @@
 # thread of its own: Debian's 6.12 was still testing Diffie-Hellman
 # (dh-generic) 45 guest seconds into the boot, and up to 2.7 guest
 # seconds of it (340 million instructions) went to whatever was measured
-# first.  Prints what it waited as a "# " line.
+# first.  Every script calls it before its first measurement (under
+# bench.sh the scenarios find nothing left to wait for).  Prints what it
+# waited as a "# " line.
 await_crypto_selftests()
 {
 	local tenths=0

@@ -116,6 +116,7 @@ if [ -r "$KERNEL_ZRAM" ] && modinfo "$KERNEL_ZRAM" > /dev/null 2>&1; then
 	systems="$systems kernel"
 fi
 status=0
+await_crypto_selftests
 # shellcheck disable=SC2086
 rotate_turns "$REPS" $systems || status=1
 
