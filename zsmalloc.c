@@ -20,24 +20,26 @@
  * Every size gets a geometry: how many pages its zspages have (1 to
  * ZS_MAX_PAGES_PER_ZSPAGE) and how many objects fit in them.  Among the
  * candidates we take the fewest pages whose fill is within
- * ZS_FILL_SLACK_PERCENT of the best fill: a bigger zspage packs a little
- * tighter, but every class keeps one partly used zspage, so big zspages cost
- * more in small pools and make compaction coarser.  4 points fill 0.3%
- * fewer pages than 5 with zram's benchmark corpus at no cost in small
- * pools; tighter slacks add classes, and with them partly used zspages,
- * and bigger zspages (16 or 32 pages) gain nothing more
- * (Documentation/benchmarks.rst, "Memory density").  The slack does not
- * move the huge threshold: ZS_MAX_PAGES_PER_ZSPAGE sets it, since above
- * PAGE_SIZE * 8 / 9 bytes eight pages hold no more objects than one.
+ * ZS_FILL_SLACK_PERCENT of the best fill.  A zspage gets its pages only as
+ * its objects reach them (below), so whatever its geometry, a class's one
+ * partly used zspage holds less than a page that no object uses.  What
+ * bigger zspages cost is coarser compaction (a class gives pages back a
+ * zspage at a time); what a tighter slack costs is more classes, each
+ * with its partly used page.  Zspages of up to 12 pages within 2 points
+ * of the best fill hold zram's benchmark corpus in 0.8-0.9% fewer pages
+ * than 8 within 4, and a pool that lost a random half of its objects, then
+ * was compacted, in 0.4% more (Documentation/benchmarks.rst, "Zspages of
+ * up to 12 pages").
  * Candidates stop at ZS_MAX_OBJS_PER_ZSPAGE objects, the most a handle
- * can address; only sizes under 64 bytes meet that limit, and they take
+ * can address; only sizes under 96 bytes meet that limit, and they take
  * one page anyway.  Adjacent sizes that end up with the same geometry
  * share one struct size_class, whose slot size is the largest of them:
  * there is no point in keeping two classes that would lay out their
- * zspages identically.  Sizes
- * that get one object per single-page zspage form the "huge" class;
- * zsm_huge_class_size() tells the caller where that begins, because
- * storing such an object compressed saves nothing.
+ * zspages identically.  Sizes above PAGE_SIZE * 8 / 9 bytes, which eight
+ * pages hold no more of than one, get one object per single-page zspage
+ * (see ZS_HUGE_PAGES) and form the "huge" class; zsm_huge_class_size()
+ * tells the caller where that begins, because storing such an object
+ * compressed saves little.
  *
  * Zspages and slots
  * -----------------
@@ -53,9 +55,10 @@
  * slot goes to the front of the free list, ahead of those never used), so
  * the pages in use are always the first ones, and a slot needs at most one
  * page more than the slot before it.  A class then holds no page that no
- * object has reached, where its newest zspage used to hold up to 7: 79
- * pages fewer, 1.1%, for zram's 64 MiB benchmark corpus with lzo
- * (Documentation/benchmarks.rst, "Pages as slots reach them").
+ * object has reached, where its newest zspage used to hold them all: 79
+ * pages fewer, 1.1%, for zram's 64 MiB benchmark corpus with lzo and
+ * zspages of up to 8 pages (Documentation/benchmarks.rst, "Pages as slots
+ * reach them").
  *
  * Everything the allocator knows about a zspage lives in one kmalloc()
  * allocation sized for its class: a struct zspage (how many slots are
@@ -230,8 +233,16 @@
 #define ZS_NR_SIZES \
 	((ZS_MAX_ALLOC_SIZE - ZS_MIN_ALLOC_SIZE) / ZS_CLASS_STEP + 1)
 
-#define ZS_MAX_PAGES_PER_ZSPAGE	8
-#define ZS_FILL_SLACK_PERCENT	4
+#define ZS_MAX_PAGES_PER_ZSPAGE	12
+#define ZS_FILL_SLACK_PERCENT	2
+/*
+ * Sizes that ZS_HUGE_PAGES pages hold no more of than one page does get a
+ * page each: 12-page zspages would fit 13 objects of 3633-3776 bytes, but
+ * that saves under a ninth of a page per object, and zram reads a page
+ * kept whole by copying it where it would otherwise decompress 3.7 KiB
+ * (Documentation/benchmarks.rst, "Zspages of up to 12 pages").
+ */
+#define ZS_HUGE_PAGES		8
 
 #define ZS_PARTIAL_GROUPS	8
 #define ZS_GROUP_FULL		ZS_PARTIAL_GROUPS
@@ -493,9 +504,14 @@ static unsigned int zs_fill_permille(unsigned int size, unsigned int pages)
 	return (bytes / size) * size * 1000 / bytes;
 }
 
-/* The most pages a zspage of @size objects may have: a handle's slot. */
+/*
+ * The most pages a zspage of @size objects may have: what a handle's slot
+ * can address, and one for the sizes stored whole (ZS_HUGE_PAGES).
+ */
 static unsigned int zs_max_pages_per_zspage(unsigned int size)
 {
+	if (ZS_HUGE_PAGES * PAGE_SIZE / size <= ZS_HUGE_PAGES)
+		return 1;
 	return min_t(unsigned int, ZS_MAX_PAGES_PER_ZSPAGE,
 		     ZS_MAX_OBJS_PER_ZSPAGE * size / PAGE_SIZE);
 }
