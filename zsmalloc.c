@@ -26,7 +26,7 @@
  * bigger zspages cost is coarser compaction (a class gives pages back a
  * zspage at a time); what a tighter slack costs is more classes, each
  * with its partly used page.  Zspages of up to 12 pages within 2 points
- * of the best fill hold zram's benchmark corpus in 0.8-0.9% fewer pages
+ * of the best fill hold zram's benchmark corpus in 0.6-0.7% fewer pages
  * than 8 within 4, and a pool that lost a random half of its objects, then
  * was compacted, in 0.4% more (Documentation/benchmarks.rst, "Zspages of
  * up to 12 pages").
