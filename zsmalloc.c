@@ -504,13 +504,19 @@ static unsigned int zs_fill_permille(unsigned int size, unsigned int pages)
 	return (bytes / size) * size * 1000 / bytes;
 }
 
+/* Objects of @size get a page each: see ZS_HUGE_PAGES. */
+static bool zs_size_stored_whole(unsigned int size)
+{
+	return ZS_HUGE_PAGES * PAGE_SIZE / size <= ZS_HUGE_PAGES;
+}
+
 /*
  * The most pages a zspage of @size objects may have: what a handle's slot
- * can address, and one for the sizes stored whole (ZS_HUGE_PAGES).
+ * can address, and one for the sizes stored whole.
  */
 static unsigned int zs_max_pages_per_zspage(unsigned int size)
 {
-	if (ZS_HUGE_PAGES * PAGE_SIZE / size <= ZS_HUGE_PAGES)
+	if (zs_size_stored_whole(size))
 		return 1;
 	return min_t(unsigned int, ZS_MAX_PAGES_PER_ZSPAGE,
 		     ZS_MAX_OBJS_PER_ZSPAGE * size / PAGE_SIZE);

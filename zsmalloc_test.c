@@ -1364,8 +1364,7 @@ static enum zt_result zt_class_table(struct zs_pool *pool)
 				   prev->objs_per_zspage !=
 				   class->objs_per_zspage))
 				return ZT_FAIL;
-		/* Eight pages hold more than eight objects of any size not huge. */
-		huge = ZS_HUGE_PAGES * PAGE_SIZE / class->size <= ZS_HUGE_PAGES;
+		huge = zs_size_stored_whole(class->size);
 		if (!ZT_OK(zs_class_is_huge(class) == huge))
 			return ZT_FAIL;
 		best = 0;
@@ -1395,8 +1394,8 @@ static enum zt_result zt_class_table(struct zs_pool *pool)
  * 96 bytes (below, a handle's slot limits the zspage) to the huge class,
  * each charged its share of its zspage, must need at most 1.5% more than
  * its size on average and 5.5% at worst (zspages of up to 8 pages within
- * 4 points of the best fill: 2.5% and 10%; up to 12 within 2: 1.3% and
- * 5.1%).
+ * 4 points of the best fill: 2.4% and 10.2%; up to 12 within 2: 1.2% and
+ * 5.0%).
  */
 static enum zt_result zt_class_fill(struct zs_pool *pool)
 {
