@@ -22,14 +22,14 @@
  * candidates we take the fewest pages whose fill is within
  * ZS_FILL_SLACK_PERCENT of the best fill.  A zspage gets its pages only as
  * its objects reach them (below), so whatever its geometry, a class's one
- * partly used zspage holds less than a page that no object uses.  What
- * bigger zspages cost is coarser compaction (a class gives pages back a
- * zspage at a time); what a tighter slack costs is more classes, each
- * with its partly used page.  Zspages of up to 12 pages within 2 points
- * of the best fill hold zram's benchmark corpus in 0.6-0.7% fewer pages
- * than 8 within 4, and a pool that lost a random half of its objects, then
- * was compacted, in 0.4% more (Documentation/benchmarks.rst, "Zspages of
- * up to 12 pages").
+ * partly used zspage holds less than a page that no object uses, and
+ * compaction leaves it so (see "Compaction").  What a tighter slack costs
+ * is more classes, each with its partly used page.  Zspages of up to 12
+ * pages within 2 points of the best fill hold zram's benchmark corpus in
+ * 0.6-0.7% fewer pages than 8 within 4, and a pool that lost a random
+ * half of its objects, then was compacted, in 0.6% fewer
+ * (Documentation/benchmarks.rst, "Zspages of up to 12 pages" and
+ * "Compaction frees a zspage's tail").
  * Candidates stop at ZS_MAX_OBJS_PER_ZSPAGE objects, the most a handle
  * can address; only sizes under 96 bytes meet that limit, and they take
  * one page anyway.  Adjacent sizes that end up with the same geometry
@@ -156,9 +156,18 @@
  * into the fullest zspage that has a slot with its page, and frees the
  * pages once it is empty.  It never allocates a page, and it empties the
  * zspage that is still growing last, when the others have room for its
- * objects.  It runs when asked (zram's compact attribute) and from a
- * shrinker under memory pressure.  An object that is mapped at that
- * moment is skipped and its zspage stays.
+ * objects.  That leaves fewer free slots than a zspage holds, spread over
+ * the class, so last it gathers them in one zspage (zs_class_trim()): the
+ * growing one if there is one, else the sparsest.  Its objects, from the
+ * top slot down, move into the other zspages' free slots while there are
+ * any, then into its own lowest free slots, and its pages past them are
+ * freed; it is the growing zspage from then on.  So once compacted a
+ * class holds less than a page of free slots.  It runs when asked (zram's
+ * compact attribute) and from a shrinker under memory pressure, which
+ * counts the pages it would free: all but those the class's objects need,
+ * packed.  An object that is mapped at that moment is skipped and its
+ * zspage stays; a page the kernel's migration holds keeps the last step
+ * from freeing its zspage's pages.
  *
  * Locking
  * -------
@@ -309,7 +318,9 @@ struct zspage {
  * @lock protects the lists, the counters and the zspages on the lists.
  * At most one zspage of a class has fewer pages than pages_per_zspage,
  * @growing: a zspage is created only when no other has a free slot, and
- * it is partly used, so no other is created until it is full.
+ * it is partly used, so no other is created until it is full; compaction
+ * frees pages of a zspage that keeps its objects only if it is @growing
+ * or there is none (zs_class_trim()).
  */
 struct size_class {
 	spinlock_t lock;		/* see the comment above */
@@ -1558,6 +1569,21 @@ void zsm_unmap_object(struct zs_pool *pool, unsigned long handle)
 
 /* Compaction */
 
+/* The pages a class holds, and how many slots lie in them. */
+static unsigned long zs_class_pages(const struct size_class *class,
+				    unsigned long *slots)
+{
+	unsigned long whole = class->zspages - !!class->growing;
+	unsigned long pages = whole * class->pages_per_zspage;
+
+	*slots = whole * class->objs_per_zspage;
+	if (class->growing) {
+		pages += class->growing->populated;
+		*slots += class->growing->backed;
+	}
+	return pages;
+}
+
 /* Free slots of the zspages with all their pages: see zs_class_sparsest(). */
 static unsigned long zs_class_free_slots(const struct size_class *class)
 {
@@ -1574,11 +1600,20 @@ static bool zs_class_has_spare_zspage(const struct size_class *class)
 	return zs_class_free_slots(class) >= class->objs_per_zspage;
 }
 
-/* Pages that compacting the class would give back. */
+/*
+ * Pages that compacting the class would give back: all but those of full
+ * zspages for its objects and of one more for the rest, up to the last
+ * page they reach (see zs_class_trim()).
+ */
 static unsigned long zs_class_compactable_pages(const struct size_class *class)
 {
-	return zs_class_free_slots(class) / class->objs_per_zspage *
-	       class->pages_per_zspage;
+	unsigned long objs = class->objs_inuse, slots, least;
+	unsigned long held = zs_class_pages(class, &slots);
+
+	least = objs / class->objs_per_zspage * class->pages_per_zspage +
+		DIV_ROUND_UP(objs % class->objs_per_zspage * class->size,
+			     PAGE_SIZE);
+	return held > least ? held - least : 0;
 }
 
 /*
@@ -1657,6 +1692,131 @@ static struct zspage *zs_class_compact_one(struct size_class *class,
 	return src;
 }
 
+/* Link the free slots of @zspage lowest first, as zspage_needs_page() wants. */
+static void zspage_relink_free_slots(struct size_class *class,
+				     struct zspage *zspage)
+{
+	unsigned long *slots = zs_slots(zspage);
+	unsigned int slot = class->objs_per_zspage;
+
+	zspage->free_head = class->objs_per_zspage;
+	while (slot--) {
+		if (zs_slot_is_free(slots[slot])) {
+			slots[slot] = zs_free_slot_word(zspage->free_head);
+			zspage->free_head = slot;
+		}
+	}
+}
+
+/*
+ * Move the objects of @zspage, which is off the lists, out of its slots
+ * from its inuse-th up: into other zspages of the class while they have a
+ * slot with its page, then into its own lowest free slots.  Its free list
+ * is left for the caller to relink.  Returns false if a mapped object
+ * stopped it.
+ */
+static bool zs_gather(struct size_class *class, struct zspage *zspage)
+{
+	unsigned long *slots = zs_slots(zspage);
+	unsigned int slot = class->objs_per_zspage, hole = 0;
+
+	while (slot-- > zspage->inuse) {
+		struct zs_handle *h = (struct zs_handle *)slots[slot];
+		struct zspage *dst;
+
+		if (zs_slot_is_free(slots[slot]))
+			continue;
+		if (!zs_trypin(h))
+			return false;
+		dst = zs_class_fullest_backed(class);
+		if (dst) {
+			zs_place_object(class, dst, h);
+			zs_move_bytes(class, dst, zs_handle_slot(h), zspage,
+				      slot);
+			zs_put_slot(zspage, slot);
+		} else {
+			while (!zs_slot_is_free(slots[hole]))
+				hole++;
+			slots[hole] = (unsigned long)h;
+			WRITE_ONCE(h->word, zs_location(zspage, hole) |
+					    BIT(ZS_HANDLE_PIN_BIT));
+			zs_move_bytes(class, zspage, hole, zspage, slot);
+			slots[slot] = ZS_SLOT_FREE;
+		}
+		zs_unpin(h);
+	}
+	return true;
+}
+
+/*
+ * Free the pages of @zspage past the ones its objects, gathered in its
+ * lowest slots, lie in; it becomes the class's growing zspage.  Mappers
+ * never look at those pages, since no object is left there, but the
+ * kernel's migration may hold one: then nothing is freed.  Returns the
+ * pages freed.
+ */
+static unsigned int zspage_trim(struct zs_pool *pool,
+				struct size_class *class, struct zspage *zspage)
+{
+	unsigned int keep = DIV_ROUND_UP(zspage->inuse * class->size,
+					 PAGE_SIZE);
+	unsigned int i, locked, freed;
+
+	if (!keep || keep >= zspage->populated)
+		return 0;
+	for (locked = keep; locked < zspage->populated; locked++)
+		if (!trylock_page(zspage->pages[locked]))
+			break;
+	if (locked < zspage->populated) {
+		while (locked-- > keep)
+			unlock_page(zspage->pages[locked]);
+		return 0;
+	}
+	for (i = keep; i < zspage->populated; i++) {
+		zs_page_detach(zspage->pages[i]);
+		unlock_page(zspage->pages[i]);
+		zs_free_page(zspage->pages[i]);
+		zspage->pages[i] = NULL;
+	}
+	freed = zspage->populated - keep;
+	zspage->populated = keep;
+	zspage->backed = zs_slots_in_pages(class, keep);
+	atomic_long_sub(freed, &pool->pages);
+	class->growing = zspage;
+	return freed;
+}
+
+/*
+ * Compaction's last step in @class: gather the free slots that emptying
+ * whole zspages left, fewer than a zspage holds, in one zspage and free
+ * its pages past its objects.  That zspage is the growing one if there is
+ * one, else the sparsest.  Adds the pages freed to *@freed; returns the
+ * zspage, unlinked and uncounted, if it was emptied, for the caller to
+ * free outside the lock.
+ */
+static struct zspage *zs_class_trim(struct zs_pool *pool,
+				    struct size_class *class,
+				    unsigned long *freed)
+{
+	struct zspage *zspage = class->growing;
+
+	lockdep_assert_held(&class->lock);
+	if (!zspage)
+		zspage = zs_class_sparsest(class);
+	if (!zspage || class->pages_per_zspage == 1)
+		return NULL;
+	zs_class_unlink(class, zspage);
+	if (zs_gather(class, zspage))
+		*freed += zspage_trim(pool, class, zspage);
+	zspage_relink_free_slots(class, zspage);
+	if (!zspage->inuse) {
+		zs_class_drop(class, zspage);
+		return zspage;
+	}
+	zs_class_link(class, zspage);
+	return NULL;
+}
+
 static unsigned long zs_class_compact(struct zs_pool *pool,
 				      struct size_class *class)
 {
@@ -1668,6 +1828,8 @@ static unsigned long zs_class_compact(struct zs_pool *pool,
 
 		spin_lock(&class->lock);
 		empty = zs_class_compact_one(class, &done);
+		if (done)
+			empty = zs_class_trim(pool, class, &freed);
 		spin_unlock(&class->lock);
 		if (empty) {
 			freed += empty->populated;
@@ -1738,21 +1900,6 @@ static int zs_shrinker_register(struct zs_pool *pool)
 static DEFINE_MUTEX(zs_debugfs_mutex);
 static struct dentry *zs_debugfs_root;
 static unsigned int zs_debugfs_pools;
-
-/* The pages a class holds, and how many slots lie in them. */
-static unsigned long zs_class_pages(const struct size_class *class,
-				    unsigned long *slots)
-{
-	unsigned long whole = class->zspages - !!class->growing;
-	unsigned long pages = whole * class->pages_per_zspage;
-
-	*slots = whole * class->objs_per_zspage;
-	if (class->growing) {
-		pages += class->growing->populated;
-		*slots += class->growing->backed;
-	}
-	return pages;
-}
 
 static int zs_classes_show(struct seq_file *s, void *unused)
 {

@@ -7,7 +7,8 @@
 # nothing can be freed and memory stays allocated: fragmentation.  Writing
 # 1 to compact must move the survivors together and give most of that
 # memory back (mem_used_total falls, mm_stat pages_compacted rises) without
-# changing a byte of data.  Then compaction runs over and over while fio
+# changing a byte of data, and leave no size class more than a page of free
+# slots (the allocator's debugfs "classes": obj_alloc - obj_used).  Then compaction runs over and over while fio
 # writes and verifies data elsewhere on the device.
 
 cd "$(dirname "$0")" && . ./lib.sh
@@ -17,6 +18,7 @@ DEV=/dev/zram0
 BEFORE=$TMPDIR/compact.before
 AFTER=$TMPDIR/compact.after
 OUT=$TMPDIR/fio.out
+CLASSES=/sys/kernel/debug/zsmalloc-zram/zram0/classes
 
 MIB=$((64 / ZT_SCALE))
 
@@ -45,7 +47,7 @@ compact_while_running()
 	echo $n
 }
 
-ktap_plan 13
+ktap_plan 14
 
 check_run "modprobe zram" zram_load || ktap_finish
 echo 128M > "$Z/disksize"
@@ -70,6 +72,9 @@ check_cmp "compaction gave memory back: mem_used_total below half" \
 	"$after" -lt $((fragmented / 2))
 check_eq "pages_compacted rose by the pages given back" \
 	$(((fragmented - after) / PAGE)) "$compacted"
+check_eq "no class kept a page's worth of free slots" "" \
+	"$(awk -v page=$PAGE 'NR > 1 && ($6 - $7) * $2 >= page { print $2 }' \
+		$CLASSES 2>&1)"
 check_eq "compaction changed neither orig_data_size nor compr_data_size" \
 	"$((MIB << 20 >> 2)) $compr" "$(mm zram0 1) $(mm zram0 2)"
 read_data "$AFTER"
