@@ -27,7 +27,7 @@
  * is more classes, each with its partly used page.  Zspages of up to 12
  * pages within 2 points of the best fill hold zram's benchmark corpus in
  * 0.6-0.7% fewer pages than 8 within 4, and a pool that lost a random
- * half of its objects, then was compacted, in 0.6% fewer
+ * half of its objects, then was compacted, in 0.7% fewer
  * (Documentation/benchmarks.rst, "Zspages of up to 12 pages" and
  * "Compaction frees a zspage's tail").
  * Candidates stop at ZS_MAX_OBJS_PER_ZSPAGE objects, the most a handle
@@ -1709,26 +1709,28 @@ static void zspage_relink_free_slots(struct size_class *class,
 }
 
 /*
- * Move the objects of @zspage, which is off the lists, out of its slots
- * from its inuse-th up: into other zspages of the class while they have a
- * slot with its page, then into its own lowest free slots.  Its free list
- * is left for the caller to relink.  Returns false if a mapped object
- * stopped it.
+ * Move the objects of @zspage, which is off the lists, from its top slot
+ * down: into other zspages of the class while they have a slot with its
+ * page, then into its own lowest free slots, until its objects fill its
+ * lowest slots.  Its free list is left for the caller to relink.  Returns
+ * false if a mapped object stopped it.
  */
 static bool zs_gather(struct size_class *class, struct zspage *zspage)
 {
 	unsigned long *slots = zs_slots(zspage);
 	unsigned int slot = class->objs_per_zspage, hole = 0;
 
-	while (slot-- > zspage->inuse) {
+	while (slot--) {
 		struct zs_handle *h = (struct zs_handle *)slots[slot];
 		struct zspage *dst;
 
 		if (zs_slot_is_free(slots[slot]))
 			continue;
+		dst = zs_class_fullest_backed(class);
+		if (!dst && slot < zspage->inuse)
+			break;
 		if (!zs_trypin(h))
 			return false;
-		dst = zs_class_fullest_backed(class);
 		if (dst) {
 			zs_place_object(class, dst, h);
 			zs_move_bytes(class, dst, zs_handle_slot(h), zspage,

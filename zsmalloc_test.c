@@ -666,7 +666,7 @@ static enum zt_result zt_compaction_skips_mapped(struct zs_pool *pool)
  * first zspage's lowest slots and frees its pages past them, unless one
  * in a page to be freed is mapped; the zspage then grows back as objects
  * come.  The shrinker counts those pages.  Without this, a pool that lost
- * a random half of its objects kept 1.3% more pages after compaction
+ * a random half of its objects kept 1.4% more pages after compaction
  * (Documentation/benchmarks.rst, "Compaction frees a zspage's tail").
  */
 static bool zt_trim_checks(struct zs_pool *pool, unsigned long *handles,
