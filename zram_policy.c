@@ -20,16 +20,19 @@
  *   mem_limit=fail|writeback
  *                        a write that the pool cannot take fails, as
  *                        without a policy, or goes to the backing device
+ *   fragmentation=PERCENT
+ *                        when compacting the pool would give back more
+ *                        than PERCENT of its pages, it is compacted
  *
- * The word "off" sets every key back to its default (0, 0, 0, fail),
+ * The word "off" sets every key back to its default (0, 0, 0, fail, 0),
  * which is also the state after a reset.  A write is checked whole before
  * any of it takes effect.
  *
- * Aging, recompression and background writeback run, in that order, in
- * one delayed work item per device, which re-arms itself while the device
- * is initialised and the policy has something to do; each run holds
- * init_lock for reading (reset waits for it) and works on one batch of
- * slots per stage before giving the lock up.  The I/O path only reads
+ * Aging, recompression, background writeback and compaction run, in that
+ * order, in one delayed work item per device, which re-arms itself while
+ * the device is initialised and the policy has something to do; each run
+ * holds init_lock for reading (reset waits for it) and works on one batch
+ * of slots per stage before giving the lock up.  The I/O path only reads
  * mem_limit's key: a write that fails for want of memory is then stored on
  * the backing device instead.
  *
@@ -59,7 +62,8 @@
 
 static bool zram_policy_active(const struct zram_policy_cfg *cfg)
 {
-	return cfg->age || cfg->rc_watermark || cfg->wb_watermark;
+	return cfg->age || cfg->rc_watermark || cfg->wb_watermark ||
+	       cfg->fragmentation;
 }
 
 static void zram_policy_get(struct zram *zram, struct zram_policy_cfg *cfg)
@@ -77,7 +81,7 @@ static unsigned int zram_policy_aging_period(unsigned int age)
 
 static unsigned long zram_policy_period(const struct zram_policy_cfg *cfg)
 {
-	if (cfg->rc_watermark || cfg->wb_watermark)
+	if (cfg->rc_watermark || cfg->wb_watermark || cfg->fragmentation)
 		return ZRAM_POLICY_WB_PERIOD;
 	return zram_policy_aging_period(cfg->age) * HZ;
 }
@@ -179,6 +183,22 @@ static bool zram_policy_writeback(struct zram *zram)
 	return more;
 }
 
+/* --- Compaction ---------------------------------------------------------- */
+
+/*
+ * Objects freed one by one leave holes that give no page back until
+ * compaction moves the rest together; this does it once the holes add up
+ * to more than @pct percent of the pool's pages.
+ */
+static void zram_policy_compact(struct zram *zram, unsigned int pct)
+{
+	struct zs_pool *pool = zram->mem_pool;
+
+	if (zsm_compactable_pages(pool) * 100 >
+	    zsm_get_total_pages(pool) * pct)
+		zsm_compact(pool);
+}
+
 /* --- The worker ---------------------------------------------------------- */
 
 /* One run; returns the delay until the next, or a negative: none. */
@@ -200,6 +220,8 @@ static long zram_policy_run(struct zram *zram)
 	    zram_policy_over_watermark(zram, cfg.wb_watermark))
 		more |= zram_policy_writeback(zram) &&
 			zram_policy_over_watermark(zram, cfg.wb_watermark);
+	if (cfg.fragmentation)
+		zram_policy_compact(zram, cfg.fragmentation);
 	up_read(&zram->init_lock);
 	return more ? 0 : zram_policy_period(&cfg);
 }
@@ -272,10 +294,12 @@ bool zram_policy_redirects(struct zram *zram)
 }
 
 /*
- * Whether a store might take the pool over mem_limit: a new zspage has up
- * to 8 pages (zsmalloc.c).  Checked before the store, so that a pool whose
- * writes are redirected stays under the limit at every moment, not only
- * after the store's own check has given a page back.
+ * Whether a store might take the pool over mem_limit: one store adds at
+ * most a page (zsmalloc.c gives a zspage its pages as objects reach them),
+ * and the headroom leaves one for each of several stores at once.  Checked
+ * before the store, so that a pool whose writes are redirected stays under
+ * the limit at every moment, not only after the store's own check has
+ * given a page back.
  */
 #define ZRAM_POLICY_LIMIT_HEADROOM	8UL
 
@@ -323,6 +347,12 @@ static int zram_policy_parse_word(void *data, char *param, char *val)
 			return -EINVAL;
 		return 0;
 	}
+	if (!strcmp(param, "fragmentation")) {
+		if (kstrtouint(val, 10, &cfg->fragmentation) ||
+		    cfg->fragmentation > 100)
+			return -EINVAL;
+		return 0;
+	}
 	if (!strcmp(param, "mem_limit")) {
 		if (!strcmp(val, "writeback"))
 			cfg->mem_limit_wb = true;
@@ -365,9 +395,10 @@ static ssize_t policy_show(struct device *dev, struct device_attribute *attr,
 
 	zram_policy_get(dev_to_zram(dev), &cfg);
 	return sysfs_emit(buf,
-			  "age=%u recompress_watermark=%u writeback_watermark=%u mem_limit=%s\n",
+			  "age=%u recompress_watermark=%u writeback_watermark=%u mem_limit=%s fragmentation=%u\n",
 			  cfg.age, cfg.rc_watermark, cfg.wb_watermark,
-			  cfg.mem_limit_wb ? "writeback" : "fail");
+			  cfg.mem_limit_wb ? "writeback" : "fail",
+			  cfg.fragmentation);
 }
 
 static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
@@ -396,6 +427,7 @@ static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
 		WRITE_ONCE(zram->policy.cfg.rc_watermark, cfg.rc_watermark);
 		zram->policy.cfg.wb_watermark = cfg.wb_watermark;
 		WRITE_ONCE(zram->policy.cfg.mem_limit_wb, cfg.mem_limit_wb);
+		zram->policy.cfg.fragmentation = cfg.fragmentation;
 	}
 	mutex_unlock(&zram->policy.lock);
 	if (!ret && zram_initialized(zram) && zram_policy_active(&cfg))

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * zram's self-management policy (zram_policy.c): aging, background
- * recompression (zram_policy_recomp.c) and writeback past watermarks, and
- * a mem_limit that sends pages to the backing device instead of failing
- * writes.
+ * recompression (zram_policy_recomp.c) and writeback past watermarks,
+ * compaction past a share of free space in the pool, and a mem_limit that
+ * sends pages to the backing device instead of failing writes.
  */
 #ifndef _ZRAM_POLICY_H_
 #define _ZRAM_POLICY_H_
@@ -28,6 +28,7 @@ struct zram_policy_cfg {
 	unsigned int rc_watermark;	/* % of mem_limit or RAM; 0: none */
 	unsigned int wb_watermark;	/* % of mem_limit or RAM; 0: none */
 	bool mem_limit_wb;		/* over mem_limit: to the backing device */
+	unsigned int fragmentation;	/* % of the pool compaction frees; 0: none */
 };
 
 /*

@@ -1857,10 +1857,8 @@ unsigned long zsm_compact(struct zs_pool *pool)
 	return freed;
 }
 
-static unsigned long zs_shrinker_count(struct shrinker *shrinker,
-				       struct shrink_control *sc)
+unsigned long zsm_compactable_pages(struct zs_pool *pool)
 {
-	struct zs_pool *pool = zram_shrinker_private(shrinker);
 	struct size_class *class;
 	unsigned long pages = 0;
 	int i;
@@ -1874,6 +1872,12 @@ static unsigned long zs_shrinker_count(struct shrinker *shrinker,
 		spin_unlock(&class->lock);
 	}
 	return pages;
+}
+
+static unsigned long zs_shrinker_count(struct shrinker *shrinker,
+				       struct shrink_control *sc)
+{
+	return zsm_compactable_pages(zram_shrinker_private(shrinker));
 }
 
 static unsigned long zs_shrinker_scan(struct shrinker *shrinker,

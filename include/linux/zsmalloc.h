@@ -53,6 +53,8 @@ void zsm_unmap_object(struct zs_pool *pool, unsigned long handle);
 
 unsigned long zsm_get_total_pages(struct zs_pool *pool);
 unsigned long zsm_compact(struct zs_pool *pool);
+/* The pages zsm_compact() would give back now. */
+unsigned long zsm_compactable_pages(struct zs_pool *pool);
 
 void zsm_pool_stats(struct zs_pool *pool, struct zsm_pool_stats *stats);
 enum zs_mapping zsm_pool_mapping(struct zs_pool *pool);

@@ -235,7 +235,8 @@ static const char * const word_edges[] = {
 static const char * const keys[] = {
 	"algo", "priority", "type", "threshold", "max_pages", "level", "dict",
 	"page_index", "page_indexes", "age", "writeback_watermark",
-	"recompress_watermark", "mem_limit", "algo ", "=", "", "TYPE",
+	"recompress_watermark", "mem_limit", "fragmentation", "algo ", "=", "",
+	"TYPE",
 };
 
 static const char * const key_values[] = {

@@ -6,10 +6,12 @@
 # background recompression that starts past its watermark (and not
 # before) or when the shrinker asks (drop_caches), shrinks the pool and
 # keeps the data; background writeback that starts past the watermark (and
-# not before), with the data verified; mem_limit=writeback, which lets a process whose
-# swap does not fit under mem_limit finish with its data intact and no
-# failed write, where without the policy writes fail; and reset, hot_remove
-# and rmmod while the worker is busy.
+# not before), with the data verified; compaction once the pool's holes
+# pass a share of it (fragmentation=), and not without it;
+# mem_limit=writeback, which lets a process whose swap does not fit under
+# mem_limit finish with its data intact and no failed write, where without
+# the policy writes fail; and reset, hot_remove and rmmod while the worker
+# is busy.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -20,7 +22,7 @@ WORK=$TMPDIR/policy
 IMG=$WORK/image
 CG=/sys/fs/cgroup/zt-policy
 LOOP=
-OFF="age=0 recompress_watermark=0 writeback_watermark=0 mem_limit=fail"
+OFF="age=0 recompress_watermark=0 writeback_watermark=0 mem_limit=fail fragmentation=0"
 # Deadlines for what the worker does on its own: generous, for TCG.
 DEADLINE=60
 
@@ -142,7 +144,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 61
+ktap_plan 66
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -161,20 +163,22 @@ check_eq "policy_stat starts at zero, five columns" "0 0 0 0 0" \
 
 check_errno "age=5" OK "$Z/policy" "age=5"
 check_eq "reading shows every key" \
-	"age=5 recompress_watermark=0 writeback_watermark=0 mem_limit=fail" \
+	"age=5 recompress_watermark=0 writeback_watermark=0 mem_limit=fail fragmentation=0" \
 	"$(< "$Z/policy")"
 bad=
 for v in "" " " "bogus=1" "age" "age=" "age=x" "age=-1" "age=4294967296" \
 	 "writeback_watermark=101" "writeback_watermark=-1" \
 	 "recompress_watermark=101" "recompress_watermark=-1" \
 	 "recompress_watermark=x" "recompress_watermark=" \
-	 "mem_limit=maybe" "mem_limit=" "on" "age=7 bogus=1"; do
+	 "mem_limit=maybe" "mem_limit=" "on" "age=7 bogus=1" \
+	 "fragmentation=101" "fragmentation=-1" "fragmentation=x" \
+	 "fragmentation="; do
 	ret=$(policy "$v")
 	[ "$ret" = EINVAL ] || bad="$bad '$v':$ret"
 done
 check_eq "unknown keys, bad values and empty writes: EINVAL" "" "$bad"
 check_eq "and a refused write changes nothing" \
-	"age=5 recompress_watermark=0 writeback_watermark=0 mem_limit=fail" \
+	"age=5 recompress_watermark=0 writeback_watermark=0 mem_limit=fail fragmentation=0" \
 	"$(< "$Z/policy")"
 check_errno "recompress_watermark without recomp_algorithm: EINVAL" EINVAL \
 	"$Z/policy" "recompress_watermark=10"
@@ -185,13 +189,13 @@ check_errno "mem_limit=writeback without a backing device: ENODEV" ENODEV \
 check_errno "writeback_watermark=0 and mem_limit=fail need none" OK \
 	"$Z/policy" "writeback_watermark=0 mem_limit=fail"
 check_errno "a later word overrides an earlier one" OK "$Z/policy" "age=3 age=9"
-check_eq "age=9" "age=9 recompress_watermark=0 writeback_watermark=0 mem_limit=fail" \
+check_eq "age=9" "age=9 recompress_watermark=0 writeback_watermark=0 mem_limit=fail fragmentation=0" \
 	"$(< "$Z/policy")"
 echo "$LOOP" > "$Z/backing_dev"
 check_errno "with a backing device, every key in one write" OK "$Z/policy" \
 	"age=60 writeback_watermark=80 mem_limit=writeback"
 check_eq "shown as written" \
-	"age=60 recompress_watermark=0 writeback_watermark=80 mem_limit=writeback" \
+	"age=60 recompress_watermark=0 writeback_watermark=80 mem_limit=writeback fragmentation=0" \
 	"$(< "$Z/policy")"
 echo "algo=zstd priority=1" > "$Z/recomp_algorithm"
 check_errno "with recomp_algorithm: recompress_watermark=50" OK "$Z/policy" \
@@ -207,7 +211,7 @@ check_eq "recompress_watermark at or above writeback_watermark: EINVAL" "" "$bad
 check_errno "both watermarks lowered in one write" OK "$Z/policy" \
 	"recompress_watermark=10 writeback_watermark=20"
 check_eq "shown with every key" \
-	"age=60 recompress_watermark=10 writeback_watermark=20 mem_limit=writeback" \
+	"age=60 recompress_watermark=10 writeback_watermark=20 mem_limit=writeback fragmentation=0" \
 	"$(< "$Z/policy")"
 check_errno "off sets every key back" OK "$Z/policy" "off"
 check_eq "off" "$OFF" "$(< "$Z/policy")"
@@ -340,6 +344,31 @@ check_run "within ${DEADLINE}s of drop_caches the shrinker has the huge pages re
 	wait_until $DEADLINE shrunk_all
 check_eq "and the data is intact" yes "$(intact)"
 diag "recompression tests: $((SECONDS - rc_start)) s"
+
+# --- Compaction past a share of free space --------------------------------
+
+# 1024 pages of text, three of every four then discarded: every zspage
+# keeps a quarter of its objects and gives no page back by itself.
+setup 32
+put_pages 0 "$(text_pages 1024)"
+fio --output="$WORK/fio.out" --eta=never --filename=$DEV --ioengine=psync \
+	--name=holes --rw=trim:4k --bs=12k --size=4M || tail "$WORK/fio.out"
+dd if=$DEV of="$WORK/before" bs=1M count=4 iflag=direct status=none
+holed=$(mm zram0 3)
+sleep 2
+check_eq "without the policy the pool is not compacted" 0 "$(mm zram0 7)"
+check_errno "fragmentation=10" OK "$Z/policy" "fragmentation=10"
+compacted()
+{
+	[ "$(mm zram0 7)" -gt 0 ]
+}
+check_run "within ${DEADLINE}s the pool is compacted with no write to compact" \
+	wait_until $DEADLINE compacted
+diag "mem_used_total $holed with holes, then $(mm zram0 3)"
+check_cmp "mem_used_total fell below half" "$(mm zram0 3)" -lt $((holed / 2))
+check_eq "the data reads back as before" yes \
+	"$(dd if=$DEV bs=1M count=4 iflag=direct status=none |
+		cmp -s - "$WORK/before" && echo yes || echo no)"
 
 # --- mem_limit=writeback: swap that does not fit under mem_limit ------------
 
