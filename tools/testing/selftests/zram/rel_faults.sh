@@ -46,13 +46,20 @@ figure()
 }
 
 # cycle DESC REL_IO_ARGS...: one rel_io cycle with faults on, as a test.
+# Then every page gets the cycle's generation (-g) without faults: a page
+# whose write failed holds the one before, and if the next cycle failed it
+# again, that cycle (-O: the generation before its own) would take it for
+# lost data.
 cycle()
 {
-	local desc=$1 out rc
+	local desc=$1 out rc gen
 
 	shift
+	gen=$(echo "$*" | sed -n 's/.*-g \([0-9]*\).*/\1/p')
 	out=$(rel_io -F -f $KEEP "$@" cycle /dev/$DEV)
 	rc=$?
+	rel_io -g "$gen" -f $KEEP write /dev/$DEV > /dev/null ||
+		rc=1
 	echo "$out" | tail -n 8
 	LAST_FAILED=$(figure "$out" requests_failed)
 	LAST_FW=$(figure "$out" failed_writes+)
