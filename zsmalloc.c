@@ -1099,6 +1099,15 @@ static void zs_handle_free(struct zs_pool *pool, struct zs_handle *h)
 	zs_test_track(ZS_TRACK_HANDLES, -1);
 }
 
+/* Point @h at @slot of @zspage, keeping its pin bit. */
+static void zs_handle_relocate(struct zs_handle *h, struct zspage *zspage,
+			       unsigned int slot)
+{
+	unsigned long pin = h->word & BIT(ZS_HANDLE_PIN_BIT);
+
+	WRITE_ONCE(h->word, zs_location(zspage, slot) | pin);
+}
+
 /*
  * Put @h into a free slot of @zspage, which must have one.  Compaction
  * calls this with @h pinned, and the pin bit stays as it is.
@@ -1106,10 +1115,7 @@ static void zs_handle_free(struct zs_pool *pool, struct zs_handle *h)
 static void zs_place_object(struct size_class *class, struct zspage *zspage,
 			    struct zs_handle *h)
 {
-	unsigned int slot = zs_take_slot(zspage, h);
-	unsigned long pin = h->word & BIT(ZS_HANDLE_PIN_BIT);
-
-	WRITE_ONCE(h->word, zs_location(zspage, slot) | pin);
+	zs_handle_relocate(h, zspage, zs_take_slot(zspage, h));
 	zs_class_refile(class, zspage);
 }
 
@@ -1740,8 +1746,7 @@ static bool zs_gather(struct size_class *class, struct zspage *zspage)
 			while (!zs_slot_is_free(slots[hole]))
 				hole++;
 			slots[hole] = (unsigned long)h;
-			WRITE_ONCE(h->word, zs_location(zspage, hole) |
-					    BIT(ZS_HANDLE_PIN_BIT));
+			zs_handle_relocate(h, zspage, hole);
 			zs_move_bytes(class, zspage, hole, zspage, slot);
 			slots[slot] = ZS_SLOT_FREE;
 		}

@@ -659,6 +659,16 @@ static enum zt_result zt_compaction_skips_mapped(struct zs_pool *pool)
 	return zt_two_zspages(pool, 1000, zt_pinned_checks);
 }
 
+/* The pages a pool needs for @objs objects of @class, filled in order. */
+static unsigned long zt_pages_for(const struct size_class *class,
+				  unsigned int objs)
+{
+	unsigned int rest = objs % class->objs_per_zspage;
+
+	return objs / class->objs_per_zspage * class->pages_per_zspage +
+	       DIV_ROUND_UP(rest * class->size, PAGE_SIZE);
+}
+
 /*
  * Fewer free slots than a zspage holds, so no zspage can be emptied: two
  * full zspages of a class with at least four pages each, and the odd
@@ -690,11 +700,11 @@ static bool zt_trim_checks(struct zs_pool *pool, unsigned long *handles,
 		zsm_free(pool, handles[i]);
 		handles[i] = 0;
 	}
-	kept = DIV_ROUND_UP((objs + 1) / 2 * size, PAGE_SIZE);
+	kept = zt_pages_for(class, (objs + 1) / 2);
 	zt_diag("%u objects of %zu bytes in %u pages kept in %u",
 		(objs + 1) / 2, size, pages, kept);
 
-	if (!ZT_OK(kept < pages && top * size / PAGE_SIZE >= kept))
+	if (!ZT_OK(kept < pages && top * class->size / PAGE_SIZE >= kept))
 		return false;
 	if (!ZT_OK(pool->shrinker->count_objects(pool->shrinker, &sc) ==
 		   pages - kept))
@@ -1377,16 +1387,6 @@ static enum zt_result zt_huge_class(struct zs_pool *pool)
 	if (!ZT_OK(zsm_get_total_pages(pool) == 0))
 		return ZT_FAIL;
 	return ZT_PASS;
-}
-
-/* The pages a pool needs for @objs objects of @class, filled in order. */
-static unsigned long zt_pages_for(const struct size_class *class,
-				  unsigned int objs)
-{
-	unsigned int rest = objs % class->objs_per_zspage;
-
-	return objs / class->objs_per_zspage * class->pages_per_zspage +
-	       DIV_ROUND_UP(rest * class->size, PAGE_SIZE);
 }
 
 /*

@@ -8,8 +8,9 @@
 # 1 to compact must move the survivors together and give most of that
 # memory back (mem_used_total falls, mm_stat pages_compacted rises) without
 # changing a byte of data, and leave no size class more than a page of free
-# slots (the allocator's debugfs "classes": obj_alloc - obj_used).  Then compaction runs over and over while fio
-# writes and verifies data elsewhere on the device.
+# slots (the allocator's debugfs "classes": obj_alloc - obj_used).  Then
+# compaction runs over and over while fio writes and verifies data
+# elsewhere on the device.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
