@@ -573,14 +573,21 @@ static struct size_class *zs_class_create(struct zs_pool *pool,
 }
 
 /*
- * Classes are shared by runs of sizes; a class is visited once, at the
- * index of its own size, and this returns NULL at the other indexes.
+ * The class of @pool after @class (the first if NULL), or NULL.  Classes
+ * are shared by runs of sizes; each is met once, at the index of its own
+ * size.
  */
-static struct size_class *zs_class_owned_at(struct zs_pool *pool, int index)
+static struct size_class *zs_next_class(struct zs_pool *pool,
+					struct size_class *class)
 {
-	struct size_class *class = pool->classes[index];
+	int i;
 
-	return class && class->index == index ? class : NULL;
+	for (i = class ? class->index + 1 : 0; i < ZS_NR_SIZES; i++) {
+		class = pool->classes[i];
+		if (class && class->index == i)
+			return class;
+	}
+	return NULL;
 }
 
 /*
@@ -1851,13 +1858,10 @@ unsigned long zsm_compact(struct zs_pool *pool)
 {
 	struct size_class *class;
 	unsigned long freed = 0;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (class)
-			freed += zs_class_compact(pool, class);
-	}
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class))
+		freed += zs_class_compact(pool, class);
 	atomic_long_add(freed, &pool->stats.pages_compacted);
 	return freed;
 }
@@ -1866,12 +1870,9 @@ unsigned long zsm_compactable_pages(struct zs_pool *pool)
 {
 	struct size_class *class;
 	unsigned long pages = 0;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class)) {
 		spin_lock(&class->lock);
 		pages += zs_class_compactable_pages(class);
 		spin_unlock(&class->lock);
@@ -1918,7 +1919,6 @@ static int zs_classes_show(struct seq_file *s, void *unused)
 	struct size_class *class;
 	unsigned long pages, slots;
 	unsigned int group;
-	int i;
 
 	seq_printf(s, "%5s %5s %5s %5s %8s %9s %9s %8s",
 		   "class", "size", "objs", "pages", "zspages",
@@ -1927,10 +1927,8 @@ static int zs_classes_show(struct seq_file *s, void *unused)
 		seq_printf(s, " %4s%u", "fill", group);
 	seq_puts(s, "  full\n");
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class)) {
 		spin_lock(&class->lock);
 		pages = zs_class_pages(class, &slots);
 		seq_printf(s, "%5u %5u %5u %5u %8lu %9lu %9lu %8lu",
@@ -2034,12 +2032,9 @@ static void zs_pool_free_objects(struct zs_pool *pool)
 	struct zspage *zspage, *next;
 	struct size_class *class;
 	unsigned int group;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class)) {
 		zs_class_mark_dying(class);
 		for (group = 0; group < ZS_NR_GROUPS; group++)
 			list_for_each_entry_safe(zspage, next,

@@ -93,12 +93,9 @@ static bool zsb_metadata_bytes(struct zs_pool *pool, u64 *bytes)
 	struct zspage *zspage;
 	unsigned int group;
 	u64 total = 0;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class)) {
 		spin_lock(&class->lock);
 		total += class->objs_inuse * sizeof(struct zs_handle);
 		for (group = 0; group < ZS_NR_GROUPS; group++)

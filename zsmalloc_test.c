@@ -260,12 +260,9 @@ static bool zt_pool_consistent(struct zs_pool *pool)
 	unsigned long pages = 0;
 	struct size_class *class;
 	bool ok = true;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES && ok; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class && ok;
+	     class = zs_next_class(pool, class)) {
 		spin_lock(&class->lock);
 		ok = zt_class_consistent(pool, class, &pages);
 		spin_unlock(&class->lock);
@@ -507,12 +504,9 @@ static bool zt_no_spare_zspages(struct zs_pool *pool)
 {
 	struct size_class *class;
 	bool spare = false;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class)) {
 		spin_lock(&class->lock);
 		spare |= zs_class_has_spare_zspage(class);
 		spin_unlock(&class->lock);
@@ -939,12 +933,9 @@ static unsigned int zt_grab_pages(struct zs_pool *pool, struct page **pages,
 	struct size_class *class;
 	struct zspage *zspage;
 	unsigned int n = 0, group, k;
-	int i;
 
-	for (i = 0; i < ZS_NR_SIZES; i++) {
-		class = zs_class_owned_at(pool, i);
-		if (!class)
-			continue;
+	for (class = zs_next_class(pool, NULL); class;
+	     class = zs_next_class(pool, class)) {
 		spin_lock(&class->lock);
 		for (group = 0; group < ZS_NR_GROUPS; group++)
 			list_for_each_entry(zspage, &class->groups[group], node)
