@@ -12,7 +12,8 @@
 # which under TCG on a busy host trips the soft-lockup watchdog: that
 # comparison is the benchmark's (tools/testing/bench/fragmentation.sh).
 # Then ext4 and swap on zram are written and verified while compaction
-# runs over and over.
+# runs over and over: the kernel's, which migrates pool pages, and the
+# pool's own, which moves objects and frees pages, racing each other.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -45,14 +46,15 @@ pool_stat()
 	sed -n "s/^$1: //p" $POOL
 }
 
-# compact_while_running PID: compact all memory until PID exits; prints
-# how many times it did.
+# compact_while_running PID: compact all memory, then the pool, until PID
+# exits; prints how many times it did.
 compact_while_running()
 {
 	local n=0
 
 	while kill -0 "$1" 2> /dev/null; do
-		echo 1 > /proc/sys/vm/compact_memory && n=$((n + 1))
+		echo 1 > /proc/sys/vm/compact_memory &&
+			echo 1 > "$Z/compact" && n=$((n + 1))
 		sleep 0.2
 	done
 	echo $n
@@ -112,7 +114,7 @@ r=$?
 ktap_result $r "ext4 on zram: fio verifies while memory is compacted ($runs times)"
 migrated=$(($(pool_stat pages_migrated) - migrated0))
 total_migrated=$((total_migrated + migrated))
-diag "pages migrated during ext4 I/O: $migrated"
+diag "pages migrated during ext4 I/O: $migrated; pages_compacted $(mm zram0 7)"
 umount $MNT
 check_run "reset zram0" sh -c "echo 1 > $Z/reset"
 
@@ -129,7 +131,7 @@ wait $hog_pid
 ktap_result $? "swap on zram: memhog's data intact while memory is compacted ($runs times)"
 migrated=$(($(pool_stat pages_migrated) - migrated0))
 total_migrated=$((total_migrated + migrated))
-diag "pages migrated during swap: $migrated"
+diag "pages migrated during swap: $migrated; pages_compacted $(mm zram0 7)"
 check_cmp "compaction migrated pool pages (pages_migrated rose)" \
 	"$total_migrated" -gt 0
 swapoff $DEV
