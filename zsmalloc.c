@@ -677,6 +677,13 @@ static unsigned int zs_slots_in_pages(const struct size_class *class,
 		     pages * PAGE_SIZE / class->size);
 }
 
+/* How many pages of a zspage its first @slots slots reach. */
+static unsigned int zs_pages_for_slots(const struct size_class *class,
+				       unsigned int slots)
+{
+	return DIV_ROUND_UP(slots * class->size, PAGE_SIZE);
+}
+
 /*
  * The slot zs_take_slot() would hand out next reaches past the zspage's
  * pages.  Never the case for a slot that was used before, and one more
@@ -1624,8 +1631,7 @@ static unsigned long zs_class_compactable_pages(const struct size_class *class)
 	unsigned long held = zs_class_pages(class, &slots);
 
 	least = objs / class->objs_per_zspage * class->pages_per_zspage +
-		DIV_ROUND_UP(objs % class->objs_per_zspage * class->size,
-			     PAGE_SIZE);
+		zs_pages_for_slots(class, objs % class->objs_per_zspage);
 	return held > least ? held - least : 0;
 }
 
@@ -1772,8 +1778,7 @@ static bool zs_gather(struct size_class *class, struct zspage *zspage)
 static unsigned int zspage_trim(struct zs_pool *pool,
 				struct size_class *class, struct zspage *zspage)
 {
-	unsigned int keep = DIV_ROUND_UP(zspage->inuse * class->size,
-					 PAGE_SIZE);
+	unsigned int keep = zs_pages_for_slots(class, zspage->inuse);
 	unsigned int i, locked, freed;
 
 	if (!keep || keep >= zspage->populated)
