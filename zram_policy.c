@@ -323,6 +323,14 @@ int zram_policy_redirect(struct zram *zram, struct page *page,
 
 /* --- Attributes ---------------------------------------------------------- */
 
+/* A whole percentage, 0-100. */
+static int zram_policy_parse_percent(const char *val, unsigned int *pct)
+{
+	if (kstrtouint(val, 10, pct) || *pct > 100)
+		return -EINVAL;
+	return 0;
+}
+
 static int zram_policy_parse_word(void *data, char *param, char *val)
 {
 	struct zram_policy_cfg *cfg = data;
@@ -335,24 +343,12 @@ static int zram_policy_parse_word(void *data, char *param, char *val)
 	}
 	if (!strcmp(param, "age"))
 		return kstrtouint(val, 10, &cfg->age) ? -EINVAL : 0;
-	if (!strcmp(param, "recompress_watermark")) {
-		if (kstrtouint(val, 10, &cfg->rc_watermark) ||
-		    cfg->rc_watermark > 100)
-			return -EINVAL;
-		return 0;
-	}
-	if (!strcmp(param, "writeback_watermark")) {
-		if (kstrtouint(val, 10, &cfg->wb_watermark) ||
-		    cfg->wb_watermark > 100)
-			return -EINVAL;
-		return 0;
-	}
-	if (!strcmp(param, "fragmentation")) {
-		if (kstrtouint(val, 10, &cfg->fragmentation) ||
-		    cfg->fragmentation > 100)
-			return -EINVAL;
-		return 0;
-	}
+	if (!strcmp(param, "recompress_watermark"))
+		return zram_policy_parse_percent(val, &cfg->rc_watermark);
+	if (!strcmp(param, "writeback_watermark"))
+		return zram_policy_parse_percent(val, &cfg->wb_watermark);
+	if (!strcmp(param, "fragmentation"))
+		return zram_policy_parse_percent(val, &cfg->fragmentation);
 	if (!strcmp(param, "mem_limit")) {
 		if (!strcmp(val, "writeback"))
 			cfg->mem_limit_wb = true;
