@@ -137,15 +137,18 @@ struct zram_stats {
  * only with init_lock held for writing while the device is uninitialised
  * (backing_dev) or being reset, so I/O and writeback use them freely.
  * @bitmap has a bit per page-sized block, set while a slot owns the block:
- * set by writeback, which @mutex makes one at a time, and cleared by
- * whoever frees the slot, under the slot lock; both with atomic bitops.
- * @next_block, where writeback looks for a free block next, is @mutex's.
- * @reuse_lock: backing reads hold it for reading, writeback for writing
- * while it writes a block, so a block freed under a read in flight gets no
- * new contents before that read is done.  @reads_in_flight counts the
- * reads chained to a bio (zram_wb_read_held()) that outlive their
- * holding of @reuse_lock: whoever writes blocks waits for it to drain
- * after taking @reuse_lock for writing, and so does reset.
+ * set by whoever allocates the block (writeback, which @mutex makes one at
+ * a time, or a write redirected to the backing device) with
+ * test_and_set_bit(), and cleared by whoever frees the slot, under the
+ * slot lock.  @next_block, where the next search for a free block starts,
+ * is a hint, read and set with no lock.
+ * @reuse_lock: backing reads hold it for reading; whoever writes blocks
+ * takes it for writing between allocating them and writing them, so a
+ * block freed under a read in flight gets no new contents before that
+ * read is done.  @reads_in_flight counts the reads chained to a bio
+ * (zram_wb_read_held()) that outlive their holding of @reuse_lock: whoever
+ * writes blocks waits for it to drain after taking @reuse_lock for
+ * writing, and so does reset.
  * @limit_enable and @limit (in 4 KiB units) are protected by @limit_lock.
  * @batch_size (most pages in flight) is read once per writeback; it and
  * @compressed (write objects as stored) change under init_lock held for

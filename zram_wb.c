@@ -26,8 +26,9 @@
  * A read looks up the block under the slot lock and then reads it with
  * no lock held, so the slot may be freed and the block reused meanwhile.
  * Reads therefore hold wb.reuse_lock for reading around the lookup and the
- * read, and writeback holds it for writing while it writes a block: a
- * read sees the slot's old contents or its new ones, never someone else's.
+ * read, and whoever writes blocks takes it for writing after allocating
+ * them and before writing them (zram_wb_quiesce_reads()): a read sees the
+ * slot's old contents or its new ones, never someone else's.
  * A read chained to a bio outlives its holding of the lock; see
  * zram_wb_read_held() for how it is kept safe all the same.
  *
@@ -62,6 +63,7 @@
 #include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -205,23 +207,32 @@ free_path:
 /* --- Blocks and backing I/O -------------------------------------------- */
 
 /*
- * Only writeback allocates, one at a time: no one else sets a bit.  The
- * search goes on from the last block taken, so that writing back a whole
- * device does not scan the bitmap from the start for every page.
+ * Takes no lock: a write redirected from reclaim allocates too, and must
+ * not wait for a writeback that may itself be waiting for memory.  A bit
+ * someone else set first is searched past.  The search goes on from the
+ * last block taken, so that writing back a whole device does not scan the
+ * bitmap from the start for every page.
  */
 static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
 {
 	struct zram_wb *wb = &zram->wb;
-	unsigned long found;
+	unsigned long found = READ_ONCE(wb->next_block);
+	bool wrapped = false;
 
-	found = find_next_zero_bit(wb->bitmap, wb->nr_blocks, wb->next_block);
-	if (found >= wb->nr_blocks)
-		found = find_first_zero_bit(wb->bitmap, wb->nr_blocks);
-	if (found >= wb->nr_blocks)
-		return false;
-	set_bit(found, wb->bitmap);
+	for (;;) {
+		found = find_next_zero_bit(wb->bitmap, wb->nr_blocks, found);
+		if (found < wb->nr_blocks) {
+			if (!test_and_set_bit(found, wb->bitmap))
+				break;
+			continue;
+		}
+		if (wrapped)
+			return false;
+		wrapped = true;
+		found = 0;
+	}
 	atomic64_inc(&zram->stats.bd_count);
-	wb->next_block = found + 1;
+	WRITE_ONCE(wb->next_block, found + 1);
 	*block = found;
 	return true;
 }
@@ -255,7 +266,11 @@ static int zram_bd_rw(struct zram *zram, blk_opf_t opf, unsigned long block,
 	return ret;
 }
 
-/* Backing I/O done by a worker for zram_bd_rw_anywhere(). */
+/*
+ * Backing I/O done by a worker for zram_bd_rw_anywhere().  @for_reclaim:
+ * asked for by memory reclaim (a swap write redirected to the backing
+ * device).
+ */
 struct zram_bd_io_work {
 	struct work_struct work;
 	struct zram *zram;
@@ -263,14 +278,25 @@ struct zram_bd_io_work {
 	unsigned long block;
 	blk_opf_t opf;
 	unsigned int len;
+	bool for_reclaim;
 	int ret;
 };
 
+/*
+ * I/O for reclaim gets reclaim's access to the memory reserves, as it
+ * would have submitting the bio itself: a backing device that allocates
+ * to write (brd does) must not wait for reclaim that waits for it.
+ */
 static void zram_bd_io_fn(struct work_struct *work)
 {
 	struct zram_bd_io_work *io = container_of(work, typeof(*io), work);
+	unsigned int noreclaim = 0;
 
+	if (io->for_reclaim)
+		noreclaim = memalloc_noreclaim_save();
 	io->ret = zram_bd_rw(io->zram, io->opf, io->block, io->page, io->len);
+	if (io->for_reclaim)
+		memalloc_noreclaim_restore(noreclaim);
 }
 
 /* zram_bd_rw() that works inside zram's own ->submit_bio too. */
@@ -284,6 +310,7 @@ static int zram_bd_rw_anywhere(struct zram *zram, blk_opf_t opf,
 		.block = block,
 		.opf = opf,
 		.len = len,
+		.for_reclaim = current->flags & PF_MEMALLOC,
 	};
 
 	/* Outside ->submit_bio (rw_page, writeback) the bio goes out now. */
@@ -371,6 +398,22 @@ void zram_wb_wait_reads(struct zram *zram)
 		       !atomic_read(&zram->wb.reads_in_flight));
 }
 
+/*
+ * Called after allocating blocks and before writing them: waits until no
+ * read is left that looked one of them up for a slot that has since let it
+ * go.  No slot points to the blocks before their writes are committed, so
+ * no read that starts later can reach them, and the writes need not hold
+ * wb.reuse_lock.  Holding it across them would stall every backing read,
+ * and every swap write redirected from reclaim, behind a backing device
+ * that may itself be waiting for memory.
+ */
+static void zram_wb_quiesce_reads(struct zram *zram)
+{
+	down_write(&zram->wb.reuse_lock);
+	zram_wb_wait_reads(zram);
+	up_write(&zram->wb.reuse_lock);
+}
+
 static void zram_wb_chained_read_end(struct bio *child)
 {
 	struct bio *parent = child->bi_private;
@@ -431,10 +474,11 @@ static bool zram_wb_read_chained(struct zram *zram, struct bio *parent,
  * looked up under the slot lock, so it was the slot's then.  After the
  * slot lock is dropped the slot may be overwritten or discarded, which
  * frees the block, and writeback may then give the block to a different
- * slot and write that slot's data into it.  Blocks are written only with
- * wb.reuse_lock held for writing, and only after the chained reads in
- * flight (wb.reads_in_flight, counted before the lock is dropped) have
- * drained: so the read sees the block as it was when looked up.  The
+ * slot and write that slot's data into it.  Blocks are written only after
+ * their allocation was followed by taking wb.reuse_lock for writing and
+ * waiting for the chained reads in flight (wb.reads_in_flight, counted
+ * before the lock is dropped) to drain: so the read sees the block as it
+ * was when looked up.  The
  * read bio holds wb.reuse_lock for reading from its first page to its
  * last, not page by page: our chained reads are only sent once
  * ->submit_bio returns, so taking the lock again behind a writer that
@@ -693,16 +737,13 @@ static int zram_wb_flush(struct zram_wb_batch *batch)
 	atomic_set(&batch->pending, 1);
 	reinit_completion(&batch->done);
 
-	/* No backing read may see a block before it holds its new data. */
-	down_write(&zram->wb.reuse_lock);
-	zram_wb_wait_reads(zram);
+	zram_wb_quiesce_reads(zram);
 	blk_start_plug(&plug);
 	for (i = 0; i < batch->nr; i++)
 		zram_wb_submit(&batch->ios[i]);
 	blk_finish_plug(&plug);
 	if (!atomic_dec_and_test(&batch->pending))
 		wait_for_completion(&batch->done);
-	up_write(&zram->wb.reuse_lock);
 
 	for (i = 0; i < batch->nr; i++) {
 		io = &batch->ios[i];
@@ -868,25 +909,19 @@ int zram_wb_store_page(struct zram *zram, struct page *page,
 {
 	struct zram_slot *slot = zram_slot_at(zram, index);
 	unsigned long block;
-	bool got_block;
 	u64 taken;
 	int ret;
 
 	if (!zram_wb_limit_take(zram, &taken))
 		return -EIO;
-	mutex_lock(&zram->wb.mutex);
-	got_block = zram_wb_alloc_block(zram, &block);
-	mutex_unlock(&zram->wb.mutex);
-	if (!got_block) {
+	if (!zram_wb_alloc_block(zram, &block)) {
 		zram_wb_limit_give_back(zram, taken);
 		return -ENOSPC;
 	}
 
-	down_write(&zram->wb.reuse_lock);
-	zram_wb_wait_reads(zram);
+	zram_wb_quiesce_reads(zram);
 	ret = zram_bd_rw_anywhere(zram, REQ_OP_WRITE | REQ_SYNC, block, page,
 				  PAGE_SIZE);
-	up_write(&zram->wb.reuse_lock);
 	if (ret) {
 		zram_wb_free_block(zram, block);
 		zram_wb_limit_give_back(zram, taken);
