@@ -3,10 +3,11 @@
 #
 # The long soak ("make soak"): rel_soak.sh in one VM of 1 GiB, on the
 # debug kernel (KASAN, lockdep, kmemleak, UBSAN) by default.  fio verify
-# in large and small blocks, swap under memory pressure, ext4 file churn
-# and compaction run together; then rel_oom.sh fills a 4 GiB device until
-# memory runs out (too slow on the debug kernel for the test suite).  The
-# run fails on any verify error, e2fsck complaint, kernel report or leak.
+# in large and small blocks, swap under memory pressure, ext4 file churn,
+# compaction, page migration, writeback and recompression run together;
+# then rel_oom.sh fills a 4 GiB device until memory runs out (too slow
+# on the debug kernel for the test suite).  The run fails on any verify
+# error, e2fsck complaint, kernel report or leak.
 #
 # usage: scripts/soak.sh [--debian] [--seconds N] [--gib N] [--smp N]
 #                       [--name NAME]

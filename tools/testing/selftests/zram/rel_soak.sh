@@ -7,8 +7,13 @@
 # small mixed blocks; programs larger than their memory cgroup swap
 # through zram0 and check their pages; files are copied to an ext4 on
 # zram2, checked after dropping the caches, and deleted, with discard and
-# fstrim; every device is compacted every few seconds.  No verify error,
-# a clean e2fsck at the end, no kernel report, no leak.
+# fstrim; every device is compacted every few seconds, and so is the
+# kernel's memory (page migration of the pools' pages).  Pages leave the
+# pool while they are used: zram0's policy ages, recompresses and writes
+# back its swap pages; zram0 and zram1 send the writes their mem_limit
+# refuses to their backing devices; zram1's idle pages are recompressed
+# and written back under fio every few seconds.  No verify error, a clean
+# e2fsck at the end, no kernel report, no leak.
 #
 # Verified data is counted exactly, per load, as bytes that went to zram
 # and were read back from it and compared, in runs that passed:
@@ -41,21 +46,38 @@ FILES=$((60 / REL_SCALE))
 # Per bulk device and run: enough that starting fio costs little.
 BULK_MIB=$((256 / REL_SCALE))
 BULK_DEVS="zram3 zram4 zram5"
+# zram0 and zram1 write back to brd ramdisks (a loop file would live in
+# the memory the swap load is short of); zram0's pool is held to a third
+# of its cgroup's limit, so that its policy always has work.
+BACKING_MIB=$((128 / REL_SCALE))
+SWAP_LIMIT_MIB=$((16 / REL_SCALE))
 # A run of the swap load can take a minute on the debug kernel: a short
 # soak does one pass per run so that it ends soon after it is told to.
 SWAP_PASSES=2
 [ "$SOAK_SECONDS" -lt 300 ] && SWAP_PASSES=1
 
-ktap_plan 12
+ktap_plan 16
 start=$(date +%s)
 rm -rf "$RUN"
 mkdir -p "$RUN" $MNT
 
 rel_load 6 || exit 1
 rel_kmemleak_mark
+modprobe brd rd_nr=2 rd_size=$((BACKING_MIB * 1024))
+echo /dev/ram0 > $SYS/zram0/backing_dev
+echo /dev/ram1 > $SYS/zram1/backing_dev
+echo algo=zstd > $SYS/zram0/recomp_algorithm
+echo algo=zstd > $SYS/zram1/recomp_algorithm
 rel_setup zram0 256M lzo-rle && mkswap /dev/zram0 >/dev/null &&
 	swapon /dev/zram0
+echo ${SWAP_LIMIT_MIB}M > $SYS/zram0/mem_limit
+echo "age=4 recompress_watermark=25 writeback_watermark=50" \
+	"mem_limit=writeback" > $SYS/zram0/policy
 rel_setup zram1 128M lz4 || rel_setup zram1 128M
+# A sixteenth of what fio writes fits: the rest goes to the backing
+# device, between the evictor's writebacks too.
+echo $((FIO_MIB * 1024 / 16))K > $SYS/zram1/mem_limit
+echo mem_limit=writeback > $SYS/zram1/policy
 rel_setup zram2 256M zstd || rel_setup zram2 256M
 rel_setup zram3 ${BULK_MIB}M lz4 || rel_setup zram3 ${BULK_MIB}M
 rel_setup zram4 ${BULK_MIB}M lzo-rle || rel_setup zram4 ${BULK_MIB}M
@@ -171,6 +193,23 @@ churner()
 	done
 }
 
+# evictor: zram1's pages made idle, then its idle pages recompressed
+# and written back, while fio reads and rewrites them.  Writeback fails
+# once the backing device is full; fio's rewrites free blocks again.
+evictor()
+{
+	local runs=0
+
+	while [ ! -e $STOP ]; do
+		echo all > $SYS/zram1/idle
+		echo type=idle > $SYS/zram1/recompress
+		echo idle > $SYS/zram1/writeback 2>/dev/null
+		runs=$((runs + 1))
+		sleep 3
+	done
+	echo "$runs 0" > $RUN/evictor
+}
+
 compactor()
 {
 	local runs=0 dev
@@ -179,6 +218,7 @@ compactor()
 		for dev in zram0 zram1 zram2 $BULK_DEVS; do
 			echo 1 > $SYS/$dev/compact
 		done
+		echo 1 > /proc/sys/vm/compact_memory
 		runs=$((runs + 1))
 		sleep 5
 	done
@@ -219,7 +259,7 @@ echo "0 0 0" > $RUN/churner
 target_kib=$((${SOAK_GIB:-0} << 20))
 loads_start=$(date +%s)
 deadline=$((loads_start + SOAK_SECONDS))
-verifier & swapper & churner & compactor &
+verifier & swapper & churner & compactor & evictor &
 for dev in $BULK_DEVS; do
 	bulk $dev &
 done
@@ -260,6 +300,18 @@ check_eq "ext4 on zram2: $churn_runs copies checked, failures" 0 "$churn_failed"
 [ "$fio_runs" -gt 0 ] && [ "$bulk_runs" -gt 0 ] && [ "$swap_runs" -gt 0 ] &&
 	[ "$churn_runs" -gt 0 ]
 check_eq "every load ran at least once" 0 $?
+# bd_stat's third field: pages written to the backing device; policy_stat:
+# aged, written back, redirected, recompressed, pool pages freed.
+check_cmp "zram1: idle pages written back under fio" \
+	"$(field $SYS/zram1/bd_stat 3)" -gt 0
+check_cmp "zram1: writes over mem_limit went to the backing device" \
+	"$(field $SYS/zram1/policy_stat 3)" -gt 0
+set -- $(cat $SYS/zram0/policy_stat)
+rel_figure "zram0's policy: $1 aged, $2 written back, $3 redirected," \
+	"$4 recompressed smaller ($5 pool pages freed)"
+check_cmp "zram0's policy aged swap pages" "$1" -gt 0
+check_cmp "zram0's policy moved swap pages to its backing device" \
+	$(($2 + $3)) -gt 0
 
 umount $MNT
 check_run "ext4 on zram2 clean after the soak" e2fsck -fn /dev/zram2
@@ -273,6 +325,7 @@ for dev in zram0 zram1 zram2 $BULK_DEVS; do
 done
 check_eq "no failed reads or writes in io_stat" 0 "$io_errors"
 check_run "zram unloads after the soak" rmmod zram
+rmmod brd
 if ! rel_have_kmemleak; then
 	ktap_skip "kmemleak: nothing leaked" "no kmemleak in this kernel"
 elif [ "$SOAK_SECONDS" -lt 300 ]; then
