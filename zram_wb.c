@@ -478,15 +478,14 @@ static bool zram_wb_read_chained(struct zram *zram, struct bio *parent,
  * their allocation was followed by taking wb.reuse_lock for writing and
  * waiting for the chained reads in flight (wb.reads_in_flight, counted
  * before the lock is dropped) to drain: so the read sees the block as it
- * was when looked up.  The
- * read bio holds wb.reuse_lock for reading from its first page to its
- * last, not page by page: our chained reads are only sent once
- * ->submit_bio returns, so taking the lock again behind a writer that
- * waits for them would deadlock.  Earlier bios' reads are already sent
- * (the block layer sends lower devices' bios before the next one of
- * ours), so a bio that waits for the lock at its start holds up nobody.
- * A read racing with a write of the same slot returns the old or the new
- * data, as on any block device.
+ * was when looked up.  The read bio holds wb.reuse_lock for reading from
+ * its first page to its last, not page by page: our chained reads are
+ * only sent once ->submit_bio returns, so taking the lock again behind a
+ * writer that waits for them would deadlock.  Earlier bios' reads are
+ * already sent (the block layer sends lower devices' bios before the next
+ * one of ours), so a bio that waits for the lock at its start holds up
+ * nobody.  A read racing with a write of the same slot returns the old or
+ * the new data, as on any block device.
  */
 int zram_wb_read_held(struct zram *zram, struct bio *parent,
 		      struct page *page, unsigned long index)
