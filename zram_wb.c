@@ -330,30 +330,29 @@ static int zram_bd_read(struct zram *zram, unsigned long block,
 	return zram_bd_rw_anywhere(zram, REQ_OP_READ, block, page, len);
 }
 
-/* Reads the @size byte compressed object in @block into @page. */
+/*
+ * Reads the @size byte compressed object in @block into @page and expands
+ * it there, from a copy in the stream's buffer.  Nothing is allocated: the
+ * read holds wb.reuse_lock, which a swap write redirected from reclaim may
+ * be waiting for, so it must not wait for memory.
+ */
 static int zram_bd_read_compressed(struct zram *zram, unsigned long block,
 				   unsigned int size, struct zcomp *comp,
 				   struct page *page)
 {
 	struct zcomp_strm *strm;
-	struct page *buf;
-	void *src, *dst;
+	void *mem;
 	int ret;
 
-	buf = alloc_page(GFP_NOIO);
-	if (!buf)
-		return -ENOMEM;
-	ret = zram_bd_read(zram, block, buf, zram_bd_io_len(zram, size));
-	if (!ret) {
-		strm = zcomp_stream_get(comp);
-		src = kmap_local_page(buf);
-		dst = kmap_local_page(page);
-		ret = zcomp_decompress(comp, strm, src, size, dst);
-		kunmap_local(dst);
-		kunmap_local(src);
-		zcomp_stream_put(comp);
-	}
-	__free_page(buf);
+	ret = zram_bd_read(zram, block, page, zram_bd_io_len(zram, size));
+	if (ret)
+		return ret;
+	strm = zcomp_stream_get(comp);
+	mem = kmap_local_page(page);
+	memcpy(strm->buffer, mem, size);
+	ret = zcomp_decompress(comp, strm, strm->buffer, size, mem);
+	kunmap_local(mem);
+	zcomp_stream_put(comp);
 	return ret;
 }
 
