@@ -9,7 +9,9 @@
 # objects as stored, fewer sectors than whole pages, and reads decompress
 # them; and a device-mapper backing device switched to the error target
 # or to flakey's error_writes fails writeback (pages stay in zram) and
-# reads (failed_reads), then works again once switched back.
+# reads (failed_reads), then works again once switched back; and while
+# writeback or a write redirected past mem_limit waits on a suspended
+# backing device, pages in RAM still read.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -81,7 +83,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 28
+ktap_plan 31
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -193,7 +195,7 @@ echo 1 > "$Z/reset"
 modprobe -q dm-mod 2> /dev/null
 modprobe -q dm-flakey 2> /dev/null
 if ! dmsetup targets 2> /dev/null | grep -q '^flakey'; then
-	for i in $(seq 9); do
+	for i in $(seq 12); do
 		ktap_skip "device-mapper fault $i" \
 			"no device mapper (CONFIG_BLK_DEV_DM, CONFIG_DM_FLAKEY)"
 	done
@@ -250,6 +252,63 @@ dmswitch linear
 check_eq "linear again: the failed pages write back, everything intact" \
 	"OK 448 yes" "$(wb page_indexes=400-527) $(bd 1) $(intact)"
 check_eq "only the two failed reads counted" 2 "$(io zram0 1)"
+echo 1 > "$Z/reset"
+
+# --- A backing device that stalls ------------------------------------------------
+#
+# A suspended device-mapper device keeps its bios until it is resumed.  A
+# read bio holds wb.reuse_lock for reading from its first page to its last,
+# so whoever writes to the backing device must not hold it for writing
+# while the write waits: reads of pages in RAM would wait for the backing
+# device too, and a swap write redirected from reclaim would wait for a
+# backing write that may itself wait for reclaim (a hang seen on 6.12).
+
+# blocked PID: whether PID waits uninterruptibly.
+blocked()
+{
+	[ "$(cut -d' ' -f3 "/proc/$1/stat" 2> /dev/null)" = D ]
+}
+
+# stalled_write PID: "stalled" once PID has waited on the suspended device
+# for a second.
+stalled_write()
+{
+	wait_until 30 blocked "$1" && sleep 1 && blocked "$1" && echo stalled
+}
+
+# read_in_ram PAGE: "yes" when PAGE, held in RAM, reads back intact within
+# 20 s; "waited" if not (it reads once the device is resumed).
+read_in_ram()
+{
+	rm -f "$WORK/read"
+	intact "$1" 1 > "$WORK/read" &
+	wait_until 20 test -s "$WORK/read" && cat "$WORK/read" || echo waited
+}
+
+setup 4
+wb page_indexes=0-63 > /dev/null
+dmsetup suspend "$DM"
+sysfs_io write "$Z/writeback" page_indexes=64-127 > "$WORK/wb" &
+writer=$!
+got="$(stalled_write $writer) $(read_in_ram 200)"
+dmsetup resume "$DM"
+wait
+check_eq "writeback stalled on its device: a page in RAM reads meanwhile; then all written, intact" \
+	"stalled yes OK 128 yes" "$got $(cat "$WORK/wb") $(bd 3) $(intact)"
+
+# The pool holds more than 64 KiB, so every new page goes to the device.
+echo 64K > "$Z/mem_limit"
+check_errno "policy mem_limit=writeback" OK "$Z/policy" mem_limit=writeback
+dmsetup suspend "$DM"
+dd if="$WORK/random" of=$DEV bs=4096 seek=600 count=1 oflag=direct \
+	conv=notrunc status=none &
+writer=$!
+got="$(stalled_write $writer) $(read_in_ram 201)"
+dmsetup resume "$DM"
+wait
+dd if="$WORK/random" of="$IMG" bs=4096 seek=600 count=1 conv=notrunc status=none
+check_eq "a write redirected past mem_limit stalled: a page in RAM reads meanwhile; then redirected, intact" \
+	"stalled yes 1 yes" "$got $(field "$Z/policy_stat" 3) $(intact)"
 echo 1 > "$Z/reset"
 
 cleanup
