@@ -294,7 +294,7 @@ churn_runs=$(load_field churner 1) churn_failed=$(load_field churner 2)
 head -n 5 $RUN/churn.log | sed 's/^/# /'
 check_eq "ext4 on zram2: $churn_runs copies checked, failures" 0 "$churn_failed"
 [ "$fio_runs" -gt 0 ] && [ "$bulk_runs" -gt 0 ] && [ "$swap_runs" -gt 0 ] &&
-	[ "$churn_runs" -gt 0 ]
+	[ "$churn_runs" -gt 0 ] && [ "$(load_field compactor 1)" -gt 0 ]
 check_eq "every load ran at least once" 0 $?
 # bd_stat's third field: pages written to the backing device, redirected
 # writes included; policy_stat: aged, written back, redirected,
