@@ -276,13 +276,20 @@ stalled_write()
 	wait_until 30 blocked "$1" && sleep 1 && blocked "$1" && echo stalled
 }
 
-# read_in_ram PAGE: "yes" when PAGE, held in RAM, reads back intact within
-# 20 s; "waited" if not (it reads once the device is resumed).
-read_in_ram()
+# meanwhile COMMAND...: what COMMAND prints if it is done within 20 s, or
+# "waited" (it is done once the device is resumed).
+meanwhile()
 {
-	rm -f "$WORK/read"
-	intact "$1" 1 > "$WORK/read" &
-	wait_until 20 test -s "$WORK/read" && cat "$WORK/read" || echo waited
+	rm -f "$WORK/meanwhile"
+	"$@" > "$WORK/meanwhile" &
+	wait_until 20 test -s "$WORK/meanwhile" && cat "$WORK/meanwhile" ||
+		echo waited
+}
+
+# rewrite PAGE: "written" once PAGE holds a new random page, in RAM.
+rewrite()
+{
+	put "$1" 1 "$WORK/random" && echo written
 }
 
 setup 4
@@ -290,11 +297,11 @@ wb page_indexes=0-63 > /dev/null
 dmsetup suspend "$DM"
 sysfs_io write "$Z/writeback" page_indexes=64-127 > "$WORK/wb" &
 writer=$!
-got="$(stalled_write $writer) $(read_in_ram 200)"
+got="$(stalled_write $writer) $(meanwhile intact 200 1) $(meanwhile rewrite 250)"
 dmsetup resume "$DM"
 wait
-check_eq "writeback stalled on its device: a page in RAM reads meanwhile; then all written, intact" \
-	"stalled yes OK 128 yes" "$got $(cat "$WORK/wb") $(bd 3) $(intact)"
+check_eq "writeback stalled on its device: pages in RAM read and write meanwhile; then all written, intact" \
+	"stalled yes written OK 128 yes" "$got $(cat "$WORK/wb") $(bd 3) $(intact)"
 
 # The pool holds more than 64 KiB, so every new page goes to the device.
 echo 64K > "$Z/mem_limit"
@@ -303,7 +310,7 @@ dmsetup suspend "$DM"
 dd if="$WORK/random" of=$DEV bs=4096 seek=600 count=1 oflag=direct \
 	conv=notrunc status=none &
 writer=$!
-got="$(stalled_write $writer) $(read_in_ram 201)"
+got="$(stalled_write $writer) $(meanwhile intact 201 1)"
 dmsetup resume "$DM"
 wait
 dd if="$WORK/random" of="$IMG" bs=4096 seek=600 count=1 conv=notrunc status=none
