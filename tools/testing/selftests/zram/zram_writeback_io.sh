@@ -11,7 +11,7 @@
 # or to flakey's error_writes fails writeback (pages stay in zram) and
 # reads (failed_reads), then works again once switched back; and while
 # writeback or a write redirected past mem_limit waits on a suspended
-# backing device, pages in RAM still read.
+# backing device, pages in RAM still read (and, under writeback, write).
 
 cd "$(dirname "$0")" && . ./lib.sh
 
