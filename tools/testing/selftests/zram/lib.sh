@@ -332,3 +332,31 @@ make_random()
 	[ -s "$file" ] || dd if=/dev/urandom of="$file" bs=1M count="$1" 2>/dev/null
 	echo "$file"
 }
+
+# Reference image: tests that move pages between RAM and a backing device
+# keep in $IMG what $DEV must read back, and compare the two.
+
+# put FIRST COUNT FILE: COUNT pages of FILE to $DEV's pages FIRST... (with
+# O_DIRECT) and to the same place in the reference image $IMG.
+put()
+{
+	dd if="$3" of=$DEV bs=4096 seek="$1" count="$2" oflag=direct \
+		conv=notrunc status=none &&
+		dd if="$3" of="$IMG" bs=4096 seek="$1" count="$2" \
+			conv=notrunc status=none
+}
+
+# intact [FIRST COUNT]: "yes" when $DEV, or COUNT pages of it from page
+# FIRST, holds the reference image.  Reads with O_DIRECT, so that the data
+# comes from zram and not the page cache; the whole device in 1 MiB reads.
+intact()
+{
+	if [ $# -eq 0 ]; then
+		dd if=$DEV bs=1M iflag=direct status=none | cmp -s - "$IMG"
+	else
+		dd if="$IMG" of="$WORK/part" bs=4096 skip="$1" count="$2" \
+			status=none &&
+			dd if=$DEV bs=4096 skip="$1" count="$2" iflag=direct \
+				status=none | cmp -s - "$WORK/part"
+	fi && echo yes || echo no
+}

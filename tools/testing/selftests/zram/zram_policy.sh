@@ -57,20 +57,6 @@ setup()
 		echo "$1M" > "$Z/disksize"
 }
 
-# put_pages FIRST FILE: FILE to device pages FIRST... and to the image.
-put_pages()
-{
-	dd if="$2" of=$DEV bs=4096 seek="$1" oflag=direct conv=notrunc \
-		status=none &&
-		dd if="$2" of="$IMG" bs=4096 seek="$1" conv=notrunc status=none
-}
-
-intact()
-{
-	dd if=$DEV bs=1M iflag=direct status=none | cmp -s - "$IMG" &&
-		echo yes || echo no
-}
-
 # hex_pages N: a file of N pages (a multiple of 64) of hex digits of
 # random bytes: huge for lzo, which has no entropy coder, about half a page
 # for zstd.  64 pages made once (od is slow under TCG), then repeated.
@@ -226,7 +212,7 @@ check_errno "and recompress_watermark needs recomp_algorithm again" EINVAL \
 setup 32
 fresh=$(text_pages 256)
 dd if=/dev/zero of="$IMG" bs=1M count=32 status=none
-put_pages 0 "$fresh"
+put 0 256 "$fresh"
 check_eq "no slot is idle without a policy" 0 "$(idle_slots)"
 check_errno "age=2 on an initialised device" OK "$Z/policy" "age=2"
 aged_ok()
@@ -242,8 +228,8 @@ check_eq "aging wrote nothing back" 0 "$(bd 3)"
 
 # 1024 random pages (huge) and 1024 of text: about 4.5 MiB of pool.  A
 # watermark above it moves nothing, even with every slot idle.
-put_pages 256 "$(make_random 4)"
-put_pages 1280 "$(text_pages 1024)"
+put 256 1024 "$(make_random 4)"
+put 1280 1024 "$(text_pages 1024)"
 echo 64M > "$Z/mem_limit"
 check_errno "writeback_watermark=50 (32 MiB of 64)" OK "$Z/policy" \
 	"age=1 writeback_watermark=50"
@@ -293,8 +279,8 @@ check_eq "reset zeroes policy_stat" "0 0 0 0 0" \
 # zstd; a mem_limit of 64 MiB makes the watermarks easy to place.
 rc_start=$SECONDS
 setup_rc 16
-put_pages 0 "$(hex_pages 256)"
-put_pages 256 "$(text_pages 768)"
+put 0 256 "$(hex_pages 256)"
+put 256 768 "$(text_pages 768)"
 echo 64M > "$Z/mem_limit"
 rc_used=$(< "$Z/mem_used_total")
 diag "pool before recompression: $rc_used bytes, mm_stat $(< "$Z/mm_stat")"
@@ -325,7 +311,7 @@ check_eq "the device's data is intact" yes "$(intact)"
 # The shrinker: with a watermark the pool never reaches, drop_caches'
 # call of every shrinker is what asks for recompression.
 setup_rc 8
-put_pages 0 "$(hex_pages 128)"
+put 0 128 "$(hex_pages 128)"
 check_errno "recompress_watermark=100 with age=1" OK "$Z/policy" \
 	"age=1 recompress_watermark=100"
 aged_shrink()
@@ -350,7 +336,7 @@ diag "recompression tests: $((SECONDS - rc_start)) s"
 # 1024 pages of text, three of every four then discarded: every zspage
 # keeps a quarter of its objects and gives no page back by itself.
 setup 32
-put_pages 0 "$(text_pages 1024)"
+put 0 1024 "$(text_pages 1024)"
 fio --output="$WORK/fio.out" --eta=never --filename=$DEV --ioengine=psync \
 	--name=holes --rw=trim:4k --bs=12k --size=4M || tail "$WORK/fio.out"
 dd if=$DEV of="$WORK/before" bs=1M count=4 iflag=direct status=none

@@ -48,7 +48,8 @@ fsum()
 	md5sum < "$1" | cut -d' ' -f1
 }
 
-put()
+# write_at FIRST FILE: FILE to device pages FIRST... with O_DIRECT.
+write_at()
 {
 	dd if="$2" of="$DEV" bs=4096 seek="$1" oflag=direct conv=notrunc \
 		status=none
@@ -140,7 +141,7 @@ check_eq "recompress: bad type, threshold, max_pages, priority are EINVAL" \
 check_eq "recompress: an algorithm of no priority is EINVAL" EINVAL \
 	"$(rc "algo=lz4")"
 
-put $A "$WORK/a" && put $B "$WORK/b" && put $C "$WORK/c" && put $D "$WORK/d"
+write_at $A "$WORK/a" && write_at $B "$WORK/b" && write_at $C "$WORK/c" && write_at $D "$WORK/d"
 check_eq "written: A, B, C, D read back" \
 	"$(fsum "$WORK/a") $(fsum "$WORK/b") $(fsum "$WORK/c") $(fsum "$WORK/d")" \
 	"$(sum $A $((B - A))) $(sum $B $((C - B))) $(sum $C $((D - C))) $(sum $D $((END - D)))"
@@ -212,7 +213,7 @@ echo 1 > "$Z/compact"
 diag "mm_stat at the end: $(< "$Z/mm_stat")"
 check_cmp "mem_used_total fell" "$(mm zram0 3)" -lt "$used0"
 check_eq "rewritten n pages lose n" 0 \
-	"$(put $D "$WORK/d"; flags $D $((END - 1)) n)"
+	"$(write_at $D "$WORK/d"; flags $D $((END - 1)) n)"
 reset0
 check_eq "reset forgets the recompression algorithms" "OK " \
 	"$(sysfs_io read "$Z/recomp_algorithm")"
@@ -232,7 +233,7 @@ compressed()
 		[ "$ret" = OK ] || { echo "$ret"; return; }
 	fi
 	echo 16M > "$Z/disksize"
-	put 0 "$file"
+	write_at 0 "$file"
 	echo "$(mm zram0 2) $([ "$(sum 0 $(($(wc -c < "$file") / PAGE)))" = "$(fsum "$file")" ] && echo intact)"
 }
 
@@ -304,7 +305,7 @@ echo lzo > "$Z/comp_algorithm"
 sysfs_io write "$Z/recomp_algorithm" "algo=lz4hc priority=2" > /dev/null
 sysfs_io write "$P" "algo=lz4hc level=12 dict=$WORK/dict" > /dev/null
 echo 16M > "$Z/disksize"
-put 0 "$WORK/b"
+write_at 0 "$WORK/b"
 echo all > "$Z/idle"
 # The dictionary is B's first 16 pages: lz4hc beats lzo there at least.
 check_eq "lz4hc with a dictionary at priority 2 recompresses B; reads back" \

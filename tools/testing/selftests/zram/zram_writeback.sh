@@ -48,29 +48,11 @@ random_pages()
 	echo "$WORK/random"
 }
 
-# put FIRST COUNT FILE: COUNT pages of FILE to device pages FIRST... (with
-# O_DIRECT) and to the same place in the reference image.
-put()
-{
-	dd if="$3" of=$DEV bs=4096 seek="$1" count="$2" oflag=direct \
-		conv=notrunc status=none &&
-		dd if="$3" of="$IMG" bs=4096 seek="$1" count="$2" \
-			conv=notrunc status=none
-}
-
 # touch_pages FIRST COUNT: read them, which makes them not idle.
 touch_pages()
 {
 	dd if=$DEV of=/dev/null bs=4096 skip="$1" count="$2" iflag=direct \
 		status=none
-}
-
-# intact: "yes" when the device holds the reference image, read with
-# O_DIRECT so that the data comes from zram and not the page cache.
-intact()
-{
-	dd if=$DEV bs=1M iflag=direct status=none | cmp -s - "$IMG" &&
-		echo yes || echo no
 }
 
 fresh_image()

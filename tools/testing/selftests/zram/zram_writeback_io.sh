@@ -41,28 +41,6 @@ lstat()
 	field "/sys/block/${LOOP#/dev/}/stat" "$1"
 }
 
-# put FIRST COUNT FILE: COUNT pages of FILE to device pages FIRST... and to
-# the same place in the reference image.
-put()
-{
-	dd if="$3" of=$DEV bs=4096 seek="$1" count="$2" oflag=direct \
-		conv=notrunc status=none &&
-		dd if="$3" of="$IMG" bs=4096 seek="$1" count="$2" \
-			conv=notrunc status=none
-}
-
-# intact [FIRST COUNT]: "yes" when the device (or COUNT pages of it from
-# FIRST) holds the reference image, read with O_DIRECT.
-intact()
-{
-	local first=${1:-0} count=${2:-$(($(blockdev --getsize64 $DEV) / PAGE))}
-
-	dd if="$IMG" of="$WORK/part" bs=4096 skip="$first" count="$count" \
-		status=none
-	dd if=$DEV bs=4096 skip="$first" count="$count" iflag=direct \
-		status=none | cmp -s - "$WORK/part" && echo yes || echo no
-}
-
 # setup MIB [COMPRESSED]: zram0 of MIB MiB backed by $BACKDEV, writeback
 # compressed if COMPRESSED is 1, with 256 pages of text at 0-255 and 64
 # random (huge) pages at 256-319, the rest zero.
