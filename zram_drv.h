@@ -133,21 +133,22 @@ struct zram_stats {
  * The backing device of a zram device and the state of writeback to it
  * (zram_wb.c).
  *
- * @bdev, @bd_owner (what closes it), @path, @bitmap and @nr_blocks change
- * only with init_lock held for writing while the device is uninitialised
- * (backing_dev) or being reset, so I/O and writeback use them freely.
- * @bitmap has a bit per page-sized block, set while a slot owns the block:
- * set by whoever allocates the block (writeback, which @mutex makes one at
- * a time, or a write redirected to the backing device) with
- * test_and_set_bit(), and cleared by whoever frees the slot, under the
- * slot lock.  @next_block, where the next search for a free block starts,
- * is a hint, read and set with no lock.
- * @reuse_lock: backing reads hold it for reading; whoever writes blocks
- * takes it for writing between allocating them and writing them, so a
- * block freed under a read in flight gets no new contents before that
- * read is done.  @reads_in_flight counts the reads chained to a bio
- * (zram_wb_read_held()) that outlive their holding of @reuse_lock: whoever
- * writes blocks waits for it to drain after taking @reuse_lock for
+ * @bdev, @bd_owner (what closes it), @path, @bitmap, @freed and
+ * @nr_blocks change only with init_lock held for writing while the device
+ * is uninitialised (backing_dev) or being reset, so I/O and writeback use
+ * them freely.  @bitmap has a bit per page-sized block, set while the
+ * block is taken: set by whoever allocates the block (writeback, which
+ * @mutex makes one at a time, or a write redirected to the backing device)
+ * with test_and_set_bit().  A slot letting its block go sets the block's
+ * bit in @freed, under the slot lock; the block stays taken until
+ * zram_wb_recycle() clears both bits.  @next_block, where the next search
+ * for a free block starts, is a hint, read and set with no lock.
+ * @reuse_lock: backing reads hold it for reading; zram_wb_recycle() takes
+ * it for writing before giving the blocks in @freed back, so a block
+ * freed under a read in flight gets no new contents before that read is
+ * done.  @reads_in_flight counts the reads chained to a bio
+ * (zram_wb_read_held()) that outlive their holding of @reuse_lock:
+ * zram_wb_recycle() waits for it to drain after taking @reuse_lock for
  * writing, and so does reset.
  * @limit_enable and @limit (in 4 KiB units) are protected by @limit_lock.
  * @batch_size (most pages in flight) is read once per writeback; it and
@@ -159,6 +160,7 @@ struct zram_wb {
 	void *bd_owner;
 	char *path;
 	unsigned long *bitmap;
+	unsigned long *freed;
 	unsigned long nr_blocks;
 	unsigned long next_block;
 	struct mutex mutex;		/* one writeback at a time */

@@ -24,12 +24,15 @@
  * again behind the first one's back.
  *
  * A read looks up the block under the slot lock and then reads it with
- * no lock held, so the slot may be freed and the block reused meanwhile.
- * Reads therefore hold wb.reuse_lock for reading around the lookup and the
- * read, and whoever writes blocks takes it for writing after allocating
- * them and before writing them (zram_wb_quiesce_reads()): a read sees the
- * slot's old contents or its new ones, never someone else's.
- * A read chained to a bio outlives its holding of the lock; see
+ * no lock held, so the slot may be freed meanwhile.  A block its slot lets
+ * go of is therefore not given to anyone else at once: it waits in
+ * wb.freed until the backing device has no other free block, and then all
+ * such blocks go back together once the reads that may have looked them
+ * up are done (zram_wb_recycle(), the one taker of wb.reuse_lock for
+ * writing; reads hold it for reading around the lookup and the read).  So
+ * a read sees the slot's old contents or its new ones, never someone
+ * else's, and a write to the backing device waits for no read.  A read
+ * chained to a bio outlives its holding of the lock; see
  * zram_wb_read_held() for how it is kept safe all the same.
  *
  * Writeback claims up to writeback_batch_size slots, submits their bios
@@ -145,10 +148,12 @@ void zram_wb_detach(struct zram *zram)
 		return;
 	zram_bd_close(wb->bd_owner);
 	kvfree(wb->bitmap);
+	kvfree(wb->freed);
 	kfree(wb->path);
 	wb->bdev = NULL;
 	wb->bd_owner = NULL;
 	wb->bitmap = NULL;
+	wb->freed = NULL;
 	wb->path = NULL;
 	wb->nr_blocks = 0;
 	wb->next_block = 0;
@@ -158,7 +163,7 @@ void zram_wb_detach(struct zram *zram)
 static int zram_wb_attach(struct zram *zram, const char *name)
 {
 	struct block_device *bdev;
-	unsigned long *bitmap;
+	unsigned long *bitmap, *freed;
 	unsigned long nr_blocks;
 	char *path = NULL;
 	void *owner;
@@ -182,7 +187,10 @@ static int zram_wb_attach(struct zram *zram, const char *name)
 
 	nr_blocks = bdev_nr_bytes(bdev) >> PAGE_SHIFT;
 	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
-	if (!bitmap) {
+	freed = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
+	if (!bitmap || !freed) {
+		kvfree(bitmap);
+		kvfree(freed);
 		ret = -ENOMEM;
 		goto close;
 	}
@@ -191,6 +199,7 @@ static int zram_wb_attach(struct zram *zram, const char *name)
 	zram->wb.bdev = bdev;
 	zram->wb.bd_owner = owner;
 	zram->wb.bitmap = bitmap;
+	zram->wb.freed = freed;
 	zram->wb.nr_blocks = nr_blocks;
 	zram->wb.path = path;
 	pr_info("%s: backing device %s, %lu pages\n", zram->disk->disk_name,
@@ -213,7 +222,7 @@ free_path:
  * last block taken, so that writing back a whole device does not scan the
  * bitmap from the start for every page.
  */
-static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
+static bool zram_wb_find_block(struct zram *zram, unsigned long *block)
 {
 	struct zram_wb *wb = &zram->wb;
 	unsigned long found = READ_ONCE(wb->next_block);
@@ -231,16 +240,66 @@ static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
 		wrapped = true;
 		found = 0;
 	}
-	atomic64_inc(&zram->stats.bd_count);
 	WRITE_ONCE(wb->next_block, found + 1);
 	*block = found;
 	return true;
 }
 
-/* Called with the slot that owned @block locked, or from reset. */
-void zram_wb_free_block(struct zram *zram, unsigned long block)
+/*
+ * Gives the blocks their slots let go of back to the bitmap, once no read
+ * that may have looked one of them up is left; false if there were none.
+ * The only wait on backing reads outside reset, and only once the
+ * backing device has no other free block: reads of pages in RAM wait
+ * behind it while it waits.
+ */
+static bool zram_wb_recycle(struct zram *zram)
+{
+	struct zram_wb *wb = &zram->wb;
+	unsigned long block;
+	bool any = false;
+
+	if (bitmap_empty(wb->freed, wb->nr_blocks))
+		return false;
+	down_write(&wb->reuse_lock);
+	zram_wb_wait_reads(zram);
+	for_each_set_bit(block, wb->freed, wb->nr_blocks) {
+		clear_bit(block, wb->freed);
+		/* Ordered after: taken and freed again, it must be marked. */
+		clear_bit_unlock(block, wb->bitmap);
+		any = true;
+	}
+	up_write(&wb->reuse_lock);
+	return any;
+}
+
+/*
+ * A block no read can be in flight on: never used, or used by a slot that
+ * let it go before the last zram_wb_recycle().
+ */
+static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
+{
+	if (!zram_wb_find_block(zram, block) &&
+	    !(zram_wb_recycle(zram) && zram_wb_find_block(zram, block)))
+		return false;
+	atomic64_inc(&zram->stats.bd_count);
+	return true;
+}
+
+/* A block that no slot pointed to, so that no read can have looked it up. */
+static void zram_wb_release_block(struct zram *zram, unsigned long block)
 {
 	clear_bit(block, zram->wb.bitmap);
+	atomic64_dec(&zram->stats.bd_count);
+}
+
+/*
+ * The slot that owned @block lets it go; called with the slot locked, or
+ * from reset.  A read may still be on its way to the block, so it stays
+ * taken until zram_wb_recycle().
+ */
+void zram_wb_free_block(struct zram *zram, unsigned long block)
+{
+	set_bit(block, zram->wb.freed);
 	atomic64_dec(&zram->stats.bd_count);
 }
 
@@ -397,22 +456,6 @@ void zram_wb_wait_reads(struct zram *zram)
 		       !atomic_read(&zram->wb.reads_in_flight));
 }
 
-/*
- * Called after allocating blocks and before writing them: waits until no
- * read is left that looked one of them up for a slot that has since let it
- * go.  No slot points to the blocks before their writes are committed, so
- * no read that starts later can reach them, and the writes need not hold
- * wb.reuse_lock.  Holding it across them would stall every backing read,
- * and every swap write redirected from reclaim, behind a backing device
- * that may itself be waiting for memory.
- */
-static void zram_wb_quiesce_reads(struct zram *zram)
-{
-	down_write(&zram->wb.reuse_lock);
-	zram_wb_wait_reads(zram);
-	up_write(&zram->wb.reuse_lock);
-}
-
 static void zram_wb_chained_read_end(struct bio *child)
 {
 	struct bio *parent = child->bi_private;
@@ -472,15 +515,15 @@ static bool zram_wb_read_chained(struct zram *zram, struct bio *parent,
  * Why a chained read cannot return another slot's data.  The block was
  * looked up under the slot lock, so it was the slot's then.  After the
  * slot lock is dropped the slot may be overwritten or discarded, which
- * frees the block, and writeback may then give the block to a different
- * slot and write that slot's data into it.  Blocks are written only after
- * their allocation was followed by taking wb.reuse_lock for writing and
- * waiting for the chained reads in flight (wb.reads_in_flight, counted
- * before the lock is dropped) to drain: so the read sees the block as it
- * was when looked up.  The read bio holds wb.reuse_lock for reading from
- * its first page to its last, not page by page: our chained reads are
- * only sent once ->submit_bio returns, so taking the lock again behind a
- * writer that waits for them would deadlock.  Earlier bios' reads are
+ * frees the block, and someone may then give the block to a different
+ * slot and write that slot's data into it.  A freed block is taken again
+ * only after zram_wb_recycle() took wb.reuse_lock for writing and waited
+ * for the chained reads in flight (wb.reads_in_flight, counted before the
+ * lock is dropped) to drain: so the read sees the block as it was when
+ * looked up.  The read bio holds wb.reuse_lock for reading from its first
+ * page to its last, not page by page: our chained reads are only sent
+ * once ->submit_bio returns, so taking the lock again behind a recycle
+ * that waits for them would deadlock.  Earlier bios' reads are
  * already sent (the block layer sends lower devices' bios before the next
  * one of ours), so a bio that waits for the lock at its start holds up
  * nobody.  A read racing with a write of the same slot returns the old or
@@ -684,7 +727,7 @@ static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 	zram_slot_unlock(zram, io->index);
 
 	if (!unchanged) {
-		zram_wb_free_block(zram, io->block);
+		zram_wb_release_block(zram, io->block);
 		zram_wb_limit_give_back(zram, io->taken);
 	}
 }
@@ -692,7 +735,7 @@ static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 /* The page was not written: the slot keeps its object, the block goes. */
 static void zram_wb_abandon(struct zram *zram, const struct zram_wb_io *io)
 {
-	zram_wb_free_block(zram, io->block);
+	zram_wb_release_block(zram, io->block);
 	zram_wb_unclaim(zram, io->index);
 	zram_wb_limit_give_back(zram, io->taken);
 }
@@ -735,7 +778,6 @@ static int zram_wb_flush(struct zram_wb_batch *batch)
 	atomic_set(&batch->pending, 1);
 	reinit_completion(&batch->done);
 
-	zram_wb_quiesce_reads(zram);
 	blk_start_plug(&plug);
 	for (i = 0; i < batch->nr; i++)
 		zram_wb_submit(&batch->ios[i]);
@@ -917,11 +959,10 @@ int zram_wb_store_page(struct zram *zram, struct page *page,
 		return -ENOSPC;
 	}
 
-	zram_wb_quiesce_reads(zram);
 	ret = zram_bd_rw_anywhere(zram, REQ_OP_WRITE | REQ_SYNC, block, page,
 				  PAGE_SIZE);
 	if (ret) {
-		zram_wb_free_block(zram, block);
+		zram_wb_release_block(zram, block);
 		zram_wb_limit_give_back(zram, taken);
 		return ret;
 	}

@@ -61,7 +61,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 31
+ktap_plan 33
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -167,6 +167,26 @@ check_eq "an overwritten compressed page frees its block" "319 yes" \
 	"$(bd 1) $(intact 0 8)"
 echo 1 > "$Z/reset"
 
+# --- Blocks given back, reused once the backing device is full --------------
+#
+# A block its slot lets go of may still have a read on its way to it, so it
+# is reused only once the backing device has no other free block.  The
+# device has 4096 blocks: fill them, give them back, fill them again.
+
+echo "$BACKDEV" > "$Z/backing_dev"
+echo 32M > "$Z/disksize"
+dd if=/dev/zero of="$IMG" bs=1M count=32 status=none
+put 0 4096 "$(make_random 16)"
+check_eq "4096 random pages written back fill the backing device" \
+	"OK 4096" "$(wb huge) $(bd 1)"
+blkdiscard -o 0 -l 16M $DEV
+dd if=/dev/zero of="$IMG" bs=1M count=16 conv=notrunc status=none
+put 4096 4096 "$(make_random 16)"
+check_eq "given back, then reused: 4096 more written back, then no room" \
+	"0 OK 4096 ENOSPC yes" \
+	"$(bd 1) $(wb huge) $(bd 1) $(put 0 1 "$WORK/random" && wb huge) $(intact)"
+echo 1 > "$Z/reset"
+
 # --- Faults of the backing device (device mapper) --------------------------------
 
 # Modules on Debian's kernels, built in on the debug kernel.
@@ -236,10 +256,12 @@ echo 1 > "$Z/reset"
 #
 # A suspended device-mapper device keeps its bios until it is resumed.  A
 # read bio holds wb.reuse_lock for reading from its first page to its last,
-# so whoever writes to the backing device must not hold it for writing
-# while the write waits: reads of pages in RAM would wait for the backing
-# device too, and a swap write redirected from reclaim would wait for a
-# backing write that may itself wait for reclaim (a hang seen on 6.12).
+# so whoever writes to the backing device must neither hold it for writing
+# while the write waits nor wait for backing reads in flight: reads of
+# pages in RAM would wait for the backing device too, and a swap write
+# redirected from reclaim would wait for a backing write or read that may
+# itself wait for reclaim (a hang seen on 6.12).  So each case has a read
+# of a written-back page waiting on the device as well.
 
 # blocked PID: whether PID waits uninterruptibly.
 blocked()
@@ -255,13 +277,55 @@ stalled_write()
 }
 
 # meanwhile COMMAND...: what COMMAND prints if it is done within 20 s, or
-# "waited" (it is done once the device is resumed).
+# "waited" (it is done once the device is resumed).  A process waiting in
+# the kernel cannot be killed, so COMMAND runs in the background and
+# resume_backing waits for it.
 meanwhile()
 {
 	rm -f "$WORK/meanwhile"
 	"$@" > "$WORK/meanwhile" &
+	echo $! >> "$WORK/probes"
 	wait_until 20 test -s "$WORK/meanwhile" && cat "$WORK/meanwhile" ||
 		echo waited
+}
+
+# gone PID: whether PID has exited.
+gone()
+{
+	! kill -0 "$1" 2> /dev/null
+}
+
+# resume_backing: resume the backing device, then wait for the writer and
+# for every probe of meanwhile's, which ran inside a command substitution
+# where the shell's wait cannot see it.
+resume_backing()
+{
+	local pid
+
+	dmsetup resume "$DM"
+	wait
+	while read -r pid; do
+		wait_until 30 gone "$pid"
+	done < "$WORK/probes"
+	rm -f "$WORK/probes"
+}
+
+# stalled_read PAGE: "stalled" once a read of PAGE, written back, has
+# waited on the suspended device for a second; the read goes on in the
+# background to $WORK/read.PAGE, and resume_backing waits for it.
+stalled_read()
+{
+	dd if=$DEV of="$WORK/read.$1" bs=4096 skip="$1" count=1 iflag=direct \
+		status=none > /dev/null &
+	echo $! >> "$WORK/probes"
+	stalled_write $!
+}
+
+# read_right PAGE: "yes" when stalled_read's read of PAGE got its data.
+read_right()
+{
+	dd if="$IMG" bs=4096 skip="$1" count=1 status=none |
+		cmp -s - "$WORK/read.$1" && echo yes || echo no
 }
 
 # rewrite PAGE: "written" once PAGE holds a new random page, in RAM.
@@ -273,27 +337,29 @@ rewrite()
 setup 4
 wb page_indexes=0-63 > /dev/null
 dmsetup suspend "$DM"
+reader=$(stalled_read 10)
 sysfs_io write "$Z/writeback" page_indexes=64-127 > "$WORK/wb" &
 writer=$!
-got="$(stalled_write $writer) $(meanwhile intact 200 1) $(meanwhile rewrite 250)"
-dmsetup resume "$DM"
-wait
-check_eq "writeback stalled on its device: pages in RAM read and write meanwhile; then all written, intact" \
-	"stalled yes written OK 128 yes" "$got $(cat "$WORK/wb") $(bd 3) $(intact)"
+got="$reader $(stalled_write $writer) $(meanwhile intact 200 1) $(meanwhile rewrite 250)"
+resume_backing
+check_eq "writeback and a backing read stalled: pages in RAM read and write meanwhile; then all written, intact" \
+	"stalled stalled yes written OK 128 yes yes" \
+	"$got $(cat "$WORK/wb") $(bd 3) $(read_right 10) $(intact)"
 
 # The pool holds more than 64 KiB, so every new page goes to the device.
 echo 64K > "$Z/mem_limit"
 check_errno "policy mem_limit=writeback" OK "$Z/policy" mem_limit=writeback
 dmsetup suspend "$DM"
+reader=$(stalled_read 11)
 dd if="$WORK/random" of=$DEV bs=4096 seek=600 count=1 oflag=direct \
 	conv=notrunc status=none &
 writer=$!
-got="$(stalled_write $writer) $(meanwhile intact 201 1)"
-dmsetup resume "$DM"
-wait
+got="$reader $(stalled_write $writer) $(meanwhile intact 201 1)"
+resume_backing
 dd if="$WORK/random" of="$IMG" bs=4096 seek=600 count=1 conv=notrunc status=none
-check_eq "a write redirected past mem_limit stalled: a page in RAM reads meanwhile; then redirected, intact" \
-	"stalled yes 1 yes" "$got $(field "$Z/policy_stat" 3) $(intact)"
+check_eq "a redirected write and a backing read stalled: a page in RAM reads meanwhile; then redirected, intact" \
+	"stalled stalled yes 1 yes yes" \
+	"$got $(field "$Z/policy_stat" 3) $(read_right 11) $(intact)"
 echo 1 > "$Z/reset"
 
 cleanup
