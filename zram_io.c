@@ -312,12 +312,21 @@ static int zram_write_page(struct zram *zram, struct page *page,
 	if (zram_page_same_filled(page, &obj.handle)) {
 		obj.same = true;
 	} else {
-		/* A store that might cross mem_limit goes where the policy says. */
-		if (zram_policy_redirects(zram) && zram_policy_near_limit(zram))
-			return zram_policy_redirect(zram, page, index);
+		bool redirect = zram_policy_redirects(zram);
+
+		/*
+		 * A store that might cross mem_limit goes where the policy
+		 * says, or else (backing device full, writeback_limit used
+		 * up) to the pool, which may still have room.
+		 */
+		if (redirect && zram_policy_near_limit(zram)) {
+			if (!zram_policy_redirect(zram, page, index))
+				return 0;
+			redirect = false;
+		}
 		ret = zram_store(zram, page, &obj);
 		/* Over mem_limit (or out of memory): the policy may say where. */
-		if (ret == -ENOMEM && zram_policy_redirects(zram))
+		if (ret == -ENOMEM && redirect)
 			return zram_policy_redirect(zram, page, index);
 		if (ret)
 			return ret;

@@ -130,7 +130,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 66
+ktap_plan 67
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -355,6 +355,23 @@ check_cmp "mem_used_total fell below half" "$(mm zram0 3)" -lt $((holed / 2))
 check_eq "the data reads back as before" yes \
 	"$(dd if=$DEV bs=1M count=4 iflag=direct status=none |
 		cmp -s - "$WORK/before" && echo yes || echo no)"
+
+# --- mem_limit=writeback with nowhere to write ------------------------------
+
+# Near mem_limit a write goes to the backing device first.  With
+# writeback_limit used up it cannot go there, and the pool, which still
+# has room under mem_limit, takes it.
+setup 32
+dd if=/dev/zero of="$IMG" bs=1M count=32 status=none
+put 0 64 "$(text_pages 64)"
+echo $(($(mm zram0 3) + 4 * PAGE)) > "$Z/mem_limit"
+echo 1 > "$Z/writeback_limit_enable"
+echo 0 > "$Z/writeback_limit"
+policy "mem_limit=writeback" > /dev/null
+check_eq "near mem_limit with writeback_limit used up, the pool takes a write" \
+	"written 0 0 yes" \
+	"$(put 64 1 "$(text_pages 1)" && echo written) $(pstat 3) $(io zram0 2) $(intact)"
+echo 0 > "$Z/writeback_limit_enable"
 
 # --- mem_limit=writeback: swap that does not fit under mem_limit ------------
 
