@@ -247,16 +247,17 @@ static bool zram_wb_find_block(struct zram *zram, unsigned long *block)
 
 /*
  * Gives the blocks their slots let go of back to the bitmap, once no read
- * that may have looked one of them up is left; false if there were none.
- * The only wait on backing reads outside reset, and only once the
- * backing device has no other free block: reads of pages in RAM wait
- * behind it while it waits.
+ * that may have looked one of them up is left; false if there were none,
+ * so that searching again is no use.  True even if a recycle running
+ * meanwhile gave them back first: the blocks are free either way.  The
+ * only wait on backing reads outside reset, and only once the backing
+ * device has no other free block: reads of pages in RAM wait behind it
+ * while it waits.
  */
 static bool zram_wb_recycle(struct zram *zram)
 {
 	struct zram_wb *wb = &zram->wb;
 	unsigned long block;
-	bool any = false;
 
 	if (bitmap_empty(wb->freed, wb->nr_blocks))
 		return false;
@@ -266,10 +267,9 @@ static bool zram_wb_recycle(struct zram *zram)
 		clear_bit(block, wb->freed);
 		/* Ordered after: taken and freed again, it must be marked. */
 		clear_bit_unlock(block, wb->bitmap);
-		any = true;
 	}
 	up_write(&wb->reuse_lock);
-	return any;
+	return true;
 }
 
 /*
