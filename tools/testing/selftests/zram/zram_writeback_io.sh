@@ -11,7 +11,9 @@
 # or to flakey's error_writes fails writeback (pages stay in zram) and
 # reads (failed_reads), then works again once switched back; and while
 # writeback or a write redirected past mem_limit waits on a suspended
-# backing device, pages in RAM still read (and, under writeback, write).
+# backing device, with a read of a written-back page waiting there too,
+# pages in RAM still read (and, under writeback, write); and blocks given
+# back are reused once the backing device is full.
 
 cd "$(dirname "$0")" && . ./lib.sh
 
@@ -269,9 +271,9 @@ blocked()
 	[ "$(cut -d' ' -f3 "/proc/$1/stat" 2> /dev/null)" = D ]
 }
 
-# stalled_write PID: "stalled" once PID has waited on the suspended device
-# for a second.
-stalled_write()
+# stalled PID: "stalled" once PID has waited on the suspended device for a
+# second.
+stalled()
 {
 	wait_until 30 blocked "$1" && sleep 1 && blocked "$1" && echo stalled
 }
@@ -296,8 +298,8 @@ gone()
 }
 
 # resume_backing: resume the backing device, then wait for the writer and
-# for every probe of meanwhile's, which ran inside a command substitution
-# where the shell's wait cannot see it.
+# for every read meanwhile and stalled_read started: they ran inside
+# command substitutions, where the shell's wait cannot see them.
 resume_backing()
 {
 	local pid
@@ -318,7 +320,7 @@ stalled_read()
 	dd if=$DEV of="$WORK/read.$1" bs=4096 skip="$1" count=1 iflag=direct \
 		status=none > /dev/null &
 	echo $! >> "$WORK/probes"
-	stalled_write $!
+	stalled $!
 }
 
 # read_right PAGE: "yes" when stalled_read's read of PAGE got its data.
@@ -340,7 +342,7 @@ dmsetup suspend "$DM"
 reader=$(stalled_read 10)
 sysfs_io write "$Z/writeback" page_indexes=64-127 > "$WORK/wb" &
 writer=$!
-got="$reader $(stalled_write $writer) $(meanwhile intact 200 1) $(meanwhile rewrite 250)"
+got="$reader $(stalled $writer) $(meanwhile intact 200 1) $(meanwhile rewrite 250)"
 resume_backing
 check_eq "writeback and a backing read stalled: pages in RAM read and write meanwhile; then all written, intact" \
 	"stalled stalled yes written OK 128 yes yes" \
@@ -354,7 +356,7 @@ reader=$(stalled_read 11)
 dd if="$WORK/random" of=$DEV bs=4096 seek=600 count=1 oflag=direct \
 	conv=notrunc status=none &
 writer=$!
-got="$reader $(stalled_write $writer) $(meanwhile intact 201 1)"
+got="$reader $(stalled $writer) $(meanwhile intact 201 1)"
 resume_backing
 dd if="$WORK/random" of="$IMG" bs=4096 seek=600 count=1 conv=notrunc status=none
 check_eq "a redirected write and a backing read stalled: a page in RAM reads meanwhile; then redirected, intact" \
