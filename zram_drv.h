@@ -328,7 +328,8 @@ int zram_reset_unused(struct zram *zram);
 
 /* zram_io.c */
 void zram_submit_bio(struct bio *bio);
-int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter);
+int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter,
+		   struct page *bounce);
 int zram_rw_page(struct block_device *bdev, sector_t sector,
 		 struct page *page, enum req_op op);
 void zram_swap_slot_free_notify(struct block_device *bdev,

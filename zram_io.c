@@ -476,6 +476,30 @@ static void zram_copy_to_bio(struct bio *bio, struct bvec_iter *iter,
 	}
 }
 
+/*
+ * A page to read or write part of a device page through.  Never while
+ * holding wb.reuse_lock: the allocation may wait for reclaim, and reclaim
+ * for a swap write queued behind a recycle, which waits for the lock.
+ */
+static struct page *zram_bounce_alloc(struct zram *zram)
+{
+	lockdep_assert_not_held(&zram->wb.reuse_lock);
+	return alloc_page(GFP_NOIO | __GFP_NOWARN);
+}
+
+/* Whether some page of @bio comes in pieces, so that a read needs a bounce. */
+static bool zram_bio_needs_bounce(struct bio *bio)
+{
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	bio_for_each_segment(bv, bio, iter)
+		if (bv.bv_len != PAGE_SIZE ||
+		    (iter.bi_sector & (SECTORS_PER_PAGE - 1)))
+			return true;
+	return false;
+}
+
 static int zram_bio_write_page(struct zram *zram, struct bio *bio,
 			       struct bvec_iter *iter)
 {
@@ -490,7 +514,7 @@ static int zram_bio_write_page(struct zram *zram, struct bio *bio,
 		return zram_write_page(zram, bv.bv_page, index);
 	}
 
-	bounce = alloc_page(GFP_NOIO | __GFP_NOWARN);
+	bounce = zram_bounce_alloc(zram);
 	if (!bounce)
 		return -ENOMEM;
 	if (len < PAGE_SIZE)
@@ -503,13 +527,14 @@ static int zram_bio_write_page(struct zram *zram, struct bio *bio,
 	return ret;
 }
 
+/* Reads the page at @iter into the bio, through @bounce if not NULL. */
 static int zram_bio_read_page(struct zram *zram, struct bio *bio,
-			      struct bvec_iter *iter)
+			      struct bvec_iter *iter, struct page *bounce)
 {
 	unsigned long index = iter->bi_sector >> SECTORS_PER_PAGE_SHIFT;
 	struct bio_vec bv = bio_iter_iovec(bio, *iter);
 	unsigned int offset, len = zram_iter_span(iter, &offset);
-	struct page *bounce;
+	struct page *page = bounce;
 	int ret;
 
 	if (len == PAGE_SIZE && bv.bv_len == PAGE_SIZE) {
@@ -519,22 +544,27 @@ static int zram_bio_read_page(struct zram *zram, struct bio *bio,
 		return ret;
 	}
 
-	bounce = alloc_page(GFP_NOIO | __GFP_NOWARN);
-	if (!bounce)
-		return -ENOMEM;
-	ret = zram_bio_read_slot(zram, NULL, bounce, index);
+	if (!page) {
+		page = zram_bounce_alloc(zram);
+		if (!page)
+			return -ENOMEM;
+	}
+	ret = zram_bio_read_slot(zram, NULL, page, index);
 	if (!ret)
-		zram_copy_to_bio(bio, iter, bounce, offset, len);
-	__free_page(bounce);
+		zram_copy_to_bio(bio, iter, page, offset, len);
+	if (page != bounce)
+		__free_page(page);
 	return ret;
 }
 
 /*
  * Reads or writes the pages of @bio that @iter covers, in order, up to the
- * first that fails.  Several CPUs may run it for different parts of one
- * bio (zram_spread.c).
+ * first that fails.  A page read in pieces goes through @bounce, or
+ * through a page allocated for it if @bounce is NULL.  Several CPUs may
+ * run it for different parts of one bio (zram_spread.c).
  */
-int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter)
+int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter,
+		   struct page *bounce)
 {
 	bool write = op_is_write(bio_op(bio));
 	int ret = 0;
@@ -545,7 +575,7 @@ int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter)
 			ret = zram_bio_write_page(zram, bio, &iter);
 		} else {
 			atomic64_inc(&zram->stats.num_reads);
-			ret = zram_bio_read_page(zram, bio, &iter);
+			ret = zram_bio_read_page(zram, bio, &iter, bounce);
 		}
 		if (ret) {
 			atomic64_inc(write ? &zram->stats.failed_writes :
@@ -558,6 +588,7 @@ int zram_bio_pages(struct zram *zram, struct bio *bio, struct bvec_iter iter)
 
 static int zram_bio_read(struct zram *zram, struct bio *bio)
 {
+	struct page *bounce = NULL;
 	int ret;
 
 	/*
@@ -567,9 +598,18 @@ static int zram_bio_read(struct zram *zram, struct bio *bio)
 	 * reads are not spread.
 	 */
 	if (zram->wb.bdev) {
+		if (zram_bio_needs_bounce(bio)) {
+			bounce = zram_bounce_alloc(zram);
+			if (!bounce) {
+				atomic64_inc(&zram->stats.failed_reads);
+				return -ENOMEM;
+			}
+		}
 		down_read(&zram->wb.reuse_lock);
-		ret = zram_bio_pages(zram, bio, bio->bi_iter);
+		ret = zram_bio_pages(zram, bio, bio->bi_iter, bounce);
 		up_read(&zram->wb.reuse_lock);
+		if (bounce)
+			__free_page(bounce);
 		return ret;
 	}
 	return zram_spread_rw(zram, bio);

@@ -85,7 +85,7 @@ static int zram_spread_chunk(struct zram_spread *spread, unsigned int chunk)
 
 	bio_advance_iter(spread->bio, &iter, skip);
 	iter.bi_size = min(iter.bi_size, spread->chunk_bytes);
-	return zram_bio_pages(spread->zram, spread->bio, iter);
+	return zram_bio_pages(spread->zram, spread->bio, iter, NULL);
 }
 
 /*
@@ -200,7 +200,7 @@ int zram_spread_rw(struct zram *zram, struct bio *bio)
 					GFP_NOIO | __GFP_NOWARN);
 	/* Without helpers, or the room for them, one CPU does it all. */
 	if (!helpers)
-		return zram_bio_pages(zram, bio, bio->bi_iter);
+		return zram_bio_pages(zram, bio, bio->bi_iter, NULL);
 
 	ret = zram_spread_run(&spread, helpers, nr_helpers);
 	kfree(helpers);
