@@ -386,7 +386,7 @@ int zram_wb_write_slot(struct zram *zram, unsigned long index);
  * @flags and an object of at least @threshold bytes (0: any), which the
  * new object must also be under, and of at least @min_size bytes, which
  * only selects; it is tried with the configured priorities in
- * [@prio_min, @prio_max); @max_pages (0: no limit) caps the slots tried.
+ * [@prio_min, @prio_max); zram_recompress() tries at most @max_pages slots.
  */
 struct zram_recomp_req {
 	unsigned long flags;

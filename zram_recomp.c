@@ -383,10 +383,10 @@ static void zram_recompress(struct zram *zram, struct page *page,
 	u64 budget = req->max_pages;
 	unsigned long index;
 
-	for (index = 0; index < zram->nr_pages; index++) {
+	for (index = 0; index < zram->nr_pages && budget; index++) {
 		if (zram_recomp_slot(zram, index, page, req) !=
-		    ZRAM_RECOMP_SKIPPED && req->max_pages && !--budget)
-			break;
+		    ZRAM_RECOMP_SKIPPED)
+			budget--;
 		cond_resched();
 	}
 }
@@ -395,7 +395,10 @@ static ssize_t recompress_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t len)
 {
-	struct zram_recomp_arg arg = { .req.prio_min = ZRAM_PRIMARY_COMP + 1 };
+	struct zram_recomp_arg arg = {
+		.req.prio_min = ZRAM_PRIMARY_COMP + 1,
+		.req.max_pages = U64_MAX,
+	};
 	struct zram *zram = dev_to_zram(dev);
 	struct page *page = NULL;
 	char *copy;

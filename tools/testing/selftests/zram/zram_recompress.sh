@@ -25,7 +25,7 @@ A=0 B=64 C=192 D=256 END=272
 # Why the zstd dictionary checks skip where they do.
 NO_ZSTD_DICT="this kernel's lib/zstd exports no dictionary calls (EOPNOTSUPP, as expected before 6.12)"
 
-ktap_plan 57
+ktap_plan 58
 
 # flags FIRST LAST CHAR: slots in FIRST..LAST whose block_state flags have
 # CHAR.
@@ -181,6 +181,8 @@ check_eq "recompress type=idle priority=1 (deflate) max_pages=20" OK \
 	"$(rc "type=idle priority=1 max_pages=20")"
 check_eq "max_pages: exactly 20 slots tried, all of them in B and recompressed" \
 	"$((r_b + 20)) 0" "$(flags $B $((C - 1)) r) $(flags $A $((B - 1)) r)"
+check_eq "max_pages=0: OK, and no slot tried, as upstream" "OK $((r_b + 20))" \
+	"$(rc "type=idle priority=1 max_pages=0") $(flags $B $((C - 1)) r)"
 check_eq "recompressing keeps a slot idle" "$((C - B))" \
 	"$(flags $B $((C - 1)) i)"
 echo all > "$Z/idle"
