@@ -168,10 +168,6 @@ int zram_init_device(struct zram *zram, u64 disksize)
 {
 	int ret;
 
-	if (disksize > round_down(MAX_LFS_FILESIZE, PAGE_SIZE))
-		return -EINVAL;
-	disksize = PAGE_ALIGN(disksize);
-
 	down_write(&zram->init_lock);
 	if (zram_initialized(zram)) {
 		pr_info("cannot change the disksize of initialised %s\n",
@@ -179,6 +175,11 @@ int zram_init_device(struct zram *zram, u64 disksize)
 		ret = -EBUSY;
 		goto unlock;
 	}
+	/* No table that big could be allocated; PAGE_ALIGN() would wrap. */
+	ret = -ENOMEM;
+	if (disksize > round_down(MAX_LFS_FILESIZE, PAGE_SIZE))
+		goto unlock;
+	disksize = PAGE_ALIGN(disksize);
 
 	ret = zram_alloc_storage(zram, disksize >> PAGE_SHIFT);
 	if (ret)

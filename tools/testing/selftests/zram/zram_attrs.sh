@@ -26,7 +26,7 @@ set_disksize()
 	echo "$(sysfs_io write "$Z/disksize" "$1") $(< "$Z/disksize")"
 }
 
-ktap_plan 57
+ktap_plan 59
 
 check_run "modprobe zram" zram_load num_devices=1 || ktap_finish
 
@@ -63,6 +63,12 @@ check_errno "disksize '': EINVAL" EINVAL "$Z/disksize" ""
 check_eq "disksize 1T (metadata does not fit in RAM): ENOMEM, still uninitialised" \
 	"ENOMEM 0 0" \
 	"$(sysfs_io write "$Z/disksize" 1T) $(< "$Z/initstate") $(< "$Z/disksize")"
+# Past what a loff_t holds (8E and up), as in 6.1: no table fits either.
+check_eq "disksize 8E, 2^63-1 and 2^64-1: ENOMEM each, still uninitialised" \
+	"ENOMEM ENOMEM ENOMEM 0 0" \
+	"$(for size in 8E 9223372036854775807 18446744073709551615; do
+		printf '%s ' "$(sysfs_io write "$Z/disksize" $size)"
+	done)$(< "$Z/initstate") $(< "$Z/disksize")"
 
 # --- comp_algorithm -----------------------------------------------------------
 
@@ -135,6 +141,8 @@ check_eq "the block device has the size set" 67108864 \
 
 check_eq "disksize again after init: EBUSY, size unchanged" "EBUSY 67108864" \
 	"$(sysfs_io write "$Z/disksize" 32M) $(< "$Z/disksize")"
+check_eq "disksize 8E after init: EBUSY, size unchanged" "EBUSY 67108864" \
+	"$(sysfs_io write "$Z/disksize" 8E) $(< "$Z/disksize")"
 check_eq "comp_algorithm lzo after init: EBUSY, still $used" "EBUSY $used" \
 	"$(sysfs_io write "$Z/comp_algorithm" lzo) $(algorithm zram0)"
 check_errno "comp_algorithm 'nosuchalg' after init: EINVAL" EINVAL \
