@@ -377,7 +377,6 @@ int zram_wb_read_page(struct zram *zram, struct page *page,
 int zram_wb_read_held(struct zram *zram, struct bio *parent,
 		      struct page *page, unsigned long index);
 void zram_wb_wait_reads(struct zram *zram);
-int zram_wb_write_slot(struct zram *zram, unsigned long index);
 
 /* zram_recomp.c */
 

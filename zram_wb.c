@@ -21,7 +21,8 @@
  * the slot clears that flag, so if the slot was overwritten or discarded
  * meanwhile the new data wins and the block is given back.  Writebacks of
  * one device run one at a time, so no second writeback can set the flag
- * again behind the first one's back.
+ * again behind the first one's back; one request that lists a slot twice
+ * can, and zram_wb_flush() commits its claims newest first for that.
  *
  * A read looks up the block under the slot lock and then reads it with
  * no lock held, so the slot may be freed meanwhile.  A block its slot lets
@@ -785,7 +786,14 @@ static int zram_wb_flush(struct zram_wb_batch *batch)
 	if (!atomic_dec_and_test(&batch->pending))
 		wait_for_completion(&batch->done);
 
-	for (i = 0; i < batch->nr; i++) {
+	/*
+	 * Newest claim first.  A slot listed twice in one request is claimed
+	 * again only if a write freed it after the first claim; the newer
+	 * claim holds the slot's data and commits, and the older one then
+	 * finds the slot changed.  In the other order the older one would
+	 * find the flag the newer claim set and commit stale data.
+	 */
+	for (i = batch->nr; i-- > 0; ) {
 		io = &batch->ios[i];
 		err = blk_status_to_errno(io->bio.bi_status);
 		bio_uninit(&io->bio);
@@ -900,6 +908,7 @@ int zram_writeback(struct zram *zram, struct zram_wb_req *req)
 	unsigned int i;
 	int ret, err;
 
+	req->written = 0;
 	want = min_t(unsigned long, READ_ONCE(zram->wb.batch_size),
 		     zram_wb_req_pages(ranges, nr_ranges));
 	ret = zram_wb_batch_alloc(zram, &batch, want);
@@ -921,22 +930,6 @@ int zram_writeback(struct zram *zram, struct zram_wb_req *req)
 	req->written = batch.written;
 	zram_wb_batch_free(&batch);
 	return ret ? ret : err;
-}
-
-/*
- * Writes the slot @index back whatever its flags, as "page_index=N" does.
- * For writeback policies in the driver.  init_lock held for reading.
- */
-int zram_wb_write_slot(struct zram *zram, unsigned long index)
-{
-	struct zram_wb_range range = { index, index };
-	struct zram_wb_req req = { .nr_ranges = 1, .ranges = &range };
-
-	if (!zram->wb.bdev)
-		return -ENODEV;
-	if (index >= zram->nr_pages)
-		return -EINVAL;
-	return zram_writeback(zram, &req);
 }
 
 /*
