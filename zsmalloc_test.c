@@ -1535,39 +1535,61 @@ static bool zt_pti_on(void)
 #endif
 }
 
+/*
+ * zsmalloc_mapping set to @name: it must read back as @expect, the mapping
+ * pools really get, and a pool created with the default must get that.
+ * @buf is a page, as parameter getters write into a sysfs page.
+ */
+static bool zt_mapping_param_gives(const char *name, enum zs_mapping expect,
+				   char *buf)
+{
+	struct zs_pool *pool;
+	bool ok;
+
+	if (zs_mapping_param_set(name, NULL))
+		return false;
+	ok = zs_mapping_param_get(buf, NULL) > 0 &&
+	     !strcmp(strim(buf), zsm_mapping_name(expect));
+	zt_diag("zsmalloc_mapping=%s reads back as %s", name, buf);
+	pool = zsm_create_pool("zt_default");
+	if (!pool)
+		return false;
+	ok = ok && zsm_pool_mapping(pool) == expect;
+	zsm_destroy_pool(pool);
+	return ok;
+}
+
 static enum zt_result zt_mapping_reporting(struct zs_pool *unused)
 {
-	enum zs_mapping expect = zs_mapping_in_use(zs_default_mapping);
+	enum zs_mapping saved = zs_default_mapping, expect;
 	struct zs_pool *pool;
 	bool param_ok;
 	char *buf;
 
-	/* Parameter getters write into a sysfs page. */
+	/* Page-table mapping only on x86, and not under page table isolation. */
+	expect = ZS_MAPPING_PGTABLE;
+	if (!ZS_HAVE_PGTABLE_MAPPING || zt_pti_on())
+		expect = ZS_MAPPING_COPY;
+
 	buf = (char *)get_zeroed_page(GFP_KERNEL);
 	if (!ZT_OK(buf))
 		return ZT_FAIL;
-	param_ok = zs_mapping_param_get(buf, NULL) > 0 &&
-		   !strcmp(strim(buf), zsm_mapping_name(expect));
-	zt_diag("zsmalloc_mapping parameter: %s", buf);
+	param_ok = zt_mapping_param_gives("copy", ZS_MAPPING_COPY, buf);
+	if (ZS_HAVE_PGTABLE_MAPPING)
+		param_ok = param_ok &&
+			   zt_mapping_param_gives("pgtable", expect, buf);
+	else
+		param_ok = param_ok &&
+			   zs_mapping_param_set("pgtable", NULL) == -EINVAL;
+	param_ok = param_ok && zs_mapping_param_set("bogus", NULL) == -EINVAL;
+	zs_default_mapping = saved;
 	free_page((unsigned long)buf);
-	if (!ZT_OK(param_ok))
-		return ZT_FAIL;
-
-	pool = zsm_create_pool("zt_default");
-	if (!ZT_OK(pool))
-		return ZT_FAIL;
-	param_ok = zsm_pool_mapping(pool) == expect;
-	zsm_destroy_pool(pool);
 	if (!ZT_OK(param_ok))
 		return ZT_FAIL;
 
 	pool = zs_create_pool_mapping("zt_pgtable", ZS_MAPPING_PGTABLE);
 	if (!ZT_OK(pool))
 		return ZT_FAIL;
-	/* Page-table mapping only on x86, and not under page table isolation. */
-	expect = ZS_MAPPING_PGTABLE;
-	if (!ZS_HAVE_PGTABLE_MAPPING || zt_pti_on())
-		expect = ZS_MAPPING_COPY;
 	param_ok = zsm_pool_mapping(pool) == expect &&
 		   !pool->mapping_fallback == (expect == ZS_MAPPING_PGTABLE);
 	zsm_destroy_pool(pool);

@@ -50,10 +50,14 @@ frag_fill()
 		{ tail -n 25 "$TMPDIR/frag.fio" | sed 's/^/# /'; return 1; }
 }
 
-# frag_sum DEV MIB: checksum of the first MIB MiB.
+# frag_sum DEV MIB: checksum of the first MIB MiB.  A failed read adds a
+# marker that differs every time, so that two failures never match.
 frag_sum()
 {
-	dd if="$1" bs=1M count="$2" iflag=direct 2> /dev/null | md5sum
+	{
+		dd if="$1" bs=1M count="$2" iflag=direct 2> /dev/null ||
+			echo "read failed $(date +%s%N)"
+	} | md5sum
 }
 
 # Pageblocks of migrate type Unmovable, over every zone.

@@ -18,7 +18,7 @@ SIZE=8M
 KEEP=256		# pages [0, KEEP) are written once and must survive
 TOTAL_FAULTS=0 BYTES=0
 
-ktap_plan 16
+ktap_plan 17
 start=$(date +%s)
 
 if ! rel_have_faults || ! rel_have_kmemleak; then
@@ -87,7 +87,10 @@ step "fail_page_alloc"
 # 2. Page allocations (zspages), multi-page requests.
 rel_faults_on fail_page_alloc 5 1
 cycle "fail_page_alloc 5%, 16-page requests: no data lost" -g 3 -O 2 -b 16
+FIRED=$(rel_faults_fired fail_page_alloc)
 rel_faults_off
+check_cmp "fail_page_alloc: faults were injected ($FIRED; $LAST_FAILED requests failed)" \
+	"$FIRED" -gt 0
 
 step "no-reclaim faults"
 # 3. Only allocations that may not sleep: a driver that falls back to a

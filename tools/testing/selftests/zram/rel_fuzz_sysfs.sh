@@ -44,7 +44,10 @@ mkfs.ext4 -q /dev/zram4 && mkdir -p $MNT && mount -o noatime /dev/zram4 $MNT &&
 files_sha=$(cd $MNT && find bin -type f | sort | xargs sha256sum | sha256sum)
 mkswap /dev/zram5 >/dev/null && swapon /dev/zram5
 exec 7</dev/zram3
-check_run "devices in every state" test "$(swapon --show=NAME --noheadings)" = /dev/zram5
+files=$(find $MNT/bin -type f | wc -l)
+check_eq "devices in every state: zram4 mounted with /usr/bin copied, zram5 swap" \
+	"mounted copied /dev/zram5" \
+	"$(grep -q "^/dev/zram4 $MNT " /proc/mounts && echo mounted) $([ "$files" -gt 0 ] && [ "$files" = "$(find /usr/bin -type f | wc -l)" ] && echo copied) $(swapon --show=NAME --noheadings)"
 
 # Every name written to comp_algorithm is looked up, and an unknown one
 # makes the kernel run modprobe: a second each on the debug kernel.  Load

@@ -207,6 +207,10 @@ rel_have_faults()
 	[ -d "$DBG/failslab" ] && [ -d "$DBG/fail_page_alloc" ]
 }
 
+# Faults each injector may inject before it stops: as good as no limit,
+# and counting down, so that rel_faults_fired can tell how many it did.
+REL_FAULT_TIMES=1000000
+
 # rel_faults_on WHICH PERCENT [SLEEPING]: inject failures into WHICH
 # (failslab or fail_page_alloc) with probability PERCENT, only in tasks
 # that set /proc/PID/make-it-fail, quietly.  SLEEPING=1 also fails
@@ -220,12 +224,19 @@ rel_faults_on()
 	echo 0 > "$d/verbose"
 	echo Y > "$d/task-filter"
 	echo 1 > "$d/interval"
-	echo -1 > "$d/times"
+	echo $REL_FAULT_TIMES > "$d/times"
 	echo 0 > "$d/space"
 	echo "$wait" > "$d/ignore-gfp-wait"
 	[ -e "$d/ignore-gfp-highmem" ] && echo N > "$d/ignore-gfp-highmem"
 	[ -e "$d/min-order" ] && echo 0 > "$d/min-order"
 	echo "$2" > "$d/probability"
+}
+
+# rel_faults_fired NAME: how many faults NAME has injected since it was
+# turned on (each one takes one of its "times").
+rel_faults_fired()
+{
+	echo $((REL_FAULT_TIMES - $(cat "$DBG/$1/times")))
 }
 
 rel_faults_off()

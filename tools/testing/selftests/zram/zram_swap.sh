@@ -21,39 +21,6 @@ vmstat()
 	awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat
 }
 
-TRACE=/sys/kernel/tracing
-
-# Calls of kernel functions are counted with kprobes (their hits in
-# kprobe_profile), with tracing and the recording of task names off.  The
-# function tracer, or an event that records task names, would hook the
-# scheduler's sched_switch tracepoint, and patching the scheduler's text
-# while the other vCPU runs it can leave that vCPU stuck in the int3 trap
-# under TCG.
-
-# kprobe_start NAME FN: count the calls of FN as kprobe NAME.  Fails where
-# the kernel has no kprobe events or cannot probe FN.
-kprobe_start()
-{
-	[ -e $TRACE/kprobe_events ] || mount -t tracefs nodev $TRACE 2> /dev/null
-	[ -w $TRACE/kprobe_events ] || return 1
-	echo 0 > $TRACE/tracing_on
-	echo 0 > $TRACE/options/record-cmd
-	echo "p:$1 $2" >> $TRACE/kprobe_events 2> /dev/null &&
-		echo 1 > "$TRACE/events/kprobes/$1/enable"
-}
-
-# kprobe_hits NAME: the calls kprobe NAME has counted.
-kprobe_hits()
-{
-	awk -v k="$1" '$1 == k { print $2 }' $TRACE/kprobe_profile
-}
-
-kprobe_stop()
-{
-	echo 0 > "$TRACE/events/kprobes/$1/enable"
-	echo "-:$1" >> $TRACE/kprobe_events
-}
-
 # reader DEV MIB: read DEV's first MIB MiB over and over.
 reader()
 {
