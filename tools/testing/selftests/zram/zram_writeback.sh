@@ -332,7 +332,8 @@ seq 1 5000000 | dd of="$WORK/text" bs=4096 count=$K iflag=fullblock status=none
 dd if=/dev/urandom of="$WORK/old" bs=4096 count=1 status=none
 dd if=/dev/urandom of="$WORK/new" bs=4096 count=1 status=none
 
-# twice_setup: a fresh device holding the old page 0 and the text.
+# twice_setup: a fresh device holding the old page 0 and the text, as
+# does the reference image.
 twice_setup()
 {
 	echo 1 > "$Z/reset"
@@ -341,9 +342,8 @@ twice_setup()
 	echo zstd > "$Z/comp_algorithm"
 	echo 64M > "$Z/disksize"
 	echo $((K + 2)) > "$Z/writeback_batch_size"
-	dd if="$WORK/old" of=$DEV bs=4096 count=1 oflag=direct status=none
-	dd if="$WORK/text" of=$DEV bs=4096 seek=1 count=$K oflag=direct \
-		status=none
+	put 0 1 "$WORK/old"
+	put 1 $K "$WORK/text"
 }
 
 twice_request="page_index=0 page_indexes=1-$K page_index=0"
@@ -354,7 +354,7 @@ wb_secs=$(awk -v t0="$t0" '{ printf "%.2f", $1 - t0 }' /proc/uptime)
 diag "writeback of $((K + 1)) pages: $wb_secs s"
 
 # twice_try FRACTION: the new page 0 written at FRACTION of wb_secs; prints
-# "caught" or "missed", then "new" if page 0 and the text read back.
+# "caught" or "missed", then "yes" if page 0 and the text read back.
 twice_try()
 {
 	local writes pid verdict
@@ -364,18 +364,11 @@ twice_try()
 	wb "$twice_request" > "$WORK/twice" &
 	pid=$!
 	sleep "$(awk -v s="$wb_secs" -v f="$1" 'BEGIN { printf "%.3f", s * f }')"
-	dd if="$WORK/new" of=$DEV bs=4096 count=1 oflag=direct status=none
+	put 0 1 "$WORK/new"
 	wait $pid
 	verdict=missed
 	[ $(($(bd 3) - writes)) -eq $((K + 2)) ] && verdict=caught
-	if dd if=$DEV bs=4096 count=1 iflag=direct status=none |
-		cmp -s - "$WORK/new" &&
-		dd if=$DEV bs=4096 skip=1 count=$K iflag=direct status=none |
-		cmp -s - "$WORK/text"; then
-		echo "$verdict new"
-	else
-		echo "$verdict old"
-	fi
+	echo "$verdict $(intact 0 $((K + 1)))"
 }
 
 tries=0 new=0 caught=
@@ -383,7 +376,7 @@ for fraction in 0.05 0.02 0.1 0 0.2; do
 	try=$(twice_try $fraction)
 	diag "overwrite at $fraction of it: $try (writeback $(< "$WORK/twice"))"
 	tries=$((tries + 1))
-	[ "${try#* }" = new ] && new=$((new + 1))
+	[ "${try#* }" = yes ] && new=$((new + 1))
 	[ "${try% *}" = caught ] && caught=yes && break
 done
 check_eq "a page listed twice and overwritten between its claims reads the new data, every try" \
