@@ -61,9 +61,11 @@
 #include <linux/completion.h>
 #include <linux/dcache.h>
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/sched.h>
@@ -95,6 +97,24 @@ void zram_wb_init(struct zram *zram)
 /* --- The backing device ------------------------------------------------ */
 
 /*
+ * The checks an open(2) for reading and writing makes, in its order, so
+ * that the device is refused where the writer could not open it: a device
+ * node on a nodev mount, or one the caller may not write.
+ */
+static int zram_bd_may_open(const struct path *path)
+{
+	umode_t mode = d_backing_inode(path->dentry)->i_mode;
+	bool nodev = (path->mnt->mnt_flags & MNT_NODEV) ||
+		     (path->mnt->mnt_sb->s_iflags & SB_I_NODEV);
+
+	if (S_ISDIR(mode))
+		return -EISDIR;
+	if ((S_ISBLK(mode) || S_ISCHR(mode)) && nodev)
+		return -EACCES;
+	return path_permission(path, MAY_OPEN | MAY_READ | MAY_WRITE);
+}
+
+/*
  * Finds the block device @name names (following symlinks) and its path as
  * backing_dev shows it.
  */
@@ -111,11 +131,10 @@ static int zram_bd_lookup(const char *name, dev_t *dev, char **shown)
 	ret = kern_path(name, LOOKUP_FOLLOW, &path);
 	if (ret)
 		return ret;
-	inode = d_backing_inode(path.dentry);
-	if (S_ISDIR(inode->i_mode)) {
-		ret = -EISDIR;
+	ret = zram_bd_may_open(&path);
+	if (ret)
 		goto put;
-	}
+	inode = d_backing_inode(path.dentry);
 	if (!S_ISBLK(inode->i_mode)) {
 		ret = -ENOTBLK;
 		goto put;

@@ -101,12 +101,13 @@ cleanup()
 	swapoff $DEV 2> /dev/null
 	rmdir $CG 2> /dev/null
 	zram_unload
+	umount /mnt/wbnodev /mnt/wbdev 2> /dev/null
 	[ -n "$LOOP" ] && losetup -d "$LOOP"
 	[ -n "$SPARE" ] && losetup -d "$SPARE"
 	rm -rf "$WORK"
 }
 
-ktap_plan 62
+ktap_plan 65
 
 check_run "modprobe zram num_devices=2" zram_load num_devices=2 || ktap_finish
 mkdir -p "$WORK" /mnt/wbspare
@@ -138,6 +139,21 @@ check_errno "backing_dev of a character device: ENOTBLK" ENOTBLK \
 	"$Z/backing_dev" /dev/null
 check_errno "backing_dev of the device itself: EINVAL" EINVAL \
 	"$Z/backing_dev" $DEV
+
+# The checks open(2) would make: device nodes on a nodev mount are refused
+# even to root; the same node elsewhere is fine.
+mkdir -p /mnt/wbnodev /mnt/wbdev
+mount -t tmpfs -o nodev tmpfs /mnt/wbnodev && mount -t tmpfs tmpfs /mnt/wbdev
+cp -a "$LOOP" /dev/null /mnt/wbnodev/ && cp -a "$LOOP" /mnt/wbdev/
+check_errno "backing_dev of a block device on a nodev mount: EACCES" EACCES \
+	"$Z/backing_dev" "/mnt/wbnodev/${LOOP##*/}"
+check_errno "backing_dev of a character device on a nodev mount: EACCES" \
+	EACCES "$Z/backing_dev" /mnt/wbnodev/null
+got="$(sysfs_io write "$Z/backing_dev" "/mnt/wbdev/${LOOP##*/}") $(< "$Z/backing_dev")"
+echo 1 > "$Z/reset"
+check_eq "backing_dev of the same block device on another tmpfs: taken" \
+	"OK /mnt/wbdev/${LOOP##*/} none" "$got $(< "$Z/backing_dev")"
+umount /mnt/wbnodev /mnt/wbdev
 
 mkfs.ext4 -q "$SPARE" && mount "$SPARE" /mnt/wbspare
 check_eq "backing_dev of a mounted device: EBUSY, still none" "EBUSY none" \
