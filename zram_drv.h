@@ -150,7 +150,8 @@ struct zram_stats {
  * (zram_wb_read_held()) that outlive their holding of @reuse_lock:
  * zram_wb_recycle() waits for it to drain after taking @reuse_lock for
  * writing, and so does reset.
- * @limit_enable and @limit (in 4 KiB units) are protected by @limit_lock.
+ * @limit_enable, @limit (in 4 KiB units) and @limit_gen, which counts the
+ * writes to writeback_limit, are protected by @limit_lock.
  * @batch_size (most pages in flight) is read once per writeback; it and
  * @compressed (write objects as stored) change under init_lock held for
  * writing, @compressed only while the device is uninitialised.
@@ -166,9 +167,10 @@ struct zram_wb {
 	struct mutex mutex;		/* one writeback at a time */
 	struct rw_semaphore reuse_lock;
 	atomic_t reads_in_flight;
-	spinlock_t limit_lock;		/* @limit_enable, @limit */
+	spinlock_t limit_lock;		/* @limit_enable, @limit, @limit_gen */
 	bool limit_enable;
 	u64 limit;
+	u64 limit_gen;
 	unsigned int batch_size;
 	bool compressed;
 };

@@ -588,34 +588,49 @@ int zram_wb_read_page(struct zram *zram, struct page *page,
 /* --- writeback_limit --------------------------------------------------- */
 
 /*
+ * What a page about to be written took from writeback_limit: @units, and
+ * @gen, the limit's generation then.
+ */
+struct zram_wb_grant {
+	u64 units;
+	u64 gen;
+};
+
+/*
  * Takes one page from the limit for a page about to be written; false if
  * the limit is enabled and used up.  Pages in flight are taken from the
  * limit before they are written, so that a batch never goes beyond it.
- * *@taken says how much to give back if the page is not written after all.
+ * @grant says how much to give back if the page is not written after all.
  */
-static bool zram_wb_limit_take(struct zram *zram, u64 *taken)
+static bool zram_wb_limit_take(struct zram *zram, struct zram_wb_grant *grant)
 {
 	struct zram_wb *wb = &zram->wb;
 	bool ok = true;
 
-	*taken = 0;
+	grant->units = 0;
 	spin_lock(&wb->limit_lock);
+	grant->gen = wb->limit_gen;
 	if (wb->limit_enable) {
 		ok = wb->limit != 0;
-		*taken = min_t(u64, wb->limit, ZRAM_4K_PER_PAGE);
-		wb->limit -= *taken;
+		grant->units = min_t(u64, wb->limit, ZRAM_4K_PER_PAGE);
+		wb->limit -= grant->units;
 	}
 	spin_unlock(&wb->limit_lock);
 	return ok;
 }
 
-static void zram_wb_limit_give_back(struct zram *zram, u64 taken)
+/*
+ * A limit written since @grant was taken replaced what it was taken from:
+ * adding it back would raise the new limit.
+ */
+static void zram_wb_limit_give_back(struct zram *zram,
+				    const struct zram_wb_grant *grant)
 {
 	struct zram_wb *wb = &zram->wb;
 
 	spin_lock(&wb->limit_lock);
-	if (wb->limit_enable)
-		wb->limit += taken;
+	if (wb->limit_enable && wb->limit_gen == grant->gen)
+		wb->limit += grant->units;
 	spin_unlock(&wb->limit_lock);
 }
 
@@ -624,7 +639,7 @@ static void zram_wb_limit_give_back(struct zram *zram, u64 taken)
 /*
  * One page of a writeback batch: the claimed slot @index, the @block it
  * goes to, the @size bytes in @page written there (PAGE_SIZE for a
- * decompressed page, else a compressed object), the limit @taken for it,
+ * decompressed page, else a compressed object), the limit @grant for it,
  * and the bio that writes it, whose status the completion leaves in
  * @bio.bi_status.  Owned by the writeback that runs the batch.
  */
@@ -636,7 +651,7 @@ struct zram_wb_io {
 	unsigned long index;
 	unsigned long block;
 	unsigned int size;
-	u64 taken;
+	struct zram_wb_grant grant;
 };
 
 /*
@@ -748,7 +763,7 @@ static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 
 	if (!unchanged) {
 		zram_wb_release_block(zram, io->block);
-		zram_wb_limit_give_back(zram, io->taken);
+		zram_wb_limit_give_back(zram, &io->grant);
 	}
 }
 
@@ -757,7 +772,7 @@ static void zram_wb_abandon(struct zram *zram, const struct zram_wb_io *io)
 {
 	zram_wb_release_block(zram, io->block);
 	zram_wb_unclaim(zram, io->index);
-	zram_wb_limit_give_back(zram, io->taken);
+	zram_wb_limit_give_back(zram, &io->grant);
 }
 
 static void zram_wb_end_io(struct bio *bio)
@@ -843,15 +858,15 @@ static int zram_wb_add(struct zram_wb_batch *batch, unsigned long index,
 	struct zram *zram = batch->zram;
 	struct zram_wb_io *io = &batch->ios[batch->nr];
 
-	if (!zram_wb_limit_take(zram, &io->taken))
+	if (!zram_wb_limit_take(zram, &io->grant))
 		return -EIO;
 	if (!zram_wb_claim(zram, index, flags, io)) {
-		zram_wb_limit_give_back(zram, io->taken);
+		zram_wb_limit_give_back(zram, &io->grant);
 		return 0;
 	}
 	if (!zram_wb_alloc_block(zram, &io->block)) {
 		zram_wb_unclaim(zram, index);
-		zram_wb_limit_give_back(zram, io->taken);
+		zram_wb_limit_give_back(zram, &io->grant);
 		return -ENOSPC;
 	}
 	io->batch = batch;
@@ -960,14 +975,14 @@ int zram_wb_store_page(struct zram *zram, struct page *page,
 		       unsigned long index)
 {
 	struct zram_slot *slot = zram_slot_at(zram, index);
+	struct zram_wb_grant grant;
 	unsigned long block;
-	u64 taken;
 	int ret;
 
-	if (!zram_wb_limit_take(zram, &taken))
+	if (!zram_wb_limit_take(zram, &grant))
 		return -EIO;
 	if (!zram_wb_alloc_block(zram, &block)) {
-		zram_wb_limit_give_back(zram, taken);
+		zram_wb_limit_give_back(zram, &grant);
 		return -ENOSPC;
 	}
 
@@ -975,7 +990,7 @@ int zram_wb_store_page(struct zram *zram, struct page *page,
 				  PAGE_SIZE);
 	if (ret) {
 		zram_wb_release_block(zram, block);
-		zram_wb_limit_give_back(zram, taken);
+		zram_wb_limit_give_back(zram, &grant);
 		return ret;
 	}
 	atomic64_inc(&zram->stats.bd_writes);
@@ -1194,10 +1209,12 @@ static ssize_t zram_wb_limit_store(struct device *dev, const char *buf,
 	if (kstrtoull(buf, 10, &val))
 		return -EINVAL;
 	spin_lock(&wb->limit_lock);
-	if (enable)
+	if (enable) {
 		wb->limit_enable = val;
-	else
+	} else {
 		wb->limit = val;
+		wb->limit_gen++;
+	}
 	spin_unlock(&wb->limit_lock);
 	return len;
 }

@@ -63,7 +63,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 33
+ktap_plan 34
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -363,6 +363,25 @@ check_eq "a redirected write and a backing read stalled: a page in RAM reads mea
 	"stalled stalled yes 1 yes yes" \
 	"$got $(field "$Z/policy_stat" 3) $(read_right 11) $(intact)"
 echo 1 > "$Z/reset"
+
+# writeback_limit written while a batch of 32 waits on the device: what
+# the batch took came from the old limit, so its pages, failing once the
+# device resumes as the error target, give nothing back to the new one.
+setup 4
+echo 32 > "$Z/writeback_batch_size"
+echo 1 > "$Z/writeback_limit_enable" && echo 1000 > "$Z/writeback_limit"
+dmsetup suspend "$DM"
+dmsetup reload "$DM" --table "$(dmtable error)"
+sysfs_io write "$Z/writeback" page_indexes=0-63 > "$WORK/wb" &
+writer=$!
+got="$(stalled $writer) $(< "$Z/writeback_limit")"
+: > "$WORK/probes"
+echo 5 > "$Z/writeback_limit"
+resume_backing
+check_eq "writeback_limit rewritten to 5 under a stalled batch that then fails: still 5" \
+	"stalled 968 EIO 5" "$got $(cat "$WORK/wb") $(< "$Z/writeback_limit")"
+echo 1 > "$Z/reset"
+dmswitch linear
 
 cleanup
 ktap_finish
