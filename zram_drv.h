@@ -323,6 +323,18 @@ static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 	       zram_slot_test(zram, index, ZRAM_WB);
 }
 
+/*
+ * Whether idleness means anything for the slot: its data is an object in
+ * the pool.  A same-filled page takes no memory, and one on the backing
+ * device takes none in RAM, so neither is ever marked idle.
+ */
+static inline bool zram_slot_can_idle(struct zram *zram, unsigned long index)
+{
+	return zram_slot_at(zram, index)->handle &&
+	       !zram_slot_test(zram, index, ZRAM_SAME) &&
+	       !zram_slot_test(zram, index, ZRAM_WB);
+}
+
 /* zram_drv.c */
 extern struct workqueue_struct *zram_io_wq;
 int zram_init_device(struct zram *zram, u64 disksize);

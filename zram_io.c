@@ -110,16 +110,23 @@ void zram_slot_accessed(struct zram *zram, unsigned long index)
 	zram_slot_at(zram, index)->ac_time = zram_now();
 }
 
-/* Marks idle the slots holding data last used at or before @cutoff. */
+/*
+ * Marks idle the slots holding data last used at or before @cutoff, and
+ * not idle those used since: "idle" then says what the last write to the
+ * attribute asked, whatever an earlier one marked.
+ */
 void zram_mark_idle(struct zram *zram, ktime_t cutoff)
 {
 	unsigned long index;
 
 	for (index = 0; index < zram->nr_pages; index++) {
 		zram_slot_lock(zram, index);
-		if (zram_slot_allocated(zram, index) &&
-		    zram_slot_at(zram, index)->ac_time <= cutoff)
-			zram_slot_set(zram, index, ZRAM_IDLE);
+		if (zram_slot_can_idle(zram, index)) {
+			if (zram_slot_at(zram, index)->ac_time <= cutoff)
+				zram_slot_set(zram, index, ZRAM_IDLE);
+			else
+				zram_slot_clear(zram, index, ZRAM_IDLE);
+		}
 		zram_slot_unlock(zram, index);
 		cond_resched();
 	}

@@ -73,9 +73,14 @@ static void zram_policy_get(struct zram *zram, struct zram_policy_cfg *cfg)
 	mutex_unlock(&zram->policy.lock);
 }
 
-/* Seconds between two aging scans: a slot is idle at most that late. */
+/*
+ * Seconds between two aging scans: a slot is idle at most that late.
+ * Without aging a scan only counts for the shrinker, which can wait.
+ */
 static unsigned int zram_policy_aging_period(unsigned int age)
 {
+	if (!age)
+		return ZRAM_POLICY_AGING_MAX;
 	return clamp(age / 4, ZRAM_POLICY_AGING_MIN, ZRAM_POLICY_AGING_MAX);
 }
 
@@ -89,8 +94,8 @@ static unsigned long zram_policy_period(const struct zram_policy_cfg *cfg)
 /* --- Aging -------------------------------------------------------------- */
 
 /*
- * Marks idle the slots unused for @age seconds; counts the new ones, and
- * the slots recompression would try, for the shrinker.
+ * Marks idle the slots unused for @age seconds, if @age; counts the new
+ * ones, and the slots recompression would try, for the shrinker.
  */
 static void zram_policy_age(struct zram *zram, unsigned int age)
 {
@@ -100,13 +105,14 @@ static void zram_policy_age(struct zram *zram, unsigned int age)
 	struct zram_policy *policy = &zram->policy;
 	unsigned long index, aged = 0, candidates = 0;
 
-	if (ktime_before(now, ktime_add(policy->last_aging, period)))
+	if (policy->last_aging &&
+	    ktime_before(now, ktime_add(policy->last_aging, period)))
 		return;
 	policy->last_aging = now;
 
 	for (index = 0; index < zram->nr_pages; index++) {
 		zram_slot_lock(zram, index);
-		if (zram_slot_allocated(zram, index) &&
+		if (age && zram_slot_can_idle(zram, index) &&
 		    !zram_slot_test(zram, index, ZRAM_IDLE) &&
 		    zram_slot_at(zram, index)->ac_time <= cutoff) {
 			zram_slot_set(zram, index, ZRAM_IDLE);
@@ -213,7 +219,7 @@ static long zram_policy_run(struct zram *zram)
 		up_read(&zram->init_lock);
 		return -1;
 	}
-	if (cfg.age)
+	if (cfg.age || cfg.rc_watermark)
 		zram_policy_age(zram, cfg.age);
 	more = zram_policy_recompress(zram, cfg.rc_watermark);
 	if (cfg.wb_watermark &&

@@ -20,7 +20,8 @@
  * or ZRAM_POLICY_RC_REST has passed.
  *
  * The shrinker only counts and asks: count_objects gives the candidates
- * the last aging scan or lap saw, and scan_objects adds to the slots the
+ * the last aging scan counted, less those tried since (none after a lap
+ * that shrank nothing), and scan_objects adds to the slots the
  * worker is to try and queues it.  No recompression runs in reclaim.
  */
 #define pr_fmt(fmt) "zram: " fmt

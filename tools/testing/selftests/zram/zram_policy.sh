@@ -130,7 +130,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 67
+ktap_plan 70
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -331,6 +331,19 @@ shrunk_all()
 check_run "within ${DEADLINE}s of drop_caches the shrinker has the huge pages recompressed" \
 	wait_until $DEADLINE shrunk_all
 check_eq "and the data is intact" yes "$(intact)"
+
+# Without age the shrinker still learns of the huge pages, from a scan
+# that only counts.
+setup_rc 8
+put 0 128 "$(hex_pages 128)"
+check_errno "recompress_watermark=100 without age" OK "$Z/policy" \
+	"recompress_watermark=100"
+sleep 2
+check_eq "nothing is recompressed under the watermark, nothing aged" "0 0" \
+	"$(pstat 4) $(pstat 1)"
+echo 2 > /proc/sys/vm/drop_caches
+check_run "within ${DEADLINE}s of drop_caches the huge pages are recompressed, without age" \
+	wait_until $DEADLINE shrunk_all
 diag "recompression tests: $((SECONDS - rc_start)) s"
 
 # --- Compaction past a share of free space --------------------------------

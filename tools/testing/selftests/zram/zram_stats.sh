@@ -49,7 +49,7 @@ direct_write()
 		status=none
 }
 
-ktap_plan 41
+ktap_plan 42
 
 check_run "modprobe zram" zram_load || ktap_finish
 echo 64M > "$Z/disksize"
@@ -109,11 +109,15 @@ if [ -r "$BLOCK_STATE" ]; then
 	echo all > "$Z/idle"
 	idle_all=$(slots i)
 	dd if=/dev/zram0 of=/dev/null bs=4K skip=300 count=1 iflag=direct status=none
-	check_eq "idle all marks every slot; reading slot 300 clears its mark" \
-		"384 383 0" \
+	check_eq "idle all marks every slot but the same-filled; reading slot 300 clears its mark" \
+		"256 255 0" \
 		"$idle_all $(slots i) $(awk '$1 == 300 { print index($3, "i") }' "$BLOCK_STATE")"
+	echo 3600 > "$Z/idle"
+	check_eq "idle 3600 clears the marks of the slots used within the hour" \
+		0 "$(slots i)"
 else
-	for t in "one line per used slot" "same and huge flags" "idle marks"; do
+	for t in "one line per used slot" "same and huge flags" "idle marks" \
+		"idle by age"; do
 		ktap_fail "block_state: $t (no $BLOCK_STATE)"
 	done
 fi

@@ -107,7 +107,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 65
+ktap_plan 66
 
 check_run "modprobe zram num_devices=2" zram_load num_devices=2 || ktap_finish
 mkdir -p "$WORK" /mnt/wbspare
@@ -240,7 +240,11 @@ dd if=$DEV of="$IMG" bs=4096 skip=3840 seek=3840 count=48 iflag=direct \
 	conv=notrunc status=none
 
 echo all > "$Z/idle"
+marked=$(awk 'substr($3, 4, 1) == "i" &&
+	      (substr($3, 1, 1) == "s" || substr($3, 2, 1) == "w") { n++ }
+	      END { print n + 0 }' $STATE)
 touch_pages 1024 512
+check_eq "idle all marks no written-back or same-filled page" 0 "$marked"
 writes=$(bd 3)
 check_eq "writeback idle: OK, just the 512 idle text pages, no same-filled page" \
 	"OK 512 512 0" \
