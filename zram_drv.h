@@ -421,9 +421,8 @@ extern const struct attribute_group zram_recomp_attr_group;
 void zram_recomp_reset(struct zram *zram);
 int zram_comp_set(struct zram *zram, unsigned int prio, const char *name);
 bool zram_recomp_configured(struct zram *zram);
-enum zram_recomp_result zram_recomp_slot(struct zram *zram,
-					 unsigned long index, struct page *page,
-					 const struct zram_recomp_req *req);
+int zram_recomp_slot(struct zram *zram, unsigned long index,
+		     struct page *page, const struct zram_recomp_req *req);
 
 /* zram_sysfs.c */
 extern const struct attribute_group *zram_disk_groups[];

@@ -125,7 +125,7 @@ static long zram_policy_rc_batch(struct zram *zram, struct page *page)
 		.prio_min = ZRAM_PRIMARY_COMP + 1,
 		.prio_max = ZRAM_MAX_COMPS,
 	};
-	enum zram_recomp_result result;
+	int result;
 	unsigned long visited;
 	long shrunk = 0;
 

@@ -325,15 +325,15 @@ put:
 
 /*
  * Recompresses slot @index if @req wants it, expanding it into @page
- * (which the caller owns).  Takes and drops the slot lock; may be called
- * by any context that may sleep and holds init_lock for reading.
+ * (which the caller owns): a zram_recomp_result, or an error with the
+ * slot unchanged.  Takes and drops the slot lock; may be called by any
+ * context that may sleep and holds init_lock for reading.
  */
-enum zram_recomp_result zram_recomp_slot(struct zram *zram,
-					 unsigned long index, struct page *page,
-					 const struct zram_recomp_req *req)
+int zram_recomp_slot(struct zram *zram, unsigned long index,
+		     struct page *page, const struct zram_recomp_req *req)
 {
 	unsigned int prio, first, old_size, tried = 0, configured = 0;
-	enum zram_recomp_result result = ZRAM_RECOMP_KEPT;
+	int result = ZRAM_RECOMP_KEPT;
 	int ret = 0;
 
 	zram_slot_lock(zram, index);
@@ -346,8 +346,9 @@ enum zram_recomp_result zram_recomp_slot(struct zram *zram,
 		configured += !!zram->comps[prio];
 	for (prio = first; prio < req->prio_max; prio++)
 		tried += !!zram->comps[prio];
-	if (!tried || zram_read_obj(zram, index, page))
+	if (!tried)
 		goto skip;
+	ret = zram_read_obj(zram, index, page);
 
 	old_size = zram_slot_size(zram, index);
 	for (prio = first; prio < req->prio_max && !ret; prio++)
@@ -359,6 +360,8 @@ enum zram_recomp_result zram_recomp_slot(struct zram *zram,
 		zram_slot_set(zram, index, ZRAM_INCOMPRESSIBLE);
 	if (ret == 1)
 		result = ZRAM_RECOMP_SHRUNK;
+	else if (ret < 0)
+		result = ret;
 	zram_slot_unlock(zram, index);
 	return result;
 skip:
@@ -377,18 +380,26 @@ bool zram_recomp_configured(struct zram *zram)
 	return false;
 }
 
-static void zram_recompress(struct zram *zram, struct page *page,
-			    const struct zram_recomp_req *req)
+/*
+ * Stops at the first slot that fails, as Linux does: an object that
+ * cannot be allocated without reclaim, or one that does not decompress.
+ */
+static int zram_recompress(struct zram *zram, struct page *page,
+			   const struct zram_recomp_req *req)
 {
 	u64 budget = req->max_pages;
 	unsigned long index;
+	int result;
 
 	for (index = 0; index < zram->nr_pages && budget; index++) {
-		if (zram_recomp_slot(zram, index, page, req) !=
-		    ZRAM_RECOMP_SKIPPED)
+		result = zram_recomp_slot(zram, index, page, req);
+		if (result < 0)
+			return result;
+		if (result != ZRAM_RECOMP_SKIPPED)
 			budget--;
 		cond_resched();
 	}
+	return 0;
 }
 
 static ssize_t recompress_store(struct device *dev,
@@ -422,7 +433,7 @@ static ssize_t recompress_store(struct device *dev,
 		ret = -ENOMEM;
 		goto unlock;
 	}
-	zram_recompress(zram, page, &arg.req);
+	ret = zram_recompress(zram, page, &arg.req);
 	__free_page(page);
 unlock:
 	up_read(&zram->init_lock);

@@ -18,11 +18,11 @@ SIZE=8M
 KEEP=256		# pages [0, KEEP) are written once and must survive
 TOTAL_FAULTS=0 BYTES=0
 
-ktap_plan 17
+ktap_plan 19
 start=$(date +%s)
 
 if ! rel_have_faults || ! rel_have_kmemleak; then
-	for i in $(seq 16); do
+	for i in $(seq 18); do
 		ktap_skip "fault injection $i" "no failslab/fail_page_alloc/kmemleak (not the debug kernel)"
 	done
 	ktap_finish
@@ -171,6 +171,30 @@ TOTAL_FAULTS=$((TOTAL_FAULTS + enomem))
 check_eq "disksize with every compressor: done, or ENOMEM and uninitialised" \
 	"faults seen, none mishandled" \
 	"$([ $enomem -gt 0 ] && echo "faults seen," || echo "no fault seen,")$([ -z "$bad" ] && echo " none mishandled" || echo "$bad")"
+
+step "recompress when the pool cannot grow"
+# 8. recompress allocates new objects without reclaim.  Hex digits are
+# huge to lzo and half a page to zstd, a size class with no zspage yet:
+# with every no-reclaim page allocation failing, the first new object
+# fails, and recompress stops with ENOMEM as Linux does.
+echo 1 > $SYS/$DEV/reset
+echo lzo > $SYS/$DEV/comp_algorithm
+echo "algo=zstd priority=1" > $SYS/$DEV/recomp_algorithm
+echo 1M > $SYS/$DEV/disksize
+dd if=/dev/urandom bs=2048 count=64 status=none | od -An -v -tx1 |
+	tr -d ' \n' > "$TMPDIR/hex"
+dd if="$TMPDIR/hex" of=/dev/$DEV bs=4096 oflag=direct status=none
+huge=$(fields $SYS/$DEV/mm_stat 8)
+rel_faults_on fail_page_alloc 100
+answer=$(sysfs_io write-faulty $SYS/$DEV/recompress type=huge)
+FIRED=$(rel_faults_fired fail_page_alloc)
+rel_faults_off
+check_eq "recompress with no page to grow the pool: ENOMEM, nothing changed, data intact" \
+	"64 ENOMEM 64 same" \
+	"$huge $answer $(fields $SYS/$DEV/mm_stat 8) $(dd if=/dev/$DEV bs=4096 count=64 iflag=direct status=none | cmp -s - "$TMPDIR/hex" && echo same)"
+diag "recompress under faults: $FIRED faults injected"
+check_eq "and without faults it recompresses every huge page" "OK 0" \
+	"$(sysfs_io write $SYS/$DEV/recompress type=huge) $(fields $SYS/$DEV/mm_stat 8)"
 
 step "unload and kmemleak"
 echo 1 > $SYS/$DEV/reset
