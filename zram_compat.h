@@ -22,6 +22,15 @@
 #include <linux/version.h>
 
 /*
+ * Not a version but a kernel flavour: zsmalloc keeps preemption off while
+ * an object is pinned and takes locks then that sleep under PREEMPT_RT.
+ * dkms.conf skips such kernels; a build by hand stops here.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "zram: PREEMPT_RT kernels are not supported"
+#endif
+
+/*
  * --- Block device operations ---------------------------------------------
  *
  * 6.5 passes open() the gendisk and a blk_mode_t; before, the block_device

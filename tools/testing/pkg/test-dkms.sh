@@ -207,6 +207,17 @@ for kver in "${unsupported[@]}"; do
 		"" "$(updates_copies "$kver")"
 done
 
+# A realtime build of a supported version: DKMS must refuse it (exit 77,
+# "BUILD_EXCLUSIVE"), as the module would sleep with preemption off.
+rt_kver=${supported[0]%-amd64}-rt-amd64
+mkdir -p "$OUTDIR/rt-headers" &&
+	echo CONFIG_PREEMPT_RT=y > "$OUTDIR/rt-headers/.config"
+dkms build -m zram -v "$version" -k "$rt_kver" \
+	--kernelsourcedir "$OUTDIR/rt-headers" > "$OUTDIR/rt.log" 2>&1
+rc=$?
+check_eq "$rt_kver (PREEMPT_RT): DKMS refuses to build" "77 1" \
+	"$rc $(grep -c BUILD_EXCLUSIVE "$OUTDIR/rt.log")"
+
 # --- Purged -------------------------------------------------------------------
 
 check "apt-get purge zram-dkms" purge
