@@ -206,6 +206,11 @@ static int zram_wb_attach(struct zram *zram, const char *name)
 	}
 
 	nr_blocks = bdev_nr_bytes(bdev) >> PAGE_SHIFT;
+	/* Linux refuses one that can hold no page. */
+	if (!nr_blocks) {
+		ret = -EINVAL;
+		goto close;
+	}
 	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
 	freed = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
 	if (!bitmap || !freed) {

@@ -107,7 +107,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 66
+ktap_plan 67
 
 check_run "modprobe zram num_devices=2" zram_load num_devices=2 || ktap_finish
 mkdir -p "$WORK" /mnt/wbspare
@@ -154,6 +154,11 @@ echo 1 > "$Z/reset"
 check_eq "backing_dev of the same block device on another tmpfs: taken" \
 	"OK /mnt/wbdev/${LOOP##*/} none" "$got $(< "$Z/backing_dev")"
 umount /mnt/wbnodev /mnt/wbdev
+
+truncate -s 1K "$WORK/tiny" && tiny=$(losetup -f --show "$WORK/tiny")
+check_eq "backing_dev of a device smaller than a page: EINVAL, still none" \
+	"EINVAL none" "$(sysfs_io write "$Z/backing_dev" "$tiny") $(< "$Z/backing_dev")"
+losetup -d "$tiny"
 
 mkfs.ext4 -q "$SPARE" && mount "$SPARE" /mnt/wbspare
 check_eq "backing_dev of a mounted device: EBUSY, still none" "EBUSY none" \
