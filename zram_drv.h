@@ -324,11 +324,12 @@ static inline bool zram_slot_allocated(struct zram *zram, unsigned long index)
 }
 
 /*
- * Whether idleness means anything for the slot: its data is an object in
- * the pool.  A same-filled page takes no memory, and one on the backing
- * device takes none in RAM, so neither is ever marked idle.
+ * Whether the slot's data is an object in the pool: not a same-filled
+ * page (@handle is its fill word) nor one on the backing device (@handle
+ * is its block).  Only such data can be idle, written back or
+ * recompressed.
  */
-static inline bool zram_slot_can_idle(struct zram *zram, unsigned long index)
+static inline bool zram_slot_in_pool(struct zram *zram, unsigned long index)
 {
 	return zram_slot_at(zram, index)->handle &&
 	       !zram_slot_test(zram, index, ZRAM_SAME) &&

@@ -121,7 +121,7 @@ void zram_mark_idle(struct zram *zram, ktime_t cutoff)
 
 	for (index = 0; index < zram->nr_pages; index++) {
 		zram_slot_lock(zram, index);
-		if (zram_slot_can_idle(zram, index)) {
+		if (zram_slot_in_pool(zram, index)) {
 			if (zram_slot_at(zram, index)->ac_time <= cutoff)
 				zram_slot_set(zram, index, ZRAM_IDLE);
 			else

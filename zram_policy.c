@@ -112,7 +112,7 @@ static void zram_policy_age(struct zram *zram, unsigned int age)
 
 	for (index = 0; index < zram->nr_pages; index++) {
 		zram_slot_lock(zram, index);
-		if (age && zram_slot_can_idle(zram, index) &&
+		if (age && zram_slot_in_pool(zram, index) &&
 		    !zram_slot_test(zram, index, ZRAM_IDLE) &&
 		    zram_slot_at(zram, index)->ac_time <= cutoff) {
 			zram_slot_set(zram, index, ZRAM_IDLE);

@@ -63,10 +63,9 @@ bool zram_policy_rc_candidate(struct zram *zram, unsigned long index)
 {
 	unsigned long flags = zram_slot_at(zram, index)->flags;
 
-	if (!zram_slot_at(zram, index)->handle ||
+	if (!zram_slot_in_pool(zram, index) ||
 	    zram_slot_priority(zram, index) != ZRAM_PRIMARY_COMP ||
-	    flags & (BIT(ZRAM_SAME) | BIT(ZRAM_WB) | BIT(ZRAM_UNDER_WB) |
-		     BIT(ZRAM_INCOMPRESSIBLE)))
+	    flags & (BIT(ZRAM_UNDER_WB) | BIT(ZRAM_INCOMPRESSIBLE)))
 		return false;
 	return flags & BIT(ZRAM_HUGE) ||
 	       (flags & BIT(ZRAM_IDLE) &&

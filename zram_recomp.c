@@ -280,10 +280,9 @@ static bool zram_recomp_wanted(struct zram *zram, unsigned long index,
 {
 	unsigned long flags = zram_slot_at(zram, index)->flags;
 
-	if (!zram_slot_at(zram, index)->handle)
+	if (!zram_slot_in_pool(zram, index))
 		return false;
-	if (flags & (BIT(ZRAM_SAME) | BIT(ZRAM_WB) | BIT(ZRAM_UNDER_WB) |
-		     BIT(ZRAM_INCOMPRESSIBLE)))
+	if (flags & (BIT(ZRAM_UNDER_WB) | BIT(ZRAM_INCOMPRESSIBLE)))
 		return false;
 	if ((flags & req->flags) != req->flags)
 		return false;

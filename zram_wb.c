@@ -681,8 +681,8 @@ static bool zram_wb_wanted(struct zram *zram, unsigned long index,
 {
 	struct zram_slot *slot = zram_slot_at(zram, index);
 
-	if (!slot->handle || (slot->flags & (BIT(ZRAM_SAME) | BIT(ZRAM_WB) |
-					     BIT(ZRAM_UNDER_WB))))
+	if (!zram_slot_in_pool(zram, index) ||
+	    zram_slot_test(zram, index, ZRAM_UNDER_WB))
 		return false;
 	return (slot->flags & flags) == flags;
 }
