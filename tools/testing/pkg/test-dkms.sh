@@ -63,11 +63,20 @@ check()
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
-# check_eq DESC EXPECTED ACTUAL
+# check_eq DESC EXPECTED ACTUAL.  An empty EXPECTED fails: it comes from a
+# reading that found nothing, and would pass against another such reading.
 check_eq()
 {
+	[ -n "$2" ] || echo "# nothing expected: the reading it came from was empty"
 	[ "$2" = "$3" ] || echo "# expected '$2', got '$3'"
-	check "$1" [ "$2" = "$3" ]
+	check "$1" [ -n "$2" -a "$2" = "$3" ]
+}
+
+# check_none DESC LIST: ok when LIST, what went wrong, is empty.
+check_none()
+{
+	[ -z "$2" ] || echo "# expected nothing, got '$2'"
+	check "$1" [ -z "$2" ]
 }
 
 finish()
@@ -141,7 +150,7 @@ if installed; then
 	purge
 fi
 leftovers=$(for k in "${supported[@]}" "${unsupported[@]}"; do updates_copies "$k"; done)
-check_eq "no zram.ko in any kernel's updates/ before the test" "" "$leftovers"
+check_none "no zram.ko in any kernel's updates/ before the test" "$leftovers"
 
 # --- The package -----------------------------------------------------------
 
@@ -160,10 +169,10 @@ for f in dkms.conf Makefile Kconfig zram_drv.c zram_io.c zsmalloc.c \
 	 include/linux/zsmalloc.h; do
 	grep -qx "$src/$f" <<< "$contents" || missing="$missing $f"
 done
-check_eq "it ships the module's sources in /usr/src/zram-$version" "" "$missing"
+check_none "it ships the module's sources in /usr/src/zram-$version" "$missing"
 extra=$(grep -E '_test\.c|_fuzz\.h|zsmalloc_bench|/tools/|/debian/|/scripts/|\.sh$' \
 	<<< "$contents")
-check_eq "it ships no tests, benchmarks or scripts" "" "$extra"
+check_none "it ships no tests, benchmarks or scripts" "$extra"
 check_eq "its dkms.conf carries the same version" "PACKAGE_VERSION=\"$version\"" \
 	"$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "$src/dkms.conf" |
 	   grep '^PACKAGE_VERSION=')"
@@ -176,7 +185,7 @@ scratch=$OUTDIR/dkms-alone
 "$TOP/scripts/dkms-source.sh" "$scratch/alone/zram-$version"
 mkdir -p "$scratch/deb"
 dpkg-deb -x "$deb" "$scratch/deb"
-check_eq "the package's /usr/src/zram-$version is what dkms-source.sh writes" "" \
+check_none "the package's /usr/src/zram-$version is what dkms-source.sh writes" \
 	"$(diff -r "$scratch/alone/zram-$version" \
 		"$scratch/deb/usr/src/zram-$version" 2>&1)"
 rm -rf "$scratch"
@@ -203,8 +212,8 @@ for kver in "${supported[@]}"; do
 	[ -n "$ko" ] && cp "$ko" "$OUTDIR/ko-$kver/"
 done
 for kver in "${unsupported[@]}"; do
-	check_eq "$kver (not supported): DKMS left the kernel's zram in effect" \
-		"" "$(updates_copies "$kver")"
+	check_none "$kver (not supported): DKMS left the kernel's zram in effect" \
+		"$(updates_copies "$kver")"
 done
 
 # A realtime build of a supported version: DKMS must refuse it (exit 77,
@@ -222,10 +231,10 @@ check_eq "$rt_kver (PREEMPT_RT): DKMS refuses to build" "77 1" \
 
 check "apt-get purge zram-dkms" purge
 check "zram-dkms is no longer installed" eval '! installed'
-check_eq "DKMS no longer knows zram" "" "$(dkms status -m zram 2> /dev/null)"
+check_none "DKMS no longer knows zram" "$(dkms status -m zram 2> /dev/null)"
 check "/usr/src/zram-$version is gone" [ ! -e "/usr/src/zram-$version" ]
 for kver in "${supported[@]}" "${unsupported[@]}"; do
-	check_eq "$kver: no zram.ko left in updates/" "" "$(updates_copies "$kver")"
+	check_none "$kver: no zram.ko left in updates/" "$(updates_copies "$kver")"
 	case "$(modinfo -k "$kver" -n zram 2>&1)" in
 	"/lib/modules/$kver/kernel/"*) ok "$kver: the kernel's own zram is back" ;;
 	*) not_ok "$kver: the kernel's own zram is back" ;;

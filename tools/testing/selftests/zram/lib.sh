@@ -91,13 +91,28 @@ ktap_finish()
 
 # --- Checks: each one is a test -----------------------------------------
 
-# check_eq DESC EXPECTED ACTUAL
+# check_eq DESC EXPECTED ACTUAL.  An empty EXPECTED fails: it comes from a
+# reading that found nothing, and would pass against another such reading.
 check_eq()
 {
-	if [ "$2" = "$3" ]; then
+	if [ -z "$2" ]; then
+		diag "nothing expected: the reading it came from was empty"
+		ktap_fail "$1"
+	elif [ "$2" = "$3" ]; then
 		ktap_ok "$1"
 	else
 		diag "expected '$2', got '$3'"
+		ktap_fail "$1"
+	fi
+}
+
+# check_none DESC LIST: ok when LIST, what went wrong, is empty.
+check_none()
+{
+	if [ -z "$2" ]; then
+		ktap_ok "$1"
+	else
+		diag "expected nothing, got '$2'"
 		ktap_fail "$1"
 	fi
 }

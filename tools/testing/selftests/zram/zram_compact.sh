@@ -61,7 +61,7 @@ given_back()
 		"$after" -lt $(($1 / 2))
 	check_eq "pages_compacted rose by the pages given back" \
 		$((($1 - after) / PAGE)) "$compacted"
-	check_eq "no class kept a page's worth of free slots" "" \
+	check_none "no class kept a page's worth of free slots" \
 		"$(awk -v page=$PAGE 'NR > 1 && ($6 - $7) * $2 >= page { print $2 }' \
 			$CLASSES 2>&1)"
 }
