@@ -608,6 +608,7 @@ static int zram_bio_read(struct zram *zram, struct bio *bio)
 		if (zram_bio_needs_bounce(bio)) {
 			bounce = zram_bounce_alloc(zram);
 			if (!bounce) {
+				atomic64_inc(&zram->stats.num_reads);
 				atomic64_inc(&zram->stats.failed_reads);
 				return -ENOMEM;
 			}

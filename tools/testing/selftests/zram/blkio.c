@@ -2,12 +2,17 @@
 /*
  * blkio: one I/O request on a block device, reported precisely.
  *
- * usage: blkio [-d] [-p BYTE] DEV read|write|discard|zeroout OFFSET LEN
+ * usage: blkio [-d] [-f] [-p BYTE] [-s SHIFT] DEV read|write|discard|zeroout
+ *              OFFSET LEN
  *
  *   -d       open with O_DIRECT (the buffer is page aligned)
+ *   -f       fault injection's make-it-fail on for the read or write call
+ *            only (debug kernels: what fails is set up in debugfs)
  *   -p BYTE  fill written data with BYTE (default 0x5a); a read checks
  *            that every byte it got equals BYTE and fails with "BADDATA"
  *            otherwise (without -p a read checks nothing)
+ *   -s SHIFT the buffer starts SHIFT bytes into a page, so that with -d
+ *            each page of the device comes in two pieces
  *
  * A write is followed by fsync(), so that errors of buffered writes show.
  * discard and zeroout are the BLKDISCARD and BLKZEROOUT ioctls.  Prints
@@ -19,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,19 +53,40 @@ static int do_range_ioctl(int fd, unsigned long req, unsigned long long off,
 	return 0;
 }
 
-static int do_rw(int fd, int write_op, unsigned long long off, size_t len, int pattern)
+/* Sets this task's make-it-fail to @on; false if it cannot. */
+static bool make_it_fail(bool on)
 {
-	unsigned char *buf;
+	int fd = open("/proc/self/make-it-fail", O_WRONLY);
+	bool done;
+
+	if (fd < 0)
+		return false;
+	done = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return done;
+}
+
+static int do_rw(int fd, int write_op, unsigned long long off, size_t len,
+		 int pattern, bool faulty, size_t shift)
+{
+	unsigned char *base, *buf;
 	ssize_t ret;
 	size_t i;
 
-	if (posix_memalign((void **)&buf, 4096, len ? len : 1))
+	if (posix_memalign((void **)&base, 4096, len + shift + 1))
 		return 2;
+	buf = base + shift;
 	memset(buf, pattern < 0 ? 0x5a : pattern, len);
+	if (faulty && !make_it_fail(true)) {
+		perror("blkio: /proc/self/make-it-fail");
+		return 2;
+	}
 	if (write_op)
 		ret = pwrite(fd, buf, len, off);
 	else
 		ret = pread(fd, buf, len, off);
+	if (faulty)
+		make_it_fail(false);
 	if (ret >= 0 && write_op && fsync(fd) < 0)
 		ret = -1;
 	if (ret < 0) {
@@ -76,30 +103,38 @@ static int do_rw(int fd, int write_op, unsigned long long off, size_t len, int p
 		}
 	}
 	printf("OK %zd\n", ret);
-	free(buf);
+	free(base);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	int flags = 0, pattern = -1, opt, fd;
+	bool faulty = false;
+	size_t shift = 0;
 	const char *op;
 	unsigned long long off, len;
 
-	while ((opt = getopt(argc, argv, "dp:")) != -1) {
+	while ((opt = getopt(argc, argv, "dfp:s:")) != -1) {
 		switch (opt) {
 		case 'd':
 			flags |= O_DIRECT;
 			break;
+		case 'f':
+			faulty = true;
+			break;
 		case 'p':
 			pattern = strtol(optarg, NULL, 0) & 0xff;
+			break;
+		case 's':
+			shift = strtoul(optarg, NULL, 0) % 4096;
 			break;
 		default:
 			return 2;
 		}
 	}
 	if (argc - optind != 4) {
-		fprintf(stderr, "usage: blkio [-d] [-p BYTE] DEV %s OFFSET LEN\n",
+		fprintf(stderr, "usage: blkio [-d] [-f] [-p BYTE] [-s SHIFT] DEV %s OFFSET LEN\n",
 			"read|write|discard|zeroout");
 		return 2;
 	}
@@ -113,9 +148,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(op, "read"))
-		return do_rw(fd, 0, off, len, pattern);
+		return do_rw(fd, 0, off, len, pattern, faulty, shift);
 	if (!strcmp(op, "write"))
-		return do_rw(fd, 1, off, len, pattern);
+		return do_rw(fd, 1, off, len, pattern, faulty, shift);
 	if (!strcmp(op, "discard"))
 		return do_range_ioctl(fd, BLKDISCARD, off, len);
 	if (!strcmp(op, "zeroout"))

@@ -18,11 +18,12 @@ SIZE=8M
 KEEP=256		# pages [0, KEEP) are written once and must survive
 TOTAL_FAULTS=0 BYTES=0
 
-ktap_plan 19
+PLAN=22
+ktap_plan $PLAN
 start=$(date +%s)
 
 if ! rel_have_faults || ! rel_have_kmemleak; then
-	for i in $(seq 18); do
+	for i in $(seq $PLAN); do
 		ktap_skip "fault injection $i" "no failslab/fail_page_alloc/kmemleak (not the debug kernel)"
 	done
 	ktap_finish
@@ -195,6 +196,32 @@ check_eq "recompress with no page to grow the pool: ENOMEM, nothing changed, dat
 diag "recompress under faults: $FIRED faults injected"
 check_eq "and without faults it recompresses every huge page" "OK 0" \
 	"$(sysfs_io write $SYS/$DEV/recompress type=huge) $(fields $SYS/$DEV/mm_stat 8)"
+
+step "a read with no page to bounce through"
+# 9. With a backing device, a page that comes in pieces (O_DIRECT from a
+# buffer that starts 512 bytes into a page) is read through a page
+# allocated for the request.  When that fails the read fails, and counts
+# as a read and as a failed read, as Linux counts it.
+echo 1 > $SYS/$DEV/reset
+modprobe -q loop 2> /dev/null
+truncate -s 4M "$TMPDIR/backing"
+loop=$(losetup -f --show "$TMPDIR/backing")
+echo "$loop" > $SYS/$DEV/backing_dev
+echo 1M > $SYS/$DEV/disksize
+blkio -d -p 0x5a /dev/$DEV write 0 4096 > /dev/null
+reads=$(< $SYS/$DEV/num_reads) failed=$(fields $SYS/$DEV/io_stat 1)
+rel_faults_on fail_page_alloc 100 1
+answer=$(blkio -d -f -s 512 -p 0x5a /dev/$DEV read 0 4096)
+FIRED=$(rel_faults_fired fail_page_alloc)
+rel_faults_off
+check_eq "a read in pieces whose bounce page fails: EIO, as in Linux" \
+	"EIO 1" "$answer $FIRED"
+check_eq "counted in num_reads and in failed_reads" "1 1" \
+	"$(($(< $SYS/$DEV/num_reads) - reads)) $(($(fields $SYS/$DEV/io_stat 1) - failed))"
+check_eq "and the same read without faults returns the data" "OK 4096" \
+	"$(blkio -d -s 512 -p 0x5a /dev/$DEV read 0 4096)"
+echo 1 > $SYS/$DEV/reset
+losetup -d "$loop"
 
 step "unload and kmemleak"
 echo 1 > $SYS/$DEV/reset
