@@ -272,20 +272,22 @@ static bool zram_wb_find_block(struct zram *zram, unsigned long *block)
 
 /*
  * Gives the blocks their slots let go of back to the bitmap, once no read
- * that may have looked one of them up is left; false if there were none,
- * so that searching again is no use.  True even if a recycle running
- * meanwhile gave them back first: the blocks are free either way.  The
- * only wait on backing reads outside reset, and only once the backing
- * device has no other free block: reads of pages in RAM wait behind it
- * while it waits.
+ * that may have looked one of them up is left.  The only wait on backing
+ * reads outside reset, and only once the backing device has no other free
+ * block: reads of pages in RAM wait behind it while it waits.  With nothing
+ * to give back it still waits for a recycle under way, whose last block
+ * may not be back in the bitmap yet.
  */
-static bool zram_wb_recycle(struct zram *zram)
+static void zram_wb_recycle(struct zram *zram)
 {
 	struct zram_wb *wb = &zram->wb;
 	unsigned long block;
 
-	if (bitmap_empty(wb->freed, wb->nr_blocks))
-		return false;
+	if (bitmap_empty(wb->freed, wb->nr_blocks)) {
+		down_read(&wb->reuse_lock);
+		up_read(&wb->reuse_lock);
+		return;
+	}
 	down_write(&wb->reuse_lock);
 	zram_wb_wait_reads(zram);
 	for_each_set_bit(block, wb->freed, wb->nr_blocks) {
@@ -294,18 +296,21 @@ static bool zram_wb_recycle(struct zram *zram)
 		clear_bit_unlock(block, wb->bitmap);
 	}
 	up_write(&wb->reuse_lock);
-	return true;
 }
 
 /*
  * A block no read can be in flight on: never used, or used by a slot that
- * let it go before the last zram_wb_recycle().
+ * let it go before the last zram_wb_recycle().  Searched again even when
+ * there was nothing to recycle: a recycle that ran between the first search
+ * and ours may have given blocks back.
  */
 static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
 {
-	if (!zram_wb_find_block(zram, block) &&
-	    !(zram_wb_recycle(zram) && zram_wb_find_block(zram, block)))
-		return false;
+	if (!zram_wb_find_block(zram, block)) {
+		zram_wb_recycle(zram);
+		if (!zram_wb_find_block(zram, block))
+			return false;
+	}
 	atomic64_inc(&zram->stats.bd_count);
 	return true;
 }
