@@ -24,7 +24,10 @@
 #include "lz4_encode.h"
 #include "zcomp_backend.h"
 
-/* lib/lz4 clamps higher accelerations to this. */
+/*
+ * The reference lz4 (1.9 on) caps acceleration here; the kernel's older
+ * lib/lz4 has no cap, but more only skips more of each page.
+ */
 #define ZCOMP_LZ4_ACCELERATION_MAX	65537
 
 /* A stream of either algorithm: lz4hc's is sixteen times bigger. */
