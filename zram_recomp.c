@@ -486,9 +486,14 @@ static int zram_params_read_dict(const char *path,
 	return 0;
 }
 
-static int zram_params_set(struct zram *zram, struct zram_params_arg *arg)
+/*
+ * Gives @params, the dictionary read and the level, to the algorithm @arg
+ * names; on failure @params stays the caller's.  init_lock held for
+ * writing.
+ */
+static int zram_params_set(struct zram *zram, struct zram_params_arg *arg,
+			   struct zcomp_params *params)
 {
-	struct zcomp_params params = { .level = arg->level };
 	const char *name;
 	int ret;
 
@@ -501,21 +506,15 @@ static int zram_params_set(struct zram *zram, struct zram_params_arg *arg)
 			zram->disk->disk_name);
 		return -EBUSY;
 	}
-	if (arg->dict) {
-		ret = zram_params_read_dict(arg->dict, &params);
+	name = zram->comp_names[arg->prio];
+	if (*name) {
+		ret = zcomp_params_check(name, params);
 		if (ret)
 			return ret;
 	}
-	name = zram->comp_names[arg->prio];
-	if (*name) {
-		ret = zcomp_params_check(name, &params);
-		if (ret) {
-			zram_params_clear(&params);
-			return ret;
-		}
-	}
 	zram_params_clear(&zram->params[arg->prio]);
-	zram->params[arg->prio] = params;
+	zram->params[arg->prio] = *params;
+	*params = (struct zcomp_params){ .level = ZCOMP_NO_LEVEL };
 	return 0;
 }
 
@@ -527,16 +526,26 @@ static ssize_t algorithm_params_store(struct device *dev,
 		.prio = ZRAM_PRIMARY_COMP,
 		.level = ZCOMP_NO_LEVEL,
 	};
+	struct zcomp_params params = { };
 	struct zram *zram = dev_to_zram(dev);
 	char *copy;
 	int ret;
 
 	ret = zram_parse_buf(buf, len, zram_params_arg, &arg, &copy);
+	/*
+	 * Read before init_lock is taken: the file may be an attribute of
+	 * this device (or of one whose writer waits for ours), whose show
+	 * takes init_lock too.
+	 */
+	if (!ret && arg.dict)
+		ret = zram_params_read_dict(arg.dict, &params);
 	if (!ret) {
+		params.level = arg.level;
 		down_write(&zram->init_lock);
-		ret = zram_params_set(zram, &arg);
+		ret = zram_params_set(zram, &arg, &params);
 		up_write(&zram->init_lock);
 	}
+	zram_params_clear(&params);
 	kfree(copy);
 	return ret ? ret : len;
 }

@@ -35,7 +35,7 @@ else
 fi
 NO_ZSTD_DICT="this kernel's lib/zstd exports no dictionary calls (before 6.12)"
 
-ktap_plan 58
+ktap_plan 59
 
 # flags FIRST LAST CHAR: slots in FIRST..LAST whose block_state flags have
 # CHAR.
@@ -135,6 +135,19 @@ check_eq "algorithm_params: missing, directory and empty dictionary are EINVAL" 
 	"$(sysfs_io write "$P" "algo=lz4hc dict=$WORK/nosuch") $(sysfs_io write "$P" "algo=lz4hc dict=$WORK") $(sysfs_io write "$P" "algo=lz4hc dict=$WORK/empty")"
 check_eq "algorithm_params: a dictionary for lzo is EOPNOTSUPP" EOPNOTSUPP \
 	"$(sysfs_io write "$P" "priority=0 dict=$WORK/dict")"
+# A dictionary path naming one of the device's own attributes: its show
+# takes init_lock, so a write reading it under init_lock would hang for
+# good, and every reset and hot_remove of the device after it.  A sysfs
+# file is shorter than the size it claims: EINVAL.
+sysfs_io write "$P" "algo=lz4hc dict=$Z/initstate" > "$WORK/own" &
+own=$!
+if ! wait_until 60 eval "! kill -0 $own 2> /dev/null"; then
+	ktap_fail "algorithm_params: a dictionary that is the device's own initstate"
+	diag "the write still hangs after 60 s; nothing after it can run"
+	ktap_finish
+fi
+check_eq "algorithm_params: a dictionary that is the device's own initstate is EINVAL" \
+	EINVAL "$(cat "$WORK/own")"
 check_eq "algorithm_params: levels for zstd (by algo) and lz4hc (by priority)" \
 	"OK OK" \
 	"$(sysfs_io write "$P" "algo=zstd level=8") $(sysfs_io write "$P" "priority=3 level=9")"
