@@ -227,6 +227,15 @@ rc=$?
 check_eq "$rt_kver (PREEMPT_RT): DKMS refuses to build" "77 1" \
 	"$rc $(grep -c BUILD_EXCLUSIVE "$OUTDIR/rt.log")"
 
+# Debian's 32-bit kernels are 6.1 too: DKMS must refuse them as well.
+i386_kver=${supported[0]%-amd64}-686-pae
+mkdir -p "$OUTDIR/i386-headers" && : > "$OUTDIR/i386-headers/.config"
+dkms build -m zram -v "$version" -k "$i386_kver" -a i386 \
+	--kernelsourcedir "$OUTDIR/i386-headers" > "$OUTDIR/i386.log" 2>&1
+rc=$?
+check_eq "$i386_kver (i386): DKMS refuses to build" "77 1" \
+	"$rc $(grep -c BUILD_EXCLUSIVE "$OUTDIR/i386.log")"
+
 # --- Purged -------------------------------------------------------------------
 
 check "apt-get purge zram-dkms" purge
