@@ -24,9 +24,11 @@
 #define pr_fmt(fmt) "zram: " fmt
 
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/kernel_read_file.h>
+#include <linux/magic.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -467,15 +469,45 @@ static int zram_params_arg(void *data, char *key, char *val)
 	return 0;
 }
 
+/*
+ * Whether @file is a kernel interface (sysfs, proc, debugfs...) rather
+ * than data.  Reading one takes seq_file and kernfs locks that a sysfs
+ * write, which algorithm_params is, must not nest.
+ */
+static bool zram_dict_is_interface(struct file *file)
+{
+	switch (file_inode(file)->i_sb->s_magic) {
+	case SYSFS_MAGIC:
+	case PROC_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case BPF_FS_MAGIC:
+		return true;
+	}
+	return false;
+}
+
 /* Reads dictionary file @path into @params; any failure is -EINVAL. */
 static int zram_params_read_dict(const char *path,
 				 struct zcomp_params *params)
 {
+	struct file *file;
 	void *dict = NULL;
-	ssize_t size;
+	ssize_t size = -EINVAL;
 
-	size = kernel_read_file_from_path(path, 0, &dict, ZRAM_DICT_MAX_SIZE,
-					  NULL, READING_POLICY);
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file)) {
+		size = PTR_ERR(file);
+	} else {
+		if (!zram_dict_is_interface(file))
+			size = kernel_read_file(file, 0, &dict,
+						ZRAM_DICT_MAX_SIZE, NULL,
+						READING_POLICY);
+		fput(file);
+	}
 	if (size <= 0) {
 		pr_info("cannot read dictionary %s: %zd\n", path, size);
 		vfree(dict);
