@@ -520,8 +520,8 @@ static int zram_params_read_dict(const char *path,
 
 /*
  * Gives @params, the dictionary read and the level, to the algorithm @arg
- * names; on failure @params stays the caller's.  init_lock held for
- * writing.
+ * names; they are the device's from then on, and still the caller's on
+ * failure.  init_lock held for writing.
  */
 static int zram_params_set(struct zram *zram, struct zram_params_arg *arg,
 			   struct zcomp_params *params)
@@ -546,7 +546,6 @@ static int zram_params_set(struct zram *zram, struct zram_params_arg *arg,
 	}
 	zram_params_clear(&zram->params[arg->prio]);
 	zram->params[arg->prio] = *params;
-	*params = (struct zcomp_params){ .level = ZCOMP_NO_LEVEL };
 	return 0;
 }
 
@@ -577,7 +576,8 @@ static ssize_t algorithm_params_store(struct device *dev,
 		ret = zram_params_set(zram, &arg, &params);
 		up_write(&zram->init_lock);
 	}
-	zram_params_clear(&params);
+	if (ret)
+		zram_params_clear(&params);
 	kfree(copy);
 	return ret ? ret : len;
 }
