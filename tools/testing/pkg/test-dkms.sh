@@ -216,25 +216,27 @@ for kver in "${unsupported[@]}"; do
 		"$(updates_copies "$kver")"
 done
 
-# A realtime build of a supported version: DKMS must refuse it (exit 77,
-# "BUILD_EXCLUSIVE"), as the module would sleep with preemption off.
-rt_kver=${supported[0]%-amd64}-rt-amd64
-mkdir -p "$OUTDIR/rt-headers" &&
-	echo CONFIG_PREEMPT_RT=y > "$OUTDIR/rt-headers/.config"
-dkms build -m zram -v "$version" -k "$rt_kver" \
-	--kernelsourcedir "$OUTDIR/rt-headers" > "$OUTDIR/rt.log" 2>&1
-rc=$?
-check_eq "$rt_kver (PREEMPT_RT): DKMS refuses to build" "77 1" \
-	"$rc $(grep -c BUILD_EXCLUSIVE "$OUTDIR/rt.log")"
+# refused DESC KVER HEADERS_CONFIG [DKMS_OPTION...]: "dkms build" for KVER,
+# whose .config is HEADERS_CONFIG, must stop at dkms.conf's BUILD_EXCLUSIVE
+# lines (exit 77).
+refused()
+{
+	local desc=$1 kver=$2 headers=$OUTDIR/headers-$2 rc
 
-# Debian's 32-bit kernels are 6.1 too: DKMS must refuse them as well.
-i386_kver=${supported[0]%-amd64}-686-pae
-mkdir -p "$OUTDIR/i386-headers" && : > "$OUTDIR/i386-headers/.config"
-dkms build -m zram -v "$version" -k "$i386_kver" -a i386 \
-	--kernelsourcedir "$OUTDIR/i386-headers" > "$OUTDIR/i386.log" 2>&1
-rc=$?
-check_eq "$i386_kver (i386): DKMS refuses to build" "77 1" \
-	"$rc $(grep -c BUILD_EXCLUSIVE "$OUTDIR/i386.log")"
+	mkdir -p "$headers" && echo "$3" > "$headers/.config"
+	shift 3
+	dkms build -m zram -v "$version" -k "$kver" "$@" \
+		--kernelsourcedir "$headers" > "$headers.log" 2>&1
+	rc=$?
+	check_eq "$kver ($desc): DKMS refuses to build" "77 1" \
+		"$rc $(grep -c BUILD_EXCLUSIVE "$headers.log")"
+}
+
+# A realtime build of a supported version: the module would sleep with
+# preemption off.  Debian's 32-bit kernels are 6.1 too: zsmalloc needs
+# 64-bit words.
+refused PREEMPT_RT "${supported[0]%-amd64}-rt-amd64" CONFIG_PREEMPT_RT=y
+refused i386 "${supported[0]%-amd64}-686-pae" "" -a i386
 
 # --- Purged -------------------------------------------------------------------
 
