@@ -31,15 +31,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static void report_errno(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	if (name)
-		printf("%s\n", name);
-	else
-		printf("ERRNO%d\n", err);
-}
+#include "test_io.h"
 
 static int do_range_ioctl(int fd, unsigned long req, unsigned long long off,
 			  unsigned long long len)
@@ -53,23 +45,11 @@ static int do_range_ioctl(int fd, unsigned long req, unsigned long long off,
 	return 0;
 }
 
-/* Sets this task's make-it-fail to @on; false if it cannot. */
-static bool make_it_fail(bool on)
-{
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
-	bool done;
-
-	if (fd < 0)
-		return false;
-	done = write(fd, on ? "1" : "0", 1) == 1;
-	close(fd);
-	return done;
-}
-
 static int do_rw(int fd, int write_op, unsigned long long off, size_t len,
 		 int pattern, bool faulty, size_t shift)
 {
 	unsigned char *base, *buf;
+	int fail_fd = -1;
 	ssize_t ret;
 	size_t i;
 
@@ -77,16 +57,17 @@ static int do_rw(int fd, int write_op, unsigned long long off, size_t len,
 		return 2;
 	buf = base + shift;
 	memset(buf, pattern < 0 ? 0x5a : pattern, len);
-	if (faulty && !make_it_fail(true)) {
-		perror("blkio: /proc/self/make-it-fail");
-		return 2;
+	if (faulty) {
+		fail_fd = fault_switch_open();
+		if (fail_fd < 0)
+			return 2;
+		fault_switch_set(fail_fd, 1);
 	}
 	if (write_op)
 		ret = pwrite(fd, buf, len, off);
 	else
 		ret = pread(fd, buf, len, off);
-	if (faulty)
-		make_it_fail(false);
+	fault_switch_set(fail_fd, 0);
 	if (ret >= 0 && write_op && fsync(fd) < 0)
 		ret = -1;
 	if (ret < 0) {

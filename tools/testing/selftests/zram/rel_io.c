@@ -72,6 +72,8 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
+#include "test_io.h"
+
 #define PAGE		4096UL
 #define MAX_BATCH	64
 
@@ -195,8 +197,7 @@ static void describe_bad(const unsigned char *p, uint64_t idx)
 /* Faults apply to this task while make-it-fail is 1. */
 static void faults(int on)
 {
-	if (fail_fd >= 0 && pwrite(fail_fd, on ? "1" : "0", 1, 0) != 1)
-		perror("rel_io: make-it-fail");
+	fault_switch_set(fail_fd, on);
 }
 
 static void read_io_stat(unsigned long long *failed_reads,
@@ -812,11 +813,9 @@ static int setup(void)
 		return -1;
 	memset(buf, 0, MAX_BATCH * PAGE);
 	if (opt.faults) {
-		fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
-		if (fail_fd < 0) {
-			perror("rel_io: /proc/self/make-it-fail");
+		fail_fd = fault_switch_open();
+		if (fail_fd < 0)
 			return -1;
-		}
 	}
 	/*
 	 * Under fault injection a page fault of our own could fail: have

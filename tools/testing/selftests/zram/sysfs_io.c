@@ -26,25 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static int report_errno(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	if (name)
-		printf("%s\n", name);
-	else
-		printf("ERRNO%d\n", err);
-	return 0;
-}
+#include "test_io.h"
 
 /* Opened beforehand, so that switching faults on and off cannot fail. */
 static int make_it_fail_fd = -1;
-
-static void set_make_it_fail(const char *on)
-{
-	if (make_it_fail_fd >= 0)
-		(void)!pwrite(make_it_fail_fd, on, 1, 0);
-}
 
 static int do_write(const char *path, const char *value, int newline)
 {
@@ -59,12 +44,15 @@ static int do_write(const char *path, const char *value, int newline)
 	if (newline)
 		buf[len++] = '\n';
 	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return report_errno(errno);
-	set_make_it_fail("1");
+	if (fd < 0) {
+		report_errno(errno);
+		free(buf);
+		return 0;
+	}
+	fault_switch_set(make_it_fail_fd, 1);
 	ret = write(fd, buf, len);
 	err = errno;
-	set_make_it_fail("0");
+	fault_switch_set(make_it_fail_fd, 0);
 	errno = err;
 	if (ret < 0)
 		report_errno(errno);
@@ -84,12 +72,16 @@ static int do_read(const char *path)
 	int fd;
 
 	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return report_errno(errno);
+	if (fd < 0) {
+		report_errno(errno);
+		return 0;
+	}
 	ret = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (ret < 0)
-		return report_errno(errno);
+	if (ret < 0) {
+		report_errno(errno);
+		return 0;
+	}
 	buf[ret] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	printf("OK %s\n", buf);
@@ -105,11 +97,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "read"))
 		return do_read(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "write-faulty")) {
-		make_it_fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
-		if (make_it_fail_fd < 0) {
-			perror("sysfs_io: /proc/self/make-it-fail");
+		make_it_fail_fd = fault_switch_open();
+		if (make_it_fail_fd < 0)
 			return 2;
-		}
 		return do_write(argv[2], argv[3], 1);
 	}
 	fprintf(stderr, "usage: sysfs_io write|write-n|write-faulty PATH VALUE | read PATH\n");
