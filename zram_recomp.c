@@ -23,12 +23,15 @@
  */
 #define pr_fmt(fmt) "zram: " fmt
 
+#include <linux/cred.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/kernel_read_file.h>
 #include <linux/magic.h>
+#include <linux/namei.h>
+#include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -470,13 +473,13 @@ static int zram_params_arg(void *data, char *key, char *val)
 }
 
 /*
- * Whether @file is a kernel interface (sysfs, proc, debugfs...) rather
- * than data.  Reading one takes seq_file and kernfs locks that a sysfs
- * write, which algorithm_params is, must not nest.
+ * Whether @sb is a kernel interface (sysfs, proc, debugfs...) rather than
+ * data.  Reading one of its files takes seq_file and kernfs locks that a
+ * sysfs write, which algorithm_params is, must not nest.
  */
-static bool zram_dict_is_interface(struct file *file)
+static bool zram_dict_is_interface(const struct super_block *sb)
 {
-	switch (file_inode(file)->i_sb->s_magic) {
+	switch (sb->s_magic) {
 	case SYSFS_MAGIC:
 	case PROC_SUPER_MAGIC:
 	case DEBUGFS_MAGIC:
@@ -490,22 +493,42 @@ static bool zram_dict_is_interface(struct file *file)
 	return false;
 }
 
+/*
+ * Opens dictionary file @path if it is a regular file of data.  Anything
+ * else is refused before it is opened: opening a FIFO waits for a writer
+ * (and the device cannot be removed meanwhile), opening a device node acts
+ * on its device.
+ */
+static struct file *zram_dict_open(const char *path)
+{
+	struct file *file = ERR_PTR(-EINVAL);
+	struct path found;
+	int err;
+
+	err = kern_path(path, LOOKUP_FOLLOW, &found);
+	if (err)
+		return ERR_PTR(err);
+	if (d_is_reg(found.dentry) &&
+	    !zram_dict_is_interface(found.dentry->d_sb))
+		file = dentry_open(&found, O_RDONLY, current_cred());
+	path_put(&found);
+	return file;
+}
+
 /* Reads dictionary file @path into @params; any failure is -EINVAL. */
 static int zram_params_read_dict(const char *path,
 				 struct zcomp_params *params)
 {
 	struct file *file;
 	void *dict = NULL;
-	ssize_t size = -EINVAL;
+	ssize_t size;
 
-	file = filp_open(path, O_RDONLY, 0);
+	file = zram_dict_open(path);
 	if (IS_ERR(file)) {
 		size = PTR_ERR(file);
 	} else {
-		if (!zram_dict_is_interface(file))
-			size = kernel_read_file(file, 0, &dict,
-						ZRAM_DICT_MAX_SIZE, NULL,
-						READING_POLICY);
+		size = kernel_read_file(file, 0, &dict, ZRAM_DICT_MAX_SIZE,
+					NULL, READING_POLICY);
 		fput(file);
 	}
 	if (size <= 0) {

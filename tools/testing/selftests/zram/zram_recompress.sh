@@ -35,7 +35,7 @@ else
 fi
 NO_ZSTD_DICT="this kernel's lib/zstd exports no dictionary calls (before 6.12)"
 
-ktap_plan 59
+ktap_plan 60
 
 # flags FIRST LAST CHAR: slots in FIRST..LAST whose block_state flags have
 # CHAR.
@@ -150,6 +150,20 @@ fi
 check_eq "algorithm_params: the device's own initstate or a proc file as dictionary: EINVAL" \
 	"EINVAL EINVAL" \
 	"$(cat "$WORK/own") $(sysfs_io write "$P" "algo=lz4hc dict=/proc/self/status")"
+# A FIFO as dictionary: opening it waits for a writer, and the device
+# could not be removed meanwhile.  It is refused unopened, like anything
+# that is not a regular file; a writer releases a driver that waits.
+mkfifo "$WORK/fifo"
+sysfs_io write "$P" "algo=lz4hc dict=$WORK/fifo" > "$WORK/fifo_answer" &
+fifo_user=$!
+waited=no
+if ! wait_until 10 eval "! kill -0 $fifo_user 2> /dev/null"; then
+	waited=yes
+	: > "$WORK/fifo"
+	wait "$fifo_user"
+fi
+check_eq "algorithm_params: a FIFO as dictionary is EINVAL at once, unopened" \
+	"EINVAL no" "$(cat "$WORK/fifo_answer") $waited"
 check_eq "algorithm_params: levels for zstd (by algo) and lz4hc (by priority)" \
 	"OK OK" \
 	"$(sysfs_io write "$P" "algo=zstd level=8") $(sysfs_io write "$P" "priority=3 level=9")"
