@@ -56,6 +56,8 @@
 #define ZRAM_POLICY_WB_PERIOD		HZ
 /* Slots one worker run scans for writeback before re-arming. */
 #define ZRAM_POLICY_WB_BATCH		1024UL
+/* After a lap that wrote nothing back, the next waits for new work or this. */
+#define ZRAM_POLICY_WB_REST		(30 * HZ)
 /* Bounds of the aging scan's period, which is a quarter of the age. */
 #define ZRAM_POLICY_AGING_MIN		1U
 #define ZRAM_POLICY_AGING_MAX		60U
@@ -124,9 +126,11 @@ static void zram_policy_age(struct zram *zram, unsigned int age)
 	}
 	atomic64_add(aged, &policy->aged);
 	atomic_long_set(&policy->rc_candidates, candidates);
-	/* New idle slots: recompression may have work again. */
-	if (aged)
+	/* New idle slots: recompression and writeback may have work again. */
+	if (aged) {
 		policy->rc_rest_until = 0;
+		policy->wb_rest_until = 0;
+	}
 }
 
 /* --- Background writeback ---------------------------------------------- */
@@ -147,6 +151,27 @@ static const unsigned long zram_policy_wb_flags[] = {
 };
 
 /*
+ * Whether writeback rests after a lap that found nothing to move.  Pages
+ * stored huge since then, or slots aging made idle, end the rest early.
+ */
+static bool zram_policy_wb_resting(struct zram *zram)
+{
+	struct zram_policy *policy = &zram->policy;
+
+	if (atomic64_read(&zram->stats.huge_pages) > policy->wb_rest_huge)
+		policy->wb_rest_until = 0;
+	return zram_policy_resting(&policy->wb_rest_until);
+}
+
+static void zram_policy_wb_lap_end(struct zram *zram)
+{
+	struct zram_policy *policy = &zram->policy;
+
+	policy->wb_rest_huge = atomic64_read(&zram->stats.huge_pages);
+	zram_policy_rest(&policy->wb_rest_until, ZRAM_POLICY_WB_REST);
+}
+
+/*
  * Writes back the wanted slots of the next batch.  Returns whether to go
  * on at once: still over the watermark, and the last full lap over the
  * device found something to move.
@@ -161,6 +186,8 @@ static bool zram_policy_writeback(struct zram *zram)
 	unsigned int i;
 	int ret = 0;
 
+	if (zram_policy_wb_resting(zram))
+		return false;
 	if (policy->wb_cursor >= zram->nr_pages)
 		policy->wb_cursor = 0;
 	range.first = policy->wb_cursor;
@@ -180,8 +207,10 @@ static bool zram_policy_writeback(struct zram *zram)
 	lap_done = range.last + 1 >= zram->nr_pages;
 	policy->wb_cursor = lap_done ? 0 : range.last + 1;
 	if (lap_done) {
-		if (!policy->lap_written)
+		if (!policy->lap_written) {
+			zram_policy_wb_lap_end(zram);
 			more = false;
+		}
 		policy->lap_written = 0;
 	}
 	if (written)
@@ -284,6 +313,7 @@ void zram_policy_clear(struct zram *zram)
 	mutex_unlock(&policy->lock);
 	policy->wb_cursor = 0;
 	policy->lap_written = 0;
+	policy->wb_rest_until = 0;
 	policy->last_aging = 0;
 	atomic64_set(&policy->aged, 0);
 	atomic64_set(&policy->written_back, 0);

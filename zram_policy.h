@@ -9,6 +9,7 @@
 #define _ZRAM_POLICY_H_
 
 #include <linux/atomic.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/sysfs.h>
@@ -37,9 +38,9 @@ struct zram_policy_cfg {
  * @lock protects @cfg; writers also hold init_lock for reading, and reset
  * clears @cfg with init_lock held for writing.  The I/O path reads
  * @cfg.mem_limit_wb and the shrinker @cfg.rc_watermark without it
- * (READ_ONCE).  @work is the device's one background worker; @wb_cursor,
- * @lap_written, @last_aging and the rc_ fields but @rc_candidates and
- * @rc_asked belong to it.  @shrinker lives as long as the device.
+ * (READ_ONCE).  @work is the device's one background worker; the wb_
+ * fields, @lap_written, @last_aging and the rc_ fields but @rc_candidates
+ * and @rc_asked belong to it.  @shrinker lives as long as the device.
  * @rc_candidates (the shrinker's count) and @rc_asked (slots the shrinker
  * asked to recompress) are atomic: the shrinker reads and adds to them.
  * The counters are atomic: the I/O path counts redirected writes.
@@ -51,6 +52,8 @@ struct zram_policy {
 	struct shrinker *shrinker;
 	unsigned long wb_cursor;
 	unsigned long lap_written;
+	unsigned long wb_rest_until;	/* jiffies: no lap before, if set */
+	s64 wb_rest_huge;		/* huge_pages when the rest began */
 	ktime_t last_aging;
 	unsigned int rc_pass;		/* zram_policy_rc_passes[] index */
 	unsigned long rc_cursor;	/* next slot of the pass */
@@ -64,6 +67,24 @@ struct zram_policy {
 	atomic64_t recompressed;	/* slots recompression made smaller */
 	atomic64_t rc_freed;		/* pool pages its runs freed, net */
 };
+
+/*
+ * A stage whose lap over the device found nothing to do rests rather than
+ * scan every slot again each period: until *@until (jiffies), or until
+ * the stage sees a reason to look again.
+ */
+static inline void zram_policy_rest(unsigned long *until, unsigned long delay)
+{
+	*until = jiffies + delay ?: 1;
+}
+
+static inline bool zram_policy_resting(unsigned long *until)
+{
+	if (*until && time_before(jiffies, *until))
+		return true;
+	*until = 0;
+	return false;
+}
 
 extern const struct attribute_group zram_policy_attr_group;
 int zram_policy_init(struct zram *zram);

@@ -90,10 +90,8 @@ static bool zram_policy_rc_due(struct zram *zram, unsigned int pct)
 {
 	struct zram_policy *policy = &zram->policy;
 
-	if (policy->rc_rest_until &&
-	    time_before(jiffies, policy->rc_rest_until))
+	if (zram_policy_resting(&policy->rc_rest_until))
 		return false;
-	policy->rc_rest_until = 0;
 	return zram_policy_over_watermark(zram, pct) ||
 	       atomic_long_read(&policy->rc_asked) > 0;
 }
@@ -107,7 +105,7 @@ static bool zram_policy_rc_lap_end(struct zram *zram)
 	policy->rc_lap_shrunk = 0;
 	if (shrunk)
 		return true;
-	policy->rc_rest_until = jiffies + ZRAM_POLICY_RC_REST ?: 1;
+	zram_policy_rest(&policy->rc_rest_until, ZRAM_POLICY_RC_REST);
 	atomic_long_set(&policy->rc_candidates, 0);
 	atomic_long_set(&policy->rc_asked, 0);
 	return false;
