@@ -369,7 +369,8 @@ void zram_spread_exit(void);
 /*
  * What a writeback selects: slots having every flag of @flags, in the
  * @nr_ranges inclusive index ranges of @ranges, or in the whole device if
- * there are none.  zram_writeback() sets @written to the pages it wrote.
+ * there are none.  zram_writeback() sets @written to the slots it moved
+ * to the backing device, not counting those that changed while written.
  */
 struct zram_wb_req {
 	unsigned long flags;

@@ -668,7 +668,7 @@ struct zram_wb_io {
  * A writeback's pages: up to @max in flight at once in @ios, the first
  * @nr of them filled.  @pending counts bios not yet completed, plus one
  * while the batch is being submitted; the last one to go completes @done.
- * @written counts the pages the batch's flushes wrote.
+ * @written counts the slots that the batch's flushes moved to the device.
  */
 struct zram_wb_batch {
 	struct zram *zram;
@@ -747,8 +747,9 @@ static void zram_wb_unclaim(struct zram *zram, unsigned long index)
  * The block now holds the claimed slot's data: the slot gives up its
  * object for the block, unless it changed since it was claimed.  The slot
  * keeps the size written, which tells a read whether to decompress.
+ * Returns whether the slot took the block.
  */
-static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
+static bool zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 {
 	struct zram_slot *slot = zram_slot_at(zram, io->index);
 	unsigned int prio;
@@ -775,6 +776,7 @@ static void zram_wb_commit(struct zram *zram, const struct zram_wb_io *io)
 		zram_wb_release_block(zram, io->block);
 		zram_wb_limit_give_back(zram, &io->grant);
 	}
+	return unchanged;
 }
 
 /* The page was not written: the slot keeps its object, the block goes. */
@@ -850,8 +852,8 @@ static int zram_wb_flush(struct zram_wb_batch *batch)
 			continue;
 		}
 		atomic64_inc(&zram->stats.bd_writes);
-		batch->written++;
-		zram_wb_commit(zram, io);
+		if (zram_wb_commit(zram, io))
+			batch->written++;
 	}
 	batch->nr = 0;
 	return ret;
