@@ -302,10 +302,14 @@ static void zram_wb_recycle(struct zram *zram)
  * A block no read can be in flight on: never used, or used by a slot that
  * let it go before the last zram_wb_recycle().  Searched again even when
  * there was nothing to recycle: a recycle that ran between the first search
- * and ours may have given blocks back.
+ * and ours may have given blocks back.  With every block held by a slot
+ * there is nothing to search for or recycle: under mem_limit=writeback
+ * each write near the limit would otherwise scan both bitmaps whole.
  */
 static bool zram_wb_alloc_block(struct zram *zram, unsigned long *block)
 {
+	if (atomic64_read(&zram->stats.bd_count) >= zram->wb.nr_blocks)
+		return false;
 	if (!zram_wb_find_block(zram, block)) {
 		zram_wb_recycle(zram);
 		if (!zram_wb_find_block(zram, block))

@@ -63,7 +63,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 34
+ktap_plan 35
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -187,6 +187,17 @@ put 4096 4096 "$(make_random 16)"
 check_eq "given back, then reused: 4096 more written back, then no room" \
 	"0 OK 4096 ENOSPC yes" \
 	"$(bd 1) $(wb huge) $(bd 1) $(put 0 1 "$WORK/random" && wb huge) $(intact)"
+# Every block held by a page: a writeback, or a write redirected under
+# mem_limit=writeback, has no block to search for (on a large backing
+# device, megabytes of bitmap per page).
+if kprobe_start zt_find zram:zram_wb_find_block; then
+	check_eq "every block held: ENOSPC again, without a search" \
+		"ENOSPC 0" "$(wb huge) $(kprobe_hits zt_find)"
+	kprobe_stop zt_find
+else
+	ktap_skip "every block held: ENOSPC without a search" \
+		"no kprobe events in this kernel"
+fi
 echo 1 > "$Z/reset"
 
 # --- Faults of the backing device (device mapper) --------------------------------
