@@ -157,8 +157,9 @@ static const unsigned long zram_policy_wb_flags[] = {
 static bool zram_policy_wb_resting(struct zram *zram)
 {
 	struct zram_policy *policy = &zram->policy;
+	s64 huge_stores = atomic64_read(&zram->stats.huge_pages_since);
 
-	if (atomic64_read(&zram->stats.huge_pages) > policy->wb_rest_huge)
+	if (huge_stores != policy->wb_rest_huge)
 		policy->wb_rest_until = 0;
 	return zram_policy_resting(&policy->wb_rest_until);
 }
@@ -167,7 +168,7 @@ static void zram_policy_wb_lap_end(struct zram *zram)
 {
 	struct zram_policy *policy = &zram->policy;
 
-	policy->wb_rest_huge = atomic64_read(&zram->stats.huge_pages);
+	policy->wb_rest_huge = atomic64_read(&zram->stats.huge_pages_since);
 	zram_policy_rest(&policy->wb_rest_until, ZRAM_POLICY_WB_REST);
 }
 

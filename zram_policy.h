@@ -53,7 +53,7 @@ struct zram_policy {
 	unsigned long wb_cursor;
 	unsigned long lap_written;
 	unsigned long wb_rest_until;	/* jiffies: no lap before, if set */
-	s64 wb_rest_huge;		/* huge_pages when the rest began */
+	s64 wb_rest_huge;		/* huge_pages_since when the rest began */
 	ktime_t last_aging;
 	unsigned int rc_pass;		/* zram_policy_rc_passes[] index */
 	unsigned long rc_cursor;	/* next slot of the pass */
