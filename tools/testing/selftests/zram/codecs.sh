@@ -41,7 +41,7 @@ counted()
 	if [ -n "$COUNTED" ]; then
 		check_cmp "$1" "$(kprobe_hits "$2")" -ge $(($3 * 31 / 32))
 	else
-		ktap_skip "$1" "no kprobe events in this kernel"
+		kprobe_missing "$1"
 	fi
 }
 

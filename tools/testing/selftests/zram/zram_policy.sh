@@ -311,7 +311,7 @@ if kprobe_start zt_wb zram:zram_writeback; then
 else
 	for what in "writeback_watermark=1" "no lap after an idle one" \
 		    "huge pages end the rest" "data intact"; do
-		ktap_skip "writeback's rest: $what" "no kprobe events in this kernel"
+		kprobe_missing "writeback's rest: $what"
 	done
 fi
 echo 1 > "$Z/reset"
