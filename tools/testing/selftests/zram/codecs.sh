@@ -58,16 +58,17 @@ crypto_users()
 # objects through the decoder.
 round_trip()
 {
-	local file=$1 what=$2
+	local file=$1 what=$2 params=OK
 
 	echo 1 > "$Z/reset"
 	echo "$3" > "$Z/comp_algorithm"
-	[ -z "$4" ] || echo "algo=$3 $4" > "$Z/algorithm_params"
+	[ -z "$4" ] ||
+		params=$(sysfs_io write "$Z/algorithm_params" "algo=$3 $4")
 	echo 16M > "$Z/disksize"
 	dd if="$file" of=$DEV bs=1M oflag=direct status=none
 	echo 3 > /proc/sys/vm/drop_caches
-	check_eq "$what read back intact" same \
-		"$(dd if=$DEV bs=1M count=8 iflag=direct status=none |
+	check_eq "$what read back intact" "OK same" \
+		"$params $(dd if=$DEV bs=1M count=8 iflag=direct status=none |
 		   cmp -s - "$file" && echo same)"
 }
 

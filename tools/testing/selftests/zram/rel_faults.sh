@@ -18,7 +18,7 @@ SIZE=8M
 KEEP=256		# pages [0, KEEP) are written once and must survive
 TOTAL_FAULTS=0 BYTES=0
 
-PLAN=22
+PLAN=23
 ktap_plan $PLAN
 start=$(date +%s)
 
@@ -129,6 +129,7 @@ rc=$?
 echo "$out" | tail -n 6
 check_eq "fail-nth over 8-page requests: no data lost" 0 $rc
 nth_failed=$((nth_failed + $(figure "$out" failed)))
+check_cmp "fail-nth reached the driver: requests failed" "$nth_failed" -gt 0
 TOTAL_FAULTS=$((TOTAL_FAULTS + nth_failed))
 
 step "verify"

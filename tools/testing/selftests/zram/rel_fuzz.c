@@ -1055,8 +1055,10 @@ static void remove_initialised(int id)
 	} else {
 		fd = open(node, O_WRONLY);
 		memset(page, 0x5a, sizeof(page));
-		if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page))
+		if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page)) {
 			printf("# UNEXPECTED: cannot write %s\n", node);
+			unexpected++;
+		}
 		if (fd >= 0)
 			close(fd);
 	}

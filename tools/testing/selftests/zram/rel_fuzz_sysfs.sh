@@ -21,7 +21,7 @@ RANDOMS=${RANDOMS:-$((250 / REL_SCALE))}
 MNT=/mnt/rel-fuzz
 SWAP_MIB=$((96 / REL_SCALE))
 
-ktap_plan 11
+ktap_plan 12
 start=$(date +%s)
 
 if ! rel_load 6; then
@@ -81,8 +81,11 @@ umount $MNT
 check_run "zram4 file system clean after umount" e2fsck -fn /dev/zram4
 
 cg=$(rel_cgroup rel-fuzz $((SWAP_MIB / 3))M)
+out0=$(vmstat pswpout)
 check_run "zram5 swap works: $SWAP_MIB MiB through a $((SWAP_MIB / 3)) MiB cgroup" \
 	rel_in_cgroup "$cg" memhog $SWAP_MIB
+check_cmp "zram5 took the $((SWAP_MIB * 2 / 3)) MiB the cgroup could not hold" \
+	$(($(vmstat pswpout) - out0)) -ge $(((SWAP_MIB * 2 / 3) << 8))
 rmdir "$cg"
 swapoff /dev/zram5
 

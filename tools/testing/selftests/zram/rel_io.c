@@ -374,23 +374,32 @@ static int do_cycle(void)
 	return status;
 }
 
-/* Fail the Nth fault point of the next call; -1 if fail-nth is missing. */
-static int arm_nth(unsigned int nth)
+/* fail-nth unusable once opened: no run can be trusted, so none goes on. */
+static void nth_broken(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+/* Fail the Nth fault point of the next call. */
+static void arm_nth(unsigned int nth)
 {
 	char num[16];
 	int len = snprintf(num, sizeof(num), "%u", nth);
 
-	return pwrite(nth_fd, num, len, 0) == len ? 0 : -1;
+	if (pwrite(nth_fd, num, len, 0) != len)
+		nth_broken("rel_io: writing fail-nth");
 }
 
 /* Fault points of the last call not reached: 0 means the fault was hit. */
 static unsigned int left_nth(void)
 {
-	char num[16] = "";
+	char num[16];
 	ssize_t len = pread(nth_fd, num, sizeof(num) - 1, 0);
 
-	if (len > 0)
-		num[len] = '\0';
+	if (len <= 0)
+		nth_broken("rel_io: reading fail-nth");
+	num[len] = '\0';
 	arm_nth(0);
 	return strtoul(num, NULL, 10);
 }

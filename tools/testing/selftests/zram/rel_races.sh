@@ -18,7 +18,7 @@ SWAP_MIB=$((96 / REL_SCALE))
 RUN=$TMPDIR/rel-races
 STOP=$RUN/stop
 
-ktap_plan 9
+ktap_plan 10
 start=$(date +%s)
 rm -rf "$RUN"
 mkdir -p "$RUN"
@@ -186,7 +186,8 @@ diag "raced for $SECONDS_TO_RUN s; loop counts:" \
 	"tuner $(cat $RUN/tuner) churn $(cat $RUN/churn)" \
 	"churn_racer $(cat $RUN/churn_racer) hotplug $(cat $RUN/hotplug)"
 
-[ -e $RUN/hotplug.log ] && sed 's/^/# /' $RUN/hotplug.log
+check_none "zram2 removed while idle comes back as the lowest free id" \
+	"$(cat $RUN/hotplug.log 2> /dev/null)"
 read -r runs failed < $RUN/verifier
 [ -e $RUN/fio.failed ] && grep -iE 'verify|err|bad' $RUN/fio.failed | head -n 10 | sed 's/^/# /'
 check_eq "fio verify on zram1: $runs runs of $FIO_MIB MiB, failures" 0 "$failed"

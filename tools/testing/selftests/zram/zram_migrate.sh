@@ -111,6 +111,7 @@ runs=$(compact_while_running $fio_pid)
 wait $fio_pid
 r=$?
 [ $r -eq 0 ] || tail -n 25 "$OUT" | sed 's/^/# /'
+grep -q "^$DEV $MNT ext4 " /proc/mounts || { diag "ext4 was not mounted"; r=1; }
 ktap_result $r "ext4 on zram: fio verifies while memory is compacted ($runs times)"
 migrated=$(($(pool_stat pages_migrated) - migrated0))
 total_migrated=$((total_migrated + migrated))
@@ -124,11 +125,17 @@ echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 mkdir -p $CG
 echo ${SWAP_LIMIT_MIB}M > $CG/memory.max
 migrated0=$(pool_stat pages_migrated)
+out0=$(vmstat pswpout)
 sh -c "echo \$\$ > $CG/cgroup.procs && exec memhog $SWAP_HOG_MIB 2" &
 hog_pid=$!
 runs=$(compact_while_running $hog_pid)
 wait $hog_pid
-ktap_result $? "swap on zram: memhog's data intact while memory is compacted ($runs times)"
+r=$?
+swapped=$((($(vmstat pswpout) - out0) >> 8))
+diag "swapped out: $swapped MiB"
+# The cgroup holds at most its limit, so the rest went to swap.
+[ $swapped -ge $((SWAP_HOG_MIB - SWAP_LIMIT_MIB)) ] || r=1
+ktap_result $r "swap on zram: memhog's data intact while memory is compacted ($runs times), the excess swapped"
 migrated=$(($(pool_stat pages_migrated) - migrated0))
 total_migrated=$((total_migrated + migrated))
 diag "pages migrated during swap: $migrated; pages_compacted $(mm zram0 7)"

@@ -130,7 +130,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 74
+ktap_plan 75
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -424,7 +424,8 @@ put 0 64 "$(text_pages 64)"
 echo $(($(mm zram0 3) + 4 * PAGE)) > "$Z/mem_limit"
 echo 1 > "$Z/writeback_limit_enable"
 echo 0 > "$Z/writeback_limit"
-policy "mem_limit=writeback" > /dev/null
+check_errno "policy mem_limit=writeback, with writeback_limit used up" OK \
+	"$Z/policy" mem_limit=writeback
 check_eq "near mem_limit with writeback_limit used up, the pool takes a write" \
 	"written 0 0 yes" \
 	"$(put 64 1 "$(text_pages 1)" && echo written) $(pstat 3) $(io zram0 2) $(intact)"

@@ -16,7 +16,7 @@
 DBG=/sys/kernel/debug
 TEST_DBG=$DBG/zsmalloc-zsmalloc_test
 ZRAM_DBG=$DBG/zsmalloc-zram
-EXTRA_TESTS=9
+EXTRA_TESTS=10
 
 # fault_attr NAME VALUE: set VALUE on failslab and fail_page_alloc.
 fault_attr()
@@ -55,6 +55,12 @@ fault=0
 arm_fault_injection && fault=1
 run_test_module zsmalloc_test $EXTRA_TESTS fault_inject=$fault
 disarm_fault_injection
+if [ -d $DBG/failslab ]; then
+	check_eq "the kernel's fault injection armed for the module" 1 $fault
+else
+	ktap_skip "the kernel's fault injection armed for the module" \
+		"no failslab in this kernel"
+fi
 
 # The module keeps a pool named "inspect" with 64 objects of 700 bytes.
 classes=$TEST_DBG/inspect/classes
