@@ -218,16 +218,25 @@ static ssize_t compact_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(compact);
 
+/*
+ * The statistics files read under init_lock, which a reset holds while it
+ * clears them.
+ */
 static ssize_t io_stat_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	struct zram_stats *stats = &dev_to_zram(dev)->stats;
+	struct zram *zram = dev_to_zram(dev);
+	struct zram_stats *stats = &zram->stats;
+	ssize_t ret;
 
-	return sysfs_emit(buf, "%8llu %8llu %8llu %8llu\n",
-			  zram_stat(&stats->failed_reads),
-			  zram_stat(&stats->failed_writes),
-			  zram_stat(&stats->invalid_io),
-			  zram_stat(&stats->notify_free));
+	down_read(&zram->init_lock);
+	ret = sysfs_emit(buf, "%8llu %8llu %8llu %8llu\n",
+			 zram_stat(&stats->failed_reads),
+			 zram_stat(&stats->failed_writes),
+			 zram_stat(&stats->invalid_io),
+			 zram_stat(&stats->notify_free));
+	up_read(&zram->init_lock);
+	return ret;
 }
 static DEVICE_ATTR_RO(io_stat);
 
@@ -265,11 +274,16 @@ static DEVICE_ATTR_RO(mm_stat);
 static ssize_t debug_stat_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	struct zram_stats *stats = &dev_to_zram(dev)->stats;
+	struct zram *zram = dev_to_zram(dev);
+	struct zram_stats *stats = &zram->stats;
+	ssize_t ret;
 
-	return sysfs_emit(buf, "version: %d\n%8llu %8llu\n", 1,
-			  zram_stat(&stats->writestall),
-			  zram_stat(&stats->miss_free));
+	down_read(&zram->init_lock);
+	ret = sysfs_emit(buf, "version: %d\n%8llu %8llu\n", 1,
+			 zram_stat(&stats->writestall),
+			 zram_stat(&stats->miss_free));
+	up_read(&zram->init_lock);
+	return ret;
 }
 static DEVICE_ATTR_RO(debug_stat);
 
@@ -278,9 +292,14 @@ static DEVICE_ATTR_RO(debug_stat);
 static ssize_t _name##_show(struct device *dev,				\
 			    struct device_attribute *attr, char *buf)	\
 {									\
-	struct zram_stats *stats = &dev_to_zram(dev)->stats;		\
+	struct zram *zram = dev_to_zram(dev);				\
+	struct zram_stats *stats = &zram->stats;			\
+	ssize_t ret;							\
 									\
-	return sysfs_emit(buf, "%llu\n", (u64)(_value));		\
+	down_read(&zram->init_lock);					\
+	ret = sysfs_emit(buf, "%llu\n", (u64)(_value));			\
+	up_read(&zram->init_lock);					\
+	return ret;							\
 }									\
 static DEVICE_ATTR_RO(_name)
 
