@@ -90,7 +90,7 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	if (!allocated)
 		return SEQ_SKIP;
 
-	seq_printf(m, "%12lu %12lld.%06lu %c%c%c%c%c%c\n", index,
+	seq_printf(m, "%12lu %12lld.%06ld %c%c%c%c%c%c\n", index,
 		   (s64)ts.tv_sec, ts.tv_nsec / NSEC_PER_USEC,
 		   same ? 's' : '.', written_back ? 'w' : '.',
 		   huge ? 'h' : '.', idle ? 'i' : '.',

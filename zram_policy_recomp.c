@@ -210,7 +210,10 @@ static unsigned long zram_policy_shrink_count(struct shrinker *shrinker,
 	return max(atomic_long_read(&zram->policy.rc_candidates), 0L);
 }
 
-/* Asks the worker for up to nr_to_scan more slots; returns how many. */
+/*
+ * Asks the worker for up to nr_to_scan more slots.  Nothing is freed by
+ * the time this returns, so it says so: reclaim counts no progress here.
+ */
 static unsigned long zram_policy_shrink_scan(struct shrinker *shrinker,
 					     struct shrink_control *sc)
 {
@@ -225,7 +228,7 @@ static unsigned long zram_policy_shrink_scan(struct shrinker *shrinker,
 	more = min_t(long, sc->nr_to_scan, candidates - asked);
 	atomic_long_add(more, &policy->rc_asked);
 	mod_delayed_work(system_unbound_wq, &policy->work, 0);
-	return more;
+	return 0;
 }
 
 int zram_policy_shrinker_add(struct zram *zram)
