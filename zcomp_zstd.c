@@ -24,13 +24,18 @@
 #define ZCOMP_ZSTD_LEVEL_DEFAULT	3
 #define ZCOMP_ZSTD_LEVEL_MAX		22
 
-/* A stream's contexts and the working memory they live in. */
+/*
+ * A stream's contexts and the working memory they live in; may_sleep tells
+ * a dictionary's context, which allocates for itself, whether it may sleep
+ * (only while zcomp_zstd_dict_cctx() sets it up).
+ */
 struct zcomp_zstd_strm {
 	zstd_parameters params;
 	zstd_cctx *cctx;
 	zstd_dctx *dctx;
 	void *cwork;
 	void *dwork;
+	bool may_sleep;
 };
 
 /*
@@ -111,14 +116,18 @@ static void zcomp_zstd_fini(struct zcomp *comp, struct zcomp_strm *strm)
 static zstd_cctx *zcomp_zstd_dict_cctx(struct zcomp *comp,
 				       struct zcomp_strm *strm)
 {
-	zstd_cctx *cctx = zram_zstd_cctx_create();
+	struct zcomp_zstd_strm *zs = strm->private;
+	zstd_cctx *cctx;
 	size_t len;
 
+	zs->may_sleep = true;
+	cctx = zram_zstd_cctx_create(&zs->may_sleep);
 	if (!cctx)
 		return NULL;
 	len = zram_zstd_compress_dict(cctx, strm->buffer, ZCOMP_BUFFER_SIZE,
 				      page_address(ZERO_PAGE(0)), PAGE_SIZE,
 				      comp->shared);
+	zs->may_sleep = false;
 	if (zstd_is_error(len)) {
 		zram_zstd_cctx_free(cctx);
 		return NULL;

@@ -328,13 +328,19 @@ zram_zstd_page_cparams(int level, size_t dict_size)
 }
 
 /*
- * Only a compression context could call this from under a stream's lock,
- * and zcomp_zstd.c makes it allocate all it needs beforehand; if it ever
- * did, it gets an error instead of sleeping.
+ * lib/zstd allocates through this, with @opaque pointing to whether its
+ * caller may sleep: a dictionary's digestion may, and so may a compression
+ * context while zcomp_zstd.c warms it up, but not once it compresses under
+ * a stream's lock.  A dictionary's tables can take hundreds of MiB: when
+ * they are out of reach the write that asked for them fails, without a
+ * warning and without the OOM killer.
  */
 static inline void *zram_zstd_alloc(void *opaque, size_t size)
 {
-	return kvzalloc(size, preemptible() ? GFP_KERNEL :
+	const bool *may_sleep = opaque;
+
+	return kvzalloc(size, *may_sleep ?
+			GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL :
 			GFP_NOWAIT | __GFP_NOWARN);
 }
 
@@ -343,30 +349,40 @@ static inline void zram_zstd_free(void *opaque, void *address)
 	kvfree(address);
 }
 
-static inline zstd_custom_mem zram_zstd_mem(void)
+static inline zstd_custom_mem zram_zstd_mem(const bool *may_sleep)
 {
 	return (zstd_custom_mem){
 		.customAlloc = zram_zstd_alloc,
 		.customFree = zram_zstd_free,
+		.opaque = (void *)may_sleep,
 	};
 }
 
-/* Called where sleeping is allowed: the library allocates as it goes. */
+/*
+ * Called where sleeping is allowed: the library allocates as it goes.  Only
+ * a dictionary in zstd's own format can be refused for its content; any
+ * other is raw content, for which only memory can be missing.
+ */
 static inline int zram_zstd_dict_create(struct zram_zstd_dict *dict,
 					const void *data, size_t size,
 					zstd_compression_parameters cparams)
 {
-	dict->cdict = zstd_create_cdict_byreference(data, size, cparams,
-						    zram_zstd_mem());
-	dict->ddict = zstd_create_ddict_byreference(data, size,
-						    zram_zstd_mem());
+	static const bool may_sleep = true;
+	zstd_custom_mem mem = zram_zstd_mem(&may_sleep);
+	__le32 magic;
+
+	dict->cdict = zstd_create_cdict_byreference(data, size, cparams, mem);
+	dict->ddict = zstd_create_ddict_byreference(data, size, mem);
 	if (dict->cdict && dict->ddict)
 		return 0;
 	if (dict->cdict)
 		zstd_free_cdict(dict->cdict);
 	if (dict->ddict)
 		zstd_free_ddict(dict->ddict);
-	return -EINVAL;
+	if (size < sizeof(magic))
+		return -ENOMEM;
+	memcpy(&magic, data, sizeof(magic));
+	return le32_to_cpu(magic) == ZSTD_MAGIC_DICTIONARY ? -EINVAL : -ENOMEM;
 }
 
 static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
@@ -375,10 +391,13 @@ static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
 	zstd_free_ddict(dict->ddict);
 }
 
-/* A compression context that allocates its working memory itself. */
-static inline zstd_cctx *zram_zstd_cctx_create(void)
+/*
+ * A compression context that allocates its working memory itself, as
+ * *@may_sleep allows at the time.
+ */
+static inline zstd_cctx *zram_zstd_cctx_create(const bool *may_sleep)
 {
-	return zstd_create_cctx_advanced(zram_zstd_mem());
+	return zstd_create_cctx_advanced(zram_zstd_mem(may_sleep));
 }
 
 static inline void zram_zstd_cctx_free(zstd_cctx *cctx)
@@ -423,7 +442,7 @@ static inline void zram_zstd_dict_free(struct zram_zstd_dict *dict)
 {
 }
 
-static inline zstd_cctx *zram_zstd_cctx_create(void)
+static inline zstd_cctx *zram_zstd_cctx_create(const bool *may_sleep)
 {
 	return NULL;
 }

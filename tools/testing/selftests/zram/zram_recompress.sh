@@ -35,7 +35,7 @@ else
 fi
 NO_ZSTD_DICT="this kernel's lib/zstd exports no dictionary calls (before 6.12)"
 
-ktap_plan 60
+ktap_plan 61
 
 # flags FIRST LAST CHAR: slots in FIRST..LAST whose block_state flags have
 # CHAR.
@@ -278,6 +278,37 @@ compressed()
 	echo "$(mm zram0 2) $([ "$(sum 0 $(($(wc -c < "$file") / PAGE)))" = "$(fsum "$file")" ] && echo intact)"
 }
 
+# zstd at level 22 digests an 8 MiB dictionary into tables of about 256
+# MiB.  With all but 160 MiB of memory held in a file on a tmpfs of its own
+# (the root one takes at most half), which nothing can reclaim or kill
+# without swap, the device cannot have them: its
+# disksize write fails with ENOMEM, and the allocation neither warns nor
+# wakes the OOM killer.
+big_dictionary_out_of_reach()
+{
+	local fill answer marker="zram_recompress: dictionary out of reach"
+
+	reset0
+	dd if=/dev/urandom of="$WORK/dict8m" bs=1M count=8 status=none
+	echo zstd > "$Z/comp_algorithm"
+	sysfs_io write "$P" "priority=0 level=22 dict=$WORK/dict8m" > /dev/null
+	echo "$marker" > /dev/kmsg
+	fill=$((($(meminfo MemAvailable) >> 10) - 160))
+	mkdir -p "$WORK/fill"
+	mount -t tmpfs -o size=${fill}m zt-fill "$WORK/fill"
+	dd if=/dev/zero of="$WORK/fill/zeros" bs=1M count=$fill status=none
+	diag "$(meminfo MemAvailable) KiB available with $fill MiB held"
+	answer=$(sysfs_io write "$Z/disksize" 16M)
+	umount "$WORK/fill"
+	rm -f "$WORK/dict8m"
+	check_eq "zstd: a dictionary whose tables are out of reach: ENOMEM, no warning, no OOM kill" \
+		"ENOMEM" \
+		"$answer$(dmesg | sed -n "/$marker/,\$p" |
+			grep -E 'allocation failure|vmalloc error|Out of memory|oom-kill' |
+			head -n 3)"
+	reset0
+}
+
 # Two levels of each reach the library: the sizes differ.  (Higher is not
 # always smaller: zstd 1 beats 19 on 4 KiB pages of this text.)
 for spec in lz4:100:1 lz4hc:3:16 zstd:1:19 deflate:1:9; do
@@ -331,6 +362,8 @@ if [ $ZSTD_DICT = no ]; then
 	check_eq "zstd: pieces with a dictionary: EOPNOTSUPP before 6.12" \
 		EOPNOTSUPP "$dict"
 	ktap_skip "zstd: a dictionary at levels 1 to 22" "$NO_ZSTD_DICT"
+	ktap_skip "zstd: a dictionary whose tables are out of reach" \
+		"$NO_ZSTD_DICT"
 else
 	check_eq "zstd: pages of pieces from all over a dictionary take under 40% of what they take without it; read back" \
 		"yes intact" \
@@ -340,20 +373,21 @@ else
 		"$(for level in 1 5 9 13 15 17 19 22; do
 			compressed zstd "level=$level dict=$WORK/dict" | cut -d' ' -f2
 		done | xargs)"
+	big_dictionary_out_of_reach
 fi
 
 # A dictionary at a secondary priority: recompressed pages read back.
 reset0
 echo lzo > "$Z/comp_algorithm"
-sysfs_io write "$Z/recomp_algorithm" "algo=lz4hc priority=2" > /dev/null
-sysfs_io write "$P" "algo=lz4hc level=12 dict=$WORK/dict" > /dev/null
+second=$(sysfs_io write "$Z/recomp_algorithm" "algo=lz4hc priority=2")
+params=$(sysfs_io write "$P" "algo=lz4hc level=12 dict=$WORK/dict")
 echo 16M > "$Z/disksize"
 write_at 0 "$WORK/b"
 echo all > "$Z/idle"
 # The dictionary is B's first 16 pages: lz4hc beats lzo there at least.
-check_eq "lz4hc with a dictionary at priority 2 recompresses B; reads back" \
-	"OK yes $(fsum "$WORK/b")" \
-	"$(rc "type=idle") $([ "$(flags 0 $((C - B - 1)) r)" -ge 16 ] && echo yes) $(sum 0 $((C - B)))"
+check_eq "lz4hc with a dictionary at priority 2 (both accepted) recompresses B; reads back" \
+	"OK OK OK yes $(fsum "$WORK/b")" \
+	"$second $params $(rc "type=idle") $([ "$(flags 0 $((C - B - 1)) r)" -ge 16 ] && echo yes) $(sum 0 $((C - B)))"
 reset0
 
 check_run "rmmod zram" zram_unload
