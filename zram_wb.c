@@ -179,9 +179,14 @@ void zram_wb_detach(struct zram *zram)
 	wb->next_block = 0;
 }
 
-/* Makes @name the backing device.  init_lock held for writing. */
+/*
+ * Makes @name the backing device.  init_lock held for writing.  Its block
+ * bitmaps take a bit per page each: 2 GiB each for 64 TiB, which may be
+ * out of reach; then it is refused, without a warning or the OOM killer.
+ */
 static int zram_wb_attach(struct zram *zram, const char *name)
 {
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	struct block_device *bdev;
 	unsigned long *bitmap, *freed;
 	unsigned long nr_blocks;
@@ -211,8 +216,8 @@ static int zram_wb_attach(struct zram *zram, const char *name)
 		ret = -EINVAL;
 		goto close;
 	}
-	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
-	freed = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
+	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), gfp);
+	freed = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), gfp);
 	if (!bitmap || !freed) {
 		kvfree(bitmap);
 		kvfree(freed);

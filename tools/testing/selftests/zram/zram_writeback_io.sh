@@ -63,7 +63,7 @@ cleanup()
 	rm -rf "$WORK"
 }
 
-ktap_plan 35
+ktap_plan 36
 
 check_run "modprobe zram" zram_load || ktap_finish
 mkdir -p "$WORK"
@@ -211,7 +211,7 @@ echo 1 > "$Z/reset"
 modprobe -q dm-mod 2> /dev/null
 modprobe -q dm-flakey 2> /dev/null
 if ! dmsetup targets 2> /dev/null | grep -q '^flakey'; then
-	for i in $(seq 12); do
+	for i in $(seq 14); do
 		ktap_skip "device-mapper fault $i" \
 			"no device mapper (CONFIG_BLK_DEV_DM, CONFIG_DM_FLAKEY)"
 	done
@@ -269,6 +269,18 @@ check_eq "linear again: the failed pages write back, everything intact" \
 	"OK 448 yes" "$(wb page_indexes=400-527) $(bd 1) $(intact)"
 check_eq "only the two failed reads counted" 2 "$(io zram0 1)"
 echo 1 > "$Z/reset"
+
+# A backing device of 64 TiB: each of its two block bitmaps would take 2
+# GiB, more than the kernel allocates at once.  Refused with ENOMEM, and
+# without the warning the kernel gives a caller that asks for that much.
+marker="zram_writeback_io: a 64 TiB backing device"
+dmsetup create zt-huge --table "0 $((1 << 37)) error"
+echo "$marker" > /dev/kmsg
+check_eq "a 64 TiB backing device: ENOMEM, no kernel warning" ENOMEM \
+	"$(sysfs_io write "$Z/backing_dev" /dev/mapper/zt-huge)$(dmesg |
+		sed -n "/$marker/,\$p" |
+		grep -E 'WARNING|allocation failure|vmalloc error' | head -n 3)"
+dmsetup remove zt-huge
 
 # --- A backing device that stalls ------------------------------------------------
 #
