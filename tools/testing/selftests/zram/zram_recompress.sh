@@ -280,10 +280,9 @@ compressed()
 
 # zstd at level 22 digests an 8 MiB dictionary into tables of about 256
 # MiB.  With all but 160 MiB of memory held in a file on a tmpfs of its own
-# (the root one takes at most half), which nothing can reclaim or kill
-# without swap, the device cannot have them: its
-# disksize write fails with ENOMEM, and the allocation neither warns nor
-# wakes the OOM killer.
+# (the root one takes at most half), which without swap nothing can reclaim
+# or kill, the device cannot have them: its disksize write fails with
+# ENOMEM, and the allocation neither warns nor wakes the OOM killer.
 big_dictionary_out_of_reach()
 {
 	local fill answer marker="zram_recompress: dictionary out of reach"
