@@ -171,10 +171,25 @@ wait_until()
 # A test module runs its tests when it loads and logs KTAP lines prefixed
 # with its name.
 
+# kernel_log_since MARKER: the kernel log from the line MARKER on.
+kernel_log_since()
+{
+	dmesg | sed -n "/$1/,\$p"
+}
+
+# allocation_complaints MARKER: what the kernel said since MARKER of an
+# allocation it warned about, failed loudly or killed for (at most 3 lines).
+allocation_complaints()
+{
+	kernel_log_since "$1" |
+		grep -E 'WARNING|allocation failure|vmalloc error|Out of memory|oom-kill' |
+		head -n 3
+}
+
 # module_log MODULE MARKER: MODULE's log lines since MARKER, without the prefix.
 module_log()
 {
-	dmesg | sed -n "/$2/,\$p" | sed -n "s/^\[[^]]*\] $1: //p"
+	kernel_log_since "$2" | sed -n "s/^\[[^]]*\] $1: //p"
 }
 
 # report_module_results MODULE: re-report MODULE's KTAP results (on stdin)

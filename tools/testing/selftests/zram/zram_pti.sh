@@ -75,7 +75,7 @@ esac
 
 [ -d /sys/module/zsmalloc_test ] && rmmod zsmalloc_test
 modprobe zsmalloc_test zsmalloc_mapping=pgtable
-log=$(dmesg | sed -n "/$MARK/,\$p" | sed -n 's/^\[[^]]*\] zsmalloc_test: //p')
+log=$(module_log zsmalloc_test "$MARK")
 # Every test but the one that needs fault_inject=1 (run with each
 # mapping), which says it skipped.
 check_eq "zsmalloc_test with pgtable asked for: every test passes" \

@@ -302,9 +302,7 @@ big_dictionary_out_of_reach()
 	rm -f "$WORK/dict8m"
 	check_eq "zstd: a dictionary whose tables are out of reach: ENOMEM, no warning, no OOM kill" \
 		"ENOMEM" \
-		"$answer$(dmesg | sed -n "/$marker/,\$p" |
-			grep -E 'allocation failure|vmalloc error|Out of memory|oom-kill' |
-			head -n 3)"
+		"$answer$(allocation_complaints "$marker")"
 	reset0
 }
 

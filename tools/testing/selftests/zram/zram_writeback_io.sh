@@ -277,9 +277,7 @@ marker="zram_writeback_io: a 64 TiB backing device"
 dmsetup create zt-huge --table "0 $((1 << 37)) error"
 echo "$marker" > /dev/kmsg
 check_eq "a 64 TiB backing device: ENOMEM, no kernel warning" ENOMEM \
-	"$(sysfs_io write "$Z/backing_dev" /dev/mapper/zt-huge)$(dmesg |
-		sed -n "/$marker/,\$p" |
-		grep -E 'WARNING|allocation failure|vmalloc error' | head -n 3)"
+	"$(sysfs_io write "$Z/backing_dev" /dev/mapper/zt-huge)$(allocation_complaints "$marker")"
 dmsetup remove zt-huge
 
 # --- A backing device that stalls ------------------------------------------------
