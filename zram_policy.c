@@ -32,9 +32,10 @@
  * order, in one delayed work item per device, which re-arms itself while
  * the device is initialised and the policy has something to do; each run
  * holds init_lock for reading (reset waits for it) and works on one batch
- * of slots per stage before giving the lock up.  The I/O path only reads
- * mem_limit's key: a write that fails for want of memory is then stored on
- * the backing device instead.
+ * of slots per stage before giving the lock up; recompression, whose batch
+ * may take seconds, ends it early when someone waits.  The I/O path only
+ * reads mem_limit's key: a write that fails for want of memory is then
+ * stored on the backing device instead.
  *
  * A further background stage is one more key in zram_policy_cfg, one more
  * parser entry and one more function called from zram_policy_run().
@@ -301,7 +302,9 @@ void zram_policy_start(struct zram *zram)
  */
 void zram_policy_stop(struct zram *zram)
 {
+	atomic_inc(&zram->policy.stoppers);
 	cancel_delayed_work_sync(&zram->policy.work);
+	atomic_dec(&zram->policy.stoppers);
 }
 
 /* Back to "off", counters zeroed.  init_lock held for writing (reset). */

@@ -43,12 +43,15 @@ struct zram_policy_cfg {
  * and @rc_asked belong to it.  @shrinker lives as long as the device.
  * @rc_candidates (the shrinker's count) and @rc_asked (slots the shrinker
  * asked to recompress) are atomic: the shrinker reads and adds to them.
- * The counters are atomic: the I/O path counts redirected writes.
+ * @stoppers counts zram_policy_stop() calls waiting for the worker, which
+ * then ends its run early.  The counters are atomic: the I/O path counts
+ * redirected writes.
  */
 struct zram_policy {
 	struct mutex lock;		/* @cfg */
 	struct zram_policy_cfg cfg;
 	struct delayed_work work;
+	atomic_t stoppers;		/* callers waiting for @work to end */
 	struct shrinker *shrinker;
 	unsigned long wb_cursor;
 	unsigned long lap_written;
