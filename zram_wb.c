@@ -286,7 +286,7 @@ static bool zram_wb_find_block(struct zram *zram, unsigned long *block)
 static void zram_wb_recycle(struct zram *zram)
 {
 	struct zram_wb *wb = &zram->wb;
-	unsigned long block;
+	unsigned long word, freed;
 
 	if (bitmap_empty(wb->freed, wb->nr_blocks)) {
 		down_read(&wb->reuse_lock);
@@ -295,10 +295,17 @@ static void zram_wb_recycle(struct zram *zram)
 	}
 	down_write(&wb->reuse_lock);
 	zram_wb_wait_reads(zram);
-	for_each_set_bit(block, wb->freed, wb->nr_blocks) {
-		clear_bit(block, wb->freed);
-		/* Ordered after: taken and freed again, it must be marked. */
-		clear_bit_unlock(block, wb->bitmap);
+	/*
+	 * A word at a time, as reads of pages in RAM wait: a backing device
+	 * of 64 GiB has 16M blocks.  xchg() orders the word's marks cleared
+	 * before its blocks are given back: a block taken and freed again
+	 * must stay marked.
+	 */
+	for (word = 0; word < BITS_TO_LONGS(wb->nr_blocks); word++) {
+		freed = xchg(&wb->freed[word], 0);
+		if (freed)
+			atomic_long_andnot(freed,
+					   (atomic_long_t *)&wb->bitmap[word]);
 	}
 	up_write(&wb->reuse_lock);
 }
