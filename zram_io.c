@@ -640,6 +640,8 @@ static void zram_bio_discard(struct zram *zram, struct bio *bio)
 		zram_slot_free(zram, index);
 		zram_slot_unlock(zram, index);
 		atomic64_inc(&zram->stats.notify_free);
+		/* A bio may cover 4 GiB: a million slots. */
+		cond_resched();
 	}
 }
 
