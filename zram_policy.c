@@ -32,10 +32,11 @@
  * order, in one delayed work item per device, which re-arms itself while
  * the device is initialised and the policy has something to do; each run
  * holds init_lock for reading (reset waits for it) and works on one batch
- * of slots per stage before giving the lock up; recompression, whose batch
- * may take seconds, ends it early when someone waits.  The I/O path only
- * reads mem_limit's key: a write that fails for want of memory is then
- * stored on the backing device instead.
+ * of slots per stage before giving the lock up.  When someone waits for it
+ * (zram_policy_waited_for()), recompression ends its batch, which may
+ * take seconds, and the later stages wait for the next run.  The I/O path
+ * only reads mem_limit's key: a write that fails for want of memory is
+ * then stored on the backing device instead.
  *
  * A further background stage is one more key in zram_policy_cfg, one more
  * parser entry and one more function called from zram_policy_run().
@@ -46,6 +47,7 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -238,6 +240,16 @@ static void zram_policy_compact(struct zram *zram, unsigned int pct)
 
 /* --- The worker ---------------------------------------------------------- */
 
+/*
+ * Whether someone waits for the run to end or to give init_lock up:
+ * zram_policy_stop() (reset, hot_remove), or a writer of init_lock.
+ */
+bool zram_policy_waited_for(struct zram *zram)
+{
+	return atomic_read(&zram->policy.stoppers) ||
+	       rwsem_is_contended(&zram->init_lock);
+}
+
 /* One run; returns the delay until the next, or a negative: none. */
 static long zram_policy_run(struct zram *zram)
 {
@@ -253,12 +265,15 @@ static long zram_policy_run(struct zram *zram)
 	if (cfg.age || cfg.rc_watermark)
 		zram_policy_age(zram, cfg.age);
 	more = zram_policy_recompress(zram, cfg.rc_watermark);
+	if (zram_policy_waited_for(zram))
+		goto out;
 	if (cfg.wb_watermark &&
 	    zram_policy_over_watermark(zram, cfg.wb_watermark))
 		more |= zram_policy_writeback(zram) &&
 			zram_policy_over_watermark(zram, cfg.wb_watermark);
 	if (cfg.fragmentation)
 		zram_policy_compact(zram, cfg.fragmentation);
+out:
 	up_read(&zram->init_lock);
 	return more ? 0 : zram_policy_period(&cfg);
 }

@@ -96,6 +96,7 @@ void zram_policy_start(struct zram *zram);
 void zram_policy_stop(struct zram *zram);
 void zram_policy_clear(struct zram *zram);
 bool zram_policy_over_watermark(struct zram *zram, unsigned int pct);
+bool zram_policy_waited_for(struct zram *zram);
 
 /* zram_policy_recomp.c: the recompression stage and its shrinker. */
 int zram_policy_shrinker_add(struct zram *zram);

@@ -15,10 +15,9 @@
  * slot's lock only while it works on that slot, then compacts the pool if
  * it shrank anything: moving objects frees nothing until zspages empty,
  * so the stage counts the pool pages that went, not only the objects.
- * A run also ends as soon as someone waits for it: a writer of init_lock
- * (a change of algorithm), or zram_policy_stop() (reset, hot_remove).
- * With a slow secondary algorithm (zstd at level 22) a whole batch takes
- * seconds, which they would otherwise wait out.
+ * A run also ends as soon as zram_policy_waited_for(): with a slow
+ * secondary algorithm (zstd at level 22) a whole batch takes seconds,
+ * which reset or a change of algorithm would otherwise wait out.
  *
  * A lap that shrinks nothing ends the stage until aging makes slots idle
  * or ZRAM_POLICY_RC_REST has passed.
@@ -34,7 +33,6 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
 #include <linux/workqueue.h>
@@ -116,13 +114,6 @@ static bool zram_policy_rc_lap_end(struct zram *zram)
 	return false;
 }
 
-/* Whether someone waits for the run to give init_lock up or to end. */
-static bool zram_policy_rc_waited_for(struct zram *zram)
-{
-	return atomic_read(&zram->policy.stoppers) ||
-	       rwsem_is_contended(&zram->init_lock);
-}
-
 /*
  * Visits the next slots of the lap with @page as the buffer.  Returns the
  * slots it shrank, or a negative once a lap shrank nothing.
@@ -158,7 +149,7 @@ static long zram_policy_rc_batch(struct zram *zram, struct page *page)
 			shrunk++;
 			policy->rc_lap_shrunk++;
 		}
-		if (zram_policy_rc_waited_for(zram))
+		if (zram_policy_waited_for(zram))
 			break;
 		cond_resched();
 	}
