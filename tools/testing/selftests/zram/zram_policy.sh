@@ -487,8 +487,8 @@ rmdir $CG
 
 # --- A slow secondary algorithm holds nobody up ----------------------------
 
-# zstd at level 22 takes about 10 ms a page under TCG, so one batch of
-# the worker, 4096 of these 8192 huge pages, would hold init_lock for some
+# zstd at level 22 takes about 5 ms a page under TCG, so one batch of the
+# worker, 4096 of these 8192 huge pages, would hold init_lock for some
 # 20-40 s.  A run ends at once when reset or a writer of init_lock waits
 # for it.
 setup_rc 32 "algo=zstd level=22"
